@@ -1,0 +1,76 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "MaskBench",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "maskbench", targets: ["maskbench"]),
+        .library(name: "MaskBenchCore", targets: ["MaskBenchCore"]),
+        .library(name: "MaskBenchFormats", targets: ["MaskBenchFormats"]),
+        .library(name: "MaskBenchReport", targets: ["MaskBenchReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // MARK: - C system libraries (Debian packages)
+        .systemLibrary(name: "CMaskBenchCSV", providers: [.apt(["libcsv-dev"])]),
+        .systemLibrary(name: "CMaskBenchPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CMaskBenchTurboJPEG",
+            pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"])]
+        ),
+        // A plain C API over simdjson (C++); Foundation's decoder takes ~5 s on a 40 MB COCO file.
+        .target(
+            name: "CMaskBenchJSON",
+            cxxSettings: [.unsafeFlags(["-O3", "-std=c++17"])],
+            linkerSettings: [.linkedLibrary("simdjson")]
+        ),
+
+        // MARK: - Libraries
+        .target(name: "MaskBenchCore"),
+        .target(
+            name: "MaskBenchImaging",
+            dependencies: ["CMaskBenchPNG", "CMaskBenchTurboJPEG"]
+        ),
+        .target(
+            name: "MaskBenchFormats",
+            dependencies: ["MaskBenchCore", "MaskBenchImaging", "CMaskBenchCSV", "CMaskBenchJSON"]
+        ),
+        .target(name: "MaskBenchReport", dependencies: ["MaskBenchCore", "MaskBenchFormats"]),
+        .executableTarget(
+            name: "maskbench",
+            dependencies: [
+                "MaskBenchCore", "MaskBenchFormats", "MaskBenchReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Tests
+        .target(name: "MaskBenchTestSupport", dependencies: ["MaskBenchCore"], path: "Sources/MaskBenchTestSupport"),
+        .testTarget(
+            name: "MaskBenchCoreTests",
+            dependencies: ["MaskBenchCore", "MaskBenchTestSupport"],
+            exclude: ["Vectors"]
+        ),
+        .testTarget(
+            name: "MaskBenchFormatsTests",
+            dependencies: ["MaskBenchCore", "MaskBenchFormats", "MaskBenchImaging", "MaskBenchTestSupport"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "MaskBenchCLITests",
+            dependencies: ["MaskBenchCore", "MaskBenchReport", "MaskBenchTestSupport"],
+            exclude: ["Fixtures"]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

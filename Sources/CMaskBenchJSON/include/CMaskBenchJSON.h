@@ -1,0 +1,3 @@
+#ifndef CMASKBENCHJSON_H
+#define CMASKBENCHJSON_H
+#endif

@@ -1,0 +1,124 @@
+/// A receiver operating characteristic curve, computed as scikit-learn's `roc_curve` does.
+///
+/// Positive class = masked. Points run from `(0, 0)` at threshold `+∞` to `(1, 1)`; each later point is
+/// a distinct score, descending, called positive when `score >= threshold`. With `dropIntermediate`
+/// (scikit-learn's default) points that lie on a straight line between their neighbours are dropped;
+/// the area is the same either way. Without positives or without negatives the rates are undefined and
+/// ``auc`` is `nil` (scikit-learn warns and returns NaN).
+public struct ROCCurve: Sendable, Hashable, Codable {
+    public var falsePositiveRates: [Double]
+    public var truePositiveRates: [Double]
+    /// The first threshold is `+∞`, written as `nil` in JSON.
+    public var thresholds: [Double]
+    public var positives: Int
+    public var negatives: Int
+
+    /// Builds the curve.
+    /// - Parameters:
+    ///   - scores: higher means more likely positive.
+    ///   - labels: `true` for positives.
+    ///   - dropIntermediate: drop collinear points, as scikit-learn's default.
+    public init(scores: [Double], labels: [Bool], dropIntermediate: Bool = true) {
+        precondition(scores.count == labels.count, "one label per score")
+        let order = scores.indices.sorted { scores[$0] > scores[$1] }
+        var fps: [Double] = []
+        var tps: [Double] = []
+        var thresholds: [Double] = []
+        var tp = 0.0
+        var fp = 0.0
+        for (k, i) in order.enumerated() {
+            if labels[i] { tp += 1 } else { fp += 1 }
+            if k + 1 == order.count || scores[order[k + 1]] != scores[i] {
+                tps.append(tp)
+                fps.append(fp)
+                thresholds.append(scores[i])
+            }
+        }
+        if dropIntermediate, fps.count > 2 {
+            var keep = [0]
+            for k in 1..<(fps.count - 1) {
+                let d2f = fps[k + 1] - 2 * fps[k] + fps[k - 1]
+                let d2t = tps[k + 1] - 2 * tps[k] + tps[k - 1]
+                if d2f != 0 || d2t != 0 { keep.append(k) }
+            }
+            keep.append(fps.count - 1)
+            fps = keep.map { fps[$0] }
+            tps = keep.map { tps[$0] }
+            thresholds = keep.map { thresholds[$0] }
+        }
+        positives = Int(tp)
+        negatives = Int(fp)
+        self.thresholds = [.infinity] + thresholds
+        falsePositiveRates = [0] + fps.map { fp > 0 ? $0 / fp : .nan }
+        truePositiveRates = [0] + tps.map { tp > 0 ? $0 / tp : .nan }
+    }
+
+    /// Trapezoidal area under the curve, or `nil` without both classes.
+    public var auc: Double? {
+        guard positives > 0, negatives > 0 else { return nil }
+        return Self.trapezoid(x: falsePositiveRates, y: truePositiveRates)
+    }
+
+    /// `numpy.trapz(y, x)`, summed in the same order.
+    static func trapezoid(x: [Double], y: [Double]) -> Double {
+        var area = 0.0
+        for k in 1..<x.count {
+            area += (x[k] - x[k - 1]) * (y[k] + y[k - 1]) / 2
+        }
+        return area
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case falsePositiveRates, truePositiveRates, thresholds, positives, negatives
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(falsePositiveRates, forKey: .falsePositiveRates)
+        try c.encode(truePositiveRates, forKey: .truePositiveRates)
+        try c.encode(thresholds.map { $0.isFinite ? $0 : nil }, forKey: .thresholds)
+        try c.encode(positives, forKey: .positives)
+        try c.encode(negatives, forKey: .negatives)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        falsePositiveRates = try c.decode([Double].self, forKey: .falsePositiveRates)
+        truePositiveRates = try c.decode([Double].self, forKey: .truePositiveRates)
+        thresholds = try c.decode([Double?].self, forKey: .thresholds).map { $0 ?? .infinity }
+        positives = try c.decode(Int.self, forKey: .positives)
+        negatives = try c.decode(Int.self, forKey: .negatives)
+    }
+}
+
+extension ROCCurve {
+    /// Area under the ROC curve of weighted samples, in one pass over samples already sorted by score.
+    ///
+    /// Equals the trapezoidal AUC (the Mann-Whitney statistic, ties counting one half) when every weight
+    /// is 1. Used by the bootstrap, where weights are how often each sample was drawn.
+    /// - Parameters:
+    ///   - sortedScores: scores in descending order.
+    ///   - labels: `labels[i]` belongs to `sortedScores[i]`.
+    ///   - weights: a weight per sample.
+    /// - Returns: the AUC, or `nil` when the weighted positives or negatives are 0.
+    public static func weightedAUC(sortedScores: [Double], labels: [Bool], weights: [Double]) -> Double? {
+        var tp = 0.0
+        var fp = 0.0
+        var area = 0.0
+        var k = 0
+        while k < sortedScores.count {
+            var dtp = 0.0
+            var dfp = 0.0
+            let s = sortedScores[k]
+            while k < sortedScores.count, sortedScores[k] == s {
+                if labels[k] { dtp += weights[k] } else { dfp += weights[k] }
+                k += 1
+            }
+            area += dfp * (tp + dtp / 2)
+            tp += dtp
+            fp += dfp
+        }
+        guard tp > 0, fp > 0 else { return nil }
+        return area / (tp * fp)
+    }
+}
