@@ -29,36 +29,58 @@ public struct RankedDetections: Sendable, Hashable {
     ///
     /// With `cocoEpsilon` precision is `tp / (tp + fp + ε)`, ε = `ulp(1)`, to the last bit as pycocotools
     /// computes it; otherwise `tp / (tp + fp)`.
-    public func precisionRecall(cocoEpsilon: Bool = false) -> (precision: [Double], recall: [Double]) {
-        var precision: [Double] = []
-        var recall: [Double] = []
-        precision.reserveCapacity(scores.count)
-        recall.reserveCapacity(scores.count)
+    /// - Parameter weights: a weight per detection (bootstrap draw counts); `nil` weighs every one 1.
+    /// - Parameter positives: the (weighted) number of faces; `nil` uses ``positives``.
+    public func precisionRecall(
+        cocoEpsilon: Bool = false,
+        weights: [Double]? = nil,
+        positives weightedPositives: Double? = nil
+    ) -> (precision: [Double], recall: [Double]) {
+        var precision = [Double](repeating: 0, count: scores.count)
+        var recall = [Double](repeating: 0, count: scores.count)
         let eps = cocoEpsilon ? Double.ulpOfOne : 0
-        let n = Double(positives)
+        let n = weightedPositives ?? Double(positives)
         var tp = 0.0
         var fp = 0.0
-        for hit in isTruePositive {
-            if hit { tp += 1 } else { fp += 1 }
-            precision.append(tp / (tp + fp + eps))
-            recall.append(positives > 0 ? tp / n : 0)
+        for k in isTruePositive.indices {
+            let w = weights?[k] ?? 1
+            if isTruePositive[k] { tp += w } else { fp += w }
+            let called = tp + fp
+            precision[k] = called > 0 ? tp / (called + eps) : 0
+            recall[k] = n > 0 ? tp / n : 0
         }
         return (precision, recall)
     }
 
     /// Average precision under `interpolation`, or `nil` when there is no face to find
     /// (pycocotools reports -1 there and leaves the class out of the mean).
-    public func averagePrecision(_ interpolation: APInterpolation) -> Double? {
-        guard positives > 0 else { return nil }
-        let (precision, recall) = precisionRecall(cocoEpsilon: interpolation == .coco101)
+    ///
+    /// - Parameters:
+    ///   - weights: a weight per detection, for the bootstrap; `nil` weighs every one 1.
+    ///   - positives: the weighted number of faces that goes with `weights`.
+    public func averagePrecision(
+        _ interpolation: APInterpolation,
+        weights: [Double]? = nil,
+        positives weightedPositives: Double? = nil
+    ) -> Double? {
+        let n = weightedPositives ?? Double(positives)
+        guard n > 0 else { return nil }
+        let (precision, recall) = precisionRecall(
+            cocoEpsilon: interpolation == .coco101,
+            weights: weights,
+            positives: n
+        )
         switch interpolation {
         case .allPoint:
-            let mrec = [0] + recall + [1]
-            var mpre = [0] + precision + [0]
-            for i in stride(from: mpre.count - 1, to: 0, by: -1) { mpre[i - 1] = max(mpre[i - 1], mpre[i]) }
+            // mrec = [0] + recall + [1], mpre = [0] + precision + [0], made monotone from the right.
             var ap = 0.0
-            for i in 1..<mrec.count where mrec[i] != mrec[i - 1] {
-                ap += (mrec[i] - mrec[i - 1]) * mpre[i]
+            var running = 0.0  // max precision to the right, mpre's last entry is 0
+            var previousRecall = 1.0
+            for i in stride(from: recall.count - 1, through: -1, by: -1) {
+                let r = i >= 0 ? recall[i] : 0
+                if previousRecall != r { ap += (previousRecall - r) * running }
+                if i >= 0 { running = max(running, precision[i]) }
+                previousRecall = r
             }
             return ap
         case .elevenPoint:
@@ -68,34 +90,33 @@ public struct RankedDetections: Sendable, Hashable {
                 suffixMax[i] = max(suffixMax[i], suffixMax[i + 1])
             }
             var sum = 0.0
-            for level in Self.linspace(11) {
+            for level in Self.elevenLevels {
                 if let first = Self.firstIndex(in: recall, reaching: level) { sum += suffixMax[first] }
             }
             return sum / 11
         case .coco101:
-            var monotone = precision
-            for i in stride(from: monotone.count - 1, to: 0, by: -1) where monotone[i] > monotone[i - 1] {
-                monotone[i - 1] = monotone[i]
-            }
-            var sum = 0.0
-            for level in Self.linspace(101) {
-                if let first = Self.firstIndex(in: recall, reaching: level) { sum += monotone[first] }
-            }
-            return sum / 101
+            return Self.interpolated(precision: precision, recall: recall).reduce(0, +) / 101
         }
     }
 
     /// Precision interpolated at the 101 COCO recall levels (0 where recall never reaches a level).
     public func interpolatedPrecision() -> [Double] {
         let (precision, recall) = precisionRecall(cocoEpsilon: true)
+        return Self.interpolated(precision: precision, recall: recall)
+    }
+
+    static func interpolated(precision: [Double], recall: [Double]) -> [Double] {
         var monotone = precision
         for i in stride(from: monotone.count - 1, to: 0, by: -1) where monotone[i] > monotone[i - 1] {
             monotone[i - 1] = monotone[i]
         }
-        return Self.linspace(101).map { level in
-            Self.firstIndex(in: recall, reaching: level).map { monotone[$0] } ?? 0
+        return cocoLevels.map { level in
+            firstIndex(in: recall, reaching: level).map { monotone[$0] } ?? 0
         }
     }
+
+    static let elevenLevels = linspace(11)
+    static let cocoLevels = linspace(101)
 
     /// `numpy.linspace(0, 1, count)` to the bit: `i * (1 / (count - 1))`, the last level exactly 1.
     ///

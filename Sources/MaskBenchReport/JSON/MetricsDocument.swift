@@ -1,0 +1,239 @@
+public import MaskBenchCore
+
+/// `metrics.json`: the versioned public record of an evaluation that CI scripts read.
+///
+/// Field names and nesting are a contract: a change that removes or renames a field bumps
+/// ``currentSchemaVersion`` and is noted in the README. Rates are objects `{value, low, high, count, total}`
+/// (95% Wilson interval); AUC and AP carry bootstrap intervals; a number that is undefined (a rate over no
+/// faces, an AUC without both classes) is `null`.
+public struct MetricsDocument: Sendable, Hashable, Codable {
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var tool: Tool
+    public var inputs: Inputs
+    public var settings: Settings
+    public var dataset: DatasetSummary
+    public var predictions: PredictionSummary
+    public var detector: Detector
+    public var pipeline: Pipeline
+    public var classifier: Classifier
+
+    public struct Tool: Sendable, Hashable, Codable {
+        public var name: String
+        public var version: String
+    }
+
+    public struct Inputs: Sendable, Hashable, Codable {
+        public var groundTruth: String
+        public var groundTruthFormat: String
+        public var predictions: String
+        public var predictionsFormat: String
+        public var images: String?
+    }
+
+    public struct Settings: Sendable, Hashable, Codable {
+        public var matching: MatchingSettings
+        public var threshold: Double
+        public var incorrectAs: IncorrectPolicy
+        /// The ROC score of a missed face; `null` when missed faces are left out of the pipeline ROC.
+        public var missedFaceScore: Double?
+        public var bootstrap: Bootstrap
+        public var maxDetectionsPerImage: Int
+    }
+
+    public struct DatasetSummary: Sendable, Hashable, Codable {
+        public var images: Int
+        /// As annotated, before `incorrectAs` is applied.
+        public var faces: FaceCounts
+    }
+
+    public struct FaceCounts: Sendable, Hashable, Codable {
+        public var masked: Int
+        public var unmasked: Int
+        public var incorrect: Int
+        public var total: Int
+    }
+
+    public struct PredictionSummary: Sendable, Hashable, Codable {
+        /// Predictions that took part (faceScore at or above `minFaceScore`).
+        public var total: Int
+    }
+
+    public struct Interval: Sendable, Hashable, Codable {
+        public var low: Double?
+        public var high: Double?
+    }
+
+    public struct AP: Sendable, Hashable, Codable {
+        public var voc: Double?
+        public var elevenPoint: Double?
+        public var coco: Double?
+    }
+
+    public struct DetectorAP: Sendable, Hashable, Codable {
+        /// Class-agnostic (a face is a face), VOC every-point.
+        public var voc: Double?
+        public var elevenPoint: Double?
+        /// Class-agnostic, pycocotools' 101-point.
+        public var coco: Double?
+        public var vocInterval: Interval
+        public var cocoInterval: Interval
+        /// Class-aware: a prediction belongs to the class it is called at the threshold.
+        public var perClass: [String: AP]
+        /// The mean over classes with faces, as pycocotools' summary reports it.
+        public var meanOverClasses: AP
+    }
+
+    public struct Detector: Sendable, Hashable, Codable {
+        public var truePositives: Int
+        public var falsePositives: Int
+        public var falseNegatives: Int
+        public var precision: Rate
+        public var recall: Rate
+        /// Faces not found, by the class they are evaluated as.
+        public var missed: [String: Int]
+        public var ap: DetectorAP
+        /// Interpolated precision at recall `0, 0.01, …, 1`.
+        public var precisionAtRecall: [Double]
+        public var froc: [FROCPoint]
+        public var logAverageMissRate: Double?
+    }
+
+    public struct Curve: Sendable, Hashable, Codable {
+        public var auc: Double?
+        public var aucInterval: Interval
+        public var falsePositiveRates: [Double]
+        public var truePositiveRates: [Double]
+        /// The first is `null`: +∞, as scikit-learn's `roc_curve` gives.
+        public var thresholds: [Double?]
+
+        init(_ roc: ROCCurve?, _ auc: Estimate) {
+            self.auc = auc.value
+            aucInterval = Interval(low: auc.low, high: auc.high)
+            falsePositiveRates = roc?.falsePositiveRates ?? []
+            truePositiveRates = roc?.truePositiveRates ?? []
+            thresholds = roc?.thresholds.map { $0.isFinite ? $0 : nil } ?? []
+        }
+    }
+
+    public struct ExtraDetections: Sendable, Hashable, Codable {
+        public var total: Int
+        /// False alarms: extra detections called anything but masked.
+        public var calledUnmasked: Int
+        public var byCall: [String: Int]
+    }
+
+    public struct Pipeline: Sendable, Hashable, Codable {
+        public var threshold: Double
+        public var tnr: Rate
+        public var fnr: Rate
+        public var outcomes: [String: ClassOutcome]
+        public var extraDetections: ExtraDetections
+        public var roc: Curve
+        public var sweep: SweepTable
+    }
+
+    public struct ClassifierOnFaces: Sendable, Hashable, Codable {
+        public var faces: Int
+        public var accuracy: Rate
+        public var auc: Double?
+        public var aucInterval: Interval
+        /// `confusion[truth][call]`.
+        public var confusion: [String: [String: Int]]
+        public var roc: Curve
+    }
+
+    public struct Classifier: Sendable, Hashable, Codable {
+        /// The classifier on the faces the detector found (matched detections).
+        public var matched: ClassifierOnFaces
+    }
+}
+
+extension MetricsDocument {
+    /// The document for `evaluation`.
+    public init(_ evaluation: Evaluation, inputs: Inputs, version: String) {
+        let counts = evaluation.annotatedFaces
+        let names: (FaceClass) -> String = { $0.rawValue }
+        let detector = evaluation.detector
+        let pipeline = evaluation.pipeline
+        let classifier = evaluation.matchedClassifier
+        let classes = evaluation.settings.incorrectAs.classes
+        func ap(_ s: APSummary) -> AP { AP(voc: s.voc, elevenPoint: s.elevenPoint, coco: s.coco) }
+        func byClass<V>(_ d: [FaceClass: V], _ zero: V) -> [String: V] {
+            Dictionary(uniqueKeysWithValues: classes.map { (names($0), d[$0] ?? zero) })
+        }
+        var confusion: [String: [String: Int]] = [:]
+        for truth in classes {
+            confusion[truth.rawValue] = Dictionary(
+                uniqueKeysWithValues: classes.map { ($0.rawValue, classifier.confusion[truth, $0]) }
+            )
+        }
+        self.init(
+            schemaVersion: Self.currentSchemaVersion,
+            tool: Tool(name: "maskbench", version: version),
+            inputs: inputs,
+            settings: Settings(
+                matching: evaluation.settings.matching,
+                threshold: evaluation.settings.threshold,
+                incorrectAs: evaluation.settings.incorrectAs,
+                missedFaceScore: evaluation.settings.missedFaceScore,
+                bootstrap: evaluation.settings.bootstrap,
+                maxDetectionsPerImage: evaluation.settings.maxDetectionsPerImage
+            ),
+            dataset: DatasetSummary(
+                images: evaluation.images,
+                faces: FaceCounts(
+                    masked: counts[.masked] ?? 0,
+                    unmasked: counts[.unmasked] ?? 0,
+                    incorrect: counts[.incorrect] ?? 0,
+                    total: counts.values.reduce(0, +)
+                )
+            ),
+            predictions: PredictionSummary(total: evaluation.predictions),
+            detector: Detector(
+                truePositives: detector.truePositives,
+                falsePositives: detector.falsePositives,
+                falseNegatives: detector.falseNegatives,
+                precision: detector.precision,
+                recall: detector.recall,
+                missed: byClass(detector.missed, 0),
+                ap: DetectorAP(
+                    voc: detector.ap.voc,
+                    elevenPoint: detector.ap.elevenPoint,
+                    coco: detector.ap.coco,
+                    vocInterval: Interval(low: detector.apVOCInterval.low, high: detector.apVOCInterval.high),
+                    cocoInterval: Interval(low: detector.apCOCOInterval.low, high: detector.apCOCOInterval.high),
+                    perClass: byClass(detector.apPerClass.mapValues(ap), AP()),
+                    meanOverClasses: ap(detector.apMeanOverClasses)
+                ),
+                precisionAtRecall: detector.precisionAtRecall,
+                froc: detector.froc,
+                logAverageMissRate: detector.logAverageMissRate
+            ),
+            pipeline: Pipeline(
+                threshold: pipeline.threshold,
+                tnr: pipeline.tnr,
+                fnr: pipeline.fnr,
+                outcomes: byClass(pipeline.outcomes, ClassOutcome(groundTruth: 0, correct: 0, wrong: 0, missed: 0)),
+                extraDetections: ExtraDetections(
+                    total: pipeline.extraDetections,
+                    calledUnmasked: pipeline.falseAlarms,
+                    byCall: byClass(pipeline.extraDetectionsByCall, 0)
+                ),
+                roc: Curve(pipeline.roc, pipeline.auc),
+                sweep: pipeline.sweep
+            ),
+            classifier: Classifier(
+                matched: ClassifierOnFaces(
+                    faces: classifier.confusion.total,
+                    accuracy: classifier.accuracy,
+                    auc: classifier.auc.value,
+                    aucInterval: Interval(low: classifier.auc.low, high: classifier.auc.high),
+                    confusion: confusion,
+                    roc: Curve(classifier.roc, classifier.auc)
+                )
+            )
+        )
+    }
+}

@@ -1,0 +1,181 @@
+import MaskBenchCore
+
+/// Renders the headline numbers and seed 001's outcome table, as GitHub-flavoured Markdown for a pull
+/// request (`summary.md`) or as aligned plain text for a terminal.
+public struct SummaryRenderer: Sendable {
+    public enum Style: Sendable {
+        case markdown
+        case text
+    }
+
+    public var style: Style
+
+    public init(style: Style) {
+        self.style = style
+    }
+
+    /// The whole summary of `document`.
+    public func render(_ document: MetricsDocument) -> String {
+        var out = ""
+        let d = document
+        let faces = d.dataset.faces
+        let m = d.settings.matching
+        let comparison = m.iouInclusive ? "≥" : ">"
+        let incorrect: String =
+            switch d.settings.incorrectAs {
+            case .unmasked: "counted as unmasked"
+            case .masked: "counted as masked"
+            case .class: "a class of its own"
+            }
+        if style == .markdown { out += "# MaskBench evaluation\n\n" }
+        out += "Ground truth \(code(d.inputs.groundTruth)) (\(d.inputs.groundTruthFormat)): \(d.dataset.images) images, "
+        out += "\(faces.total) faces (\(faces.masked) masked, \(faces.unmasked) unmasked, \(faces.incorrect) incorrect).\n"
+        out += "Predictions \(code(d.inputs.predictions)) (\(d.inputs.predictionsFormat)): \(d.predictions.total) faces"
+        out += m.minFaceScore > 0 ? " with faceScore ≥ \(Self.number(m.minFaceScore)).\n" : ".\n"
+        out += "Matching \(m.mode.rawValue), IoU \(comparison) \(Self.number(m.iouThreshold)), \(m.pixels.rawValue) pixels; "
+        out += "threshold \(Self.number(d.settings.threshold)); incorrect masks \(incorrect).\n\n"
+
+        let p = d.pipeline
+        let det = d.detector
+        var headline: [[String]] = [
+            ["TNR (unmasked faces caught)", Self.rate(p.tnr), Self.interval(p.tnr.low, p.tnr.high, percent: true)],
+            ["FNR (masked faces called unmasked)", Self.rate(p.fnr), Self.interval(p.fnr.low, p.fnr.high, percent: true)],
+            ["Detector recall", Self.rate(det.recall), Self.interval(det.recall.low, det.recall.high, percent: true)],
+            [
+                "Detector precision", Self.rate(det.precision),
+                Self.interval(det.precision.low, det.precision.high, percent: true),
+            ],
+            [
+                "Detector AP (VOC all-point)", Self.fixed(det.ap.voc),
+                Self.interval(det.ap.vocInterval.low, det.ap.vocInterval.high, percent: false),
+            ],
+            [
+                "Detector AP (COCO 101-point)", Self.fixed(det.ap.coco),
+                Self.interval(det.ap.cocoInterval.low, det.ap.cocoInterval.high, percent: false),
+            ],
+            [
+                "Pipeline ROC AUC", Self.fixed(p.roc.auc),
+                Self.interval(p.roc.aucInterval.low, p.roc.aucInterval.high, percent: false),
+            ],
+            [
+                "Classifier accuracy on found faces", Self.rate(d.classifier.matched.accuracy),
+                Self.interval(d.classifier.matched.accuracy.low, d.classifier.matched.accuracy.high, percent: true),
+            ],
+        ]
+        headline.append([
+            "Classifier AUC on found faces", Self.fixed(d.classifier.matched.auc),
+            Self.interval(d.classifier.matched.aucInterval.low, d.classifier.matched.aucInterval.high, percent: false),
+        ])
+        out += table(header: ["", "value", "95% interval"], rows: headline, numericColumns: [1])
+        out += "\n"
+
+        section("Outcomes", into: &out)
+        let classes = d.settings.incorrectAs.classes
+        let outcomeRows = classes.map { c -> [String] in
+            let o = p.outcomes[c.rawValue] ?? ClassOutcome()
+            return ["\(c.rawValue) faces", "\(o.groundTruth)", "\(o.correct)", "\(o.wrong)", "\(o.missed)"]
+        }
+        out += table(
+            header: [
+                "", "ground truth", "identified and classified correctly", "identified but classified wrongly",
+                "not identified by detector",
+            ],
+            rows: outcomeRows,
+            numericColumns: [1, 2, 3, 4]
+        )
+        out += "\nExtra detections (matching no face): \(p.extraDetections.total), "
+        out += "of which \(p.extraDetections.calledUnmasked) called unmasked (false alarms).\n"
+        out += "Detector: \(det.truePositives) true positives, \(det.falsePositives) false positives, "
+        out += "\(det.falseNegatives) faces missed.\n\n"
+
+        section("Classifier on found faces", into: &out)
+        let confusion = d.classifier.matched.confusion
+        let confusionRows = classes.map { truth in
+            [truth.rawValue] + classes.map { "\(confusion[truth.rawValue]?[$0.rawValue] ?? 0)" }
+        }
+        out += table(
+            header: ["truth \\ call"] + classes.map(\.rawValue),
+            rows: confusionRows,
+            numericColumns: Set(1...classes.count)
+        )
+        return out
+    }
+
+    // MARK: - Pieces
+
+    private func section(_ title: String, into out: inout String) {
+        out += style == .markdown ? "## \(title)\n\n" : "\(title)\n"
+    }
+
+    private func code(_ text: String) -> String {
+        guard style == .markdown else { return text }
+        let escaped = text.replacingAll("`", with: "'")
+        return "`\(escaped)`"
+    }
+
+    /// A table; in Markdown a pipe table, in text columns padded with spaces.
+    func table(header: [String], rows: [[String]], numericColumns: Set<Int>) -> String {
+        let cells = ([header] + rows).map { row in row.map { style == .markdown ? Self.escapeCell($0) : $0 } }
+        switch style {
+        case .markdown:
+            var out = "| " + cells[0].joined(separator: " | ") + " |\n"
+            out += "|" + header.indices.map { numericColumns.contains($0) ? "---:" : "---" }.joined(separator: "|") + "|\n"
+            for row in cells.dropFirst() { out += "| " + row.joined(separator: " | ") + " |\n" }
+            return out
+        case .text:
+            let widths = header.indices.map { column in cells.map { $0[column].count }.max() ?? 0 }
+            var out = ""
+            for row in cells {
+                let padded = row.enumerated().map { column, cell in
+                    let pad = String(repeating: " ", count: widths[column] - cell.count)
+                    return numericColumns.contains(column) ? pad + cell : cell + pad
+                }
+                var line = padded.joined(separator: "  ")
+                while line.hasSuffix(" ") { line.removeLast() }
+                out += line + "\n"
+            }
+            return out
+        }
+    }
+
+    static func escapeCell(_ text: String) -> String {
+        text.replacingAll("|", with: "\\|").replacingAll("\n", with: " ")
+    }
+
+    // MARK: - Numbers
+
+    /// A number as short as it can be: `0.5`, `0.75`, `1`.
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
+    }
+
+    static func percent(_ value: Double) -> String {
+        let tenths = (value * 1000).rounded()
+        return "\(Int(tenths) / 10).\(Int(abs(tenths)) % 10)%"
+    }
+
+    static func rate(_ rate: Rate) -> String {
+        guard let value = rate.value else { return "n/a (0 faces)" }
+        return "\(percent(value)) (\(rate.count)/\(rate.total))"
+    }
+
+    static func fixed(_ value: Double?) -> String {
+        guard let value else { return "n/a" }
+        let thousandths = Int((value * 1000).rounded())
+        let fraction = String(thousandths % 1000)
+        return "\(thousandths / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+    }
+
+    static func interval(_ low: Double?, _ high: Double?, percent isPercent: Bool) -> String {
+        guard let low, let high else { return "" }
+        return isPercent ? "\(percent(low)) – \(percent(high))" : "\(fixed(low)) – \(fixed(high))"
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for ch in self { if ch == target { out += replacement } else { out.append(ch) } }
+        return out
+    }
+}

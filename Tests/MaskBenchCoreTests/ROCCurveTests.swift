@@ -1,0 +1,65 @@
+import Foundation
+import MaskBenchCore
+import MaskBenchTestSupport
+import Testing
+
+/// scikit-learn 1.9.1 `roc_curve` / `auc` on vectors with ties (Scripts/make-roc-vectors.py).
+struct ROCVector: Decodable, Sendable, CustomTestStringConvertible {
+    var name: String
+    var labels: [Int]
+    var scores: [Double]
+    var fpr: [Double]
+    var tpr: [Double]
+    var thresholds: [Double?]
+    var fprAll: [Double]
+    var tprAll: [Double]
+    var thresholdsAll: [Double?]
+    var auc: Double
+
+    var testDescription: String { name }
+
+    static let all: [ROCVector] = {
+        struct File: Decodable { var cases: [ROCVector] }
+        let url = Fixtures.packageRoot.appendingPathComponent("Tests/MaskBenchCoreTests/Vectors/roc_vectors.json")
+        guard let data = try? Data(contentsOf: url), let file = try? JSONDecoder().decode(File.self, from: data)
+        else { return [] }
+        return file.cases
+    }()
+}
+
+@Suite struct ROCCurveTests {
+    @Test func vectorsAreLoaded() {
+        #expect(ROCVector.all.count == 9)
+    }
+
+    @Test(arguments: ROCVector.all)
+    func curveAndAUCEqualScikitLearn(vector: ROCVector) {
+        let labels = vector.labels.map { $0 == 1 }
+        for (drop, fpr, tpr, thresholds) in [
+            (true, vector.fpr, vector.tpr, vector.thresholds),
+            (false, vector.fprAll, vector.tprAll, vector.thresholdsAll),
+        ] {
+            let curve = ROCCurve(scores: vector.scores, labels: labels, dropIntermediate: drop)
+            #expect(curve.falsePositiveRates.count == fpr.count)
+            #expect(zip(curve.falsePositiveRates, fpr).allSatisfy { $0.isClose(to: $1, absolute: 1e-15) })
+            #expect(zip(curve.truePositiveRates, tpr).allSatisfy { $0.isClose(to: $1, absolute: 1e-15) })
+            #expect(curve.thresholds.map { $0.isFinite ? $0 : nil } == thresholds)
+            #expect(curve.auc.isClose(to: vector.auc, absolute: 1e-15))
+        }
+    }
+
+    @Test(arguments: ROCVector.all)
+    func weightedAUCWithUnitWeightsIsTheMannWhitneyStatistic(vector: ROCVector) {
+        let order = vector.scores.indices.sorted { vector.scores[$0] > vector.scores[$1] }
+        let auc = ROCCurve.weightedAUC(
+            sortedScores: order.map { vector.scores[$0] },
+            labels: order.map { vector.labels[$0] == 1 },
+            weights: Array(repeating: 1, count: order.count)
+        )
+        #expect(auc.isClose(to: vector.auc, absolute: 1e-12))
+    }
+
+    @Test func aucIsUndefinedWithoutBothClasses() {
+        #expect(ROCCurve(scores: [0.1, 0.9], labels: [true, true]).auc == nil)
+    }
+}
