@@ -340,8 +340,8 @@ public struct Evaluator: Sendable {
         _ labels: [Bool],
         _ images: [Int]
     ) -> (scores: [Double], labels: [Bool], images: [Int]) {
-        let order = scores.indices.sorted { scores[$0] > scores[$1] }
-        return (order.map { scores[$0] }, order.map { labels[$0] }, order.map { images[$0] })
+        let (sorted, order) = ScoreSort.descending(scores, payload: scores.indices.map { UInt32($0) })
+        return (sorted, order.map { labels[Int($0)] }, order.map { images[Int($0)] })
     }
 
     /// The nine FPPI levels of the Caltech log-average miss rate, `logspace(-2, 0, 9)`, then 2, 4 and 8.

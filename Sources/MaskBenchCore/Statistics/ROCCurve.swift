@@ -20,37 +20,54 @@ public struct ROCCurve: Sendable, Hashable, Codable {
     ///   - dropIntermediate: drop collinear points, as scikit-learn's default.
     public init(scores: [Double], labels: [Bool], dropIntermediate: Bool = true) {
         precondition(scores.count == labels.count, "one label per score")
-        let order = scores.indices.sorted { scores[$0] > scores[$1] }
-        var fps: [Double] = []
-        var tps: [Double] = []
-        var thresholds: [Double] = []
+        let (sorted, sortedLabels) = ScoreSort.descending(scores, payload: labels.map { $0 ? 1 : 0 })
+        // Cumulative counts at each distinct score, with a leading (0, 0) at +∞.
+        var fps: [Double] = [0]
+        var tps: [Double] = [0]
+        var thresholds: [Double] = [.infinity]
         var tp = 0.0
         var fp = 0.0
-        for (k, i) in order.enumerated() {
-            if labels[i] { tp += 1 } else { fp += 1 }
-            if k + 1 == order.count || scores[order[k + 1]] != scores[i] {
-                tps.append(tp)
-                fps.append(fp)
-                thresholds.append(scores[i])
+        sorted.withUnsafeBufferPointer { s in
+            sortedLabels.withUnsafeBufferPointer { l in
+                for k in s.indices {
+                    if l[k] != 0 { tp += 1 } else { fp += 1 }
+                    if k + 1 == s.count || s[k + 1] != s[k] {
+                        tps.append(tp)
+                        fps.append(fp)
+                        thresholds.append(s[k])
+                    }
+                }
             }
         }
-        if dropIntermediate, fps.count > 2 {
-            var keep = [0]
-            for k in 1..<(fps.count - 1) {
-                let d2f = fps[k + 1] - 2 * fps[k] + fps[k - 1]
-                let d2t = tps[k + 1] - 2 * tps[k] + tps[k - 1]
-                if d2f != 0 || d2t != 0 { keep.append(k) }
+        if dropIntermediate, fps.count > 3 {
+            // scikit-learn keeps the ends and every point where the curve bends (second difference ≠ 0),
+            // computed on the points after +∞; compacted in place.
+            var kept = 1
+            let last = fps.count - 1
+            for k in 1...last {
+                let bends =
+                    k == 1 || k == last
+                    || fps[k + 1] - 2 * fps[k] + fps[k - 1] != 0 || tps[k + 1] - 2 * tps[k] + tps[k - 1] != 0
+                if bends {
+                    fps[kept] = fps[k]
+                    tps[kept] = tps[k]
+                    thresholds[kept] = thresholds[k]
+                    kept += 1
+                }
             }
-            keep.append(fps.count - 1)
-            fps = keep.map { fps[$0] }
-            tps = keep.map { tps[$0] }
-            thresholds = keep.map { thresholds[$0] }
+            fps.removeLast(fps.count - kept)
+            tps.removeLast(tps.count - kept)
+            thresholds.removeLast(thresholds.count - kept)
         }
         positives = Int(tp)
         negatives = Int(fp)
-        self.thresholds = [.infinity] + thresholds
-        falsePositiveRates = [0] + fps.map { fp > 0 ? $0 / fp : .nan }
-        truePositiveRates = [0] + tps.map { tp > 0 ? $0 / tp : .nan }
+        self.thresholds = thresholds
+        let fpTotal = fp
+        let tpTotal = tp
+        falsePositiveRates = fps.map { fpTotal > 0 ? $0 / fpTotal : .nan }
+        truePositiveRates = tps.map { tpTotal > 0 ? $0 / tpTotal : .nan }
+        falsePositiveRates[0] = 0
+        truePositiveRates[0] = 0
     }
 
     /// Trapezoidal area under the curve, or `nil` without both classes.
@@ -59,13 +76,16 @@ public struct ROCCurve: Sendable, Hashable, Codable {
         return Self.trapezoid(x: falsePositiveRates, y: truePositiveRates)
     }
 
-    /// `numpy.trapz(y, x)`, summed in the same order.
+    /// `numpy.trapz(y, x)`: the same terms, summed pairwise as numpy sums them.
     static func trapezoid(x: [Double], y: [Double]) -> Double {
-        var area = 0.0
+        guard x.count > 1 else { return 0 }
+        var terms = [Double](repeating: 0, count: x.count - 1)
         for k in 1..<x.count {
-            area += (x[k] - x[k - 1]) * (y[k] + y[k - 1]) / 2
+            let width: Double = x[k] - x[k - 1]
+            let heights: Double = y[k] + y[k - 1]
+            terms[k - 1] = width * heights / 2.0
         }
-        return area
+        return pairwiseSum(terms)
     }
 
     enum CodingKeys: String, CodingKey {
