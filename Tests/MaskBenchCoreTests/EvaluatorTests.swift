@@ -16,7 +16,8 @@ struct OutcomeBuilder {
     mutating func add(_ label: FaceClass, _ fate: Fate, count: Int = 1) {
         for _ in 0..<count {
             let name = "face\(images.count).jpg"
-            images.append(AnnotatedImage(name: name, width: 100, height: 100, faces: [GroundTruthFace(box: box, label: label)]))
+            images.append(
+                AnnotatedImage(name: name, width: 100, height: 100, faces: [GroundTruthFace(box: box, label: label)]))
             if case .called(let score) = fate {
                 predictions.byImage[name] = [Prediction(box: box, faceScore: 0.99, maskScore: score)]
             }
@@ -163,5 +164,28 @@ struct OutcomeBuilder {
         let e = Evaluator(settings: Self.quick).evaluate(b.dataset, b.predictions)
         #expect(e.detector.froc.allSatisfy { $0.missRate == 0 })
         #expect(e.detector.ap.coco.isClose(to: 1, absolute: 1e-12))
+    }
+}
+
+@Suite struct DetectionCapTests {
+    /// pycocotools keeps the 100 most confident detections per image and class (`maxDets`); the COCO AP
+    /// does the same, the VOC APs do not.
+    @Test func cocoAPKeepsOnlyTheMostConfidentDetectionsPerImage() {
+        let faces = (0..<4).map {
+            GroundTruthFace(box: Box(x: Double($0) * 100, y: 0, width: 50, height: 50), label: .masked)
+        }
+        // Four exact hits, the least confident two beyond the cap.
+        let predictions = (0..<4).map { i in
+            Prediction(box: faces[i].box, faceScore: 0.9 - Double(i) * 0.1, maskScore: 0.9)
+        }
+        let dataset = Dataset(images: [AnnotatedImage(name: "a", faces: faces)])
+        var settings = EvaluationSettings(bootstrap: Bootstrap(samples: 0))
+        settings.maxDetectionsPerImage = 2
+        let e = Evaluator(settings: settings).evaluate(dataset, PredictionSet(byImage: ["a": predictions]))
+        #expect(e.detector.ap.voc == 1)
+        // Recall reaches 0.5 with precision 1: levels 0…0.5 (51 of 101) count 1.
+        #expect(e.detector.ap.coco.isClose(to: 51.0 / 101, absolute: 1e-12))
+        #expect(e.detector.apPerClass[.masked]?.coco.isClose(to: 51.0 / 101, absolute: 1e-12) == true)
+        #expect(e.detector.truePositives == 4)
     }
 }

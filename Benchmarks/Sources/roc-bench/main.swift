@@ -31,4 +31,6 @@ for _ in 0..<runs {
 }
 let median = times.sorted()[times.count / 2]
 let auc = curve?.auc ?? .nan
-print(#"{"tool": "maskbench", "n": \#(n), "median_s": \#(median), "runs_s": \#(times), "auc": \#(auc), "n_thresholds": \#(curve?.thresholds.count ?? 0)}"#)
+print(
+    #"{"tool": "maskbench", "n": \#(n), "median_s": \#(median), "runs_s": \#(times), "auc": \#(auc), "n_thresholds": \#(curve?.thresholds.count ?? 0)}"#
+)

@@ -29,5 +29,3 @@ public struct EvaluationSettings: Sendable, Hashable, Codable {
         self.maxDetectionsPerImage = maxDetectionsPerImage
     }
 }
-
-

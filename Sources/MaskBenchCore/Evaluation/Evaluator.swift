@@ -23,20 +23,248 @@ public struct Evaluator: Sendable {
     }
 
     /// Descending score; ties by image, then by the prediction's position in its image.
-    static func rank(_ entries: [RankEntry], positives: Int) -> (RankedDetections, images: [Int]) {
-        let sorted = entries.sorted { a, b in
-            if a.score != b.score { return a.score > b.score }
-            if a.image != b.image { return a.image < b.image }
-            return a.order < b.order
+    ///
+    /// `entries` are made in image order and, within an image, in prediction order, so a stable sort by
+    /// score alone gives that tie order.
+    static func rank(_ entries: [RankEntry], positives: Int) -> (RankedDetections, images: [Int32]) {
+        let order = ScoreSort.descendingOrder(entries.map(\.score))
+        var hits = [Bool](repeating: false, count: order.count)
+        var scores = [Double](repeating: 0, count: order.count)
+        var images = [Int32](repeating: 0, count: order.count)
+        for (k, i) in order.enumerated() {
+            let entry = entries[Int(i)]
+            hits[k] = entry.isTruePositive
+            scores[k] = entry.score
+            images[k] = Int32(truncatingIfNeeded: entry.image)
         }
-        return (
-            RankedDetections(
-                isTruePositive: sorted.map(\.isTruePositive),
-                scores: sorted.map(\.score),
-                positives: positives
-            ),
-            sorted.map(\.image)
-        )
+        return (RankedDetections(isTruePositive: hits, scores: scores, positives: positives), images)
+    }
+
+    // MARK: - Matching every image
+
+    /// What matching a run of consecutive images gives; runs are matched in parallel and joined in order.
+    struct Partial: Sendable {
+        var outcomes: [FaceOutcome] = []
+        var extras: [ExtraDetection] = []
+        /// Class-agnostic rank entries, in image order then prediction order.
+        var agnostic: [RankEntry] = []
+        /// Class-aware rank entries, per class in ``IncorrectPolicy/classes`` order.
+        var perClass: [[RankEntry]]
+        var perClassPositives: [Int]
+        var facesPerImage: [Int] = []
+        var predictionCount = 0
+        var matchedPredictions = 0
+        /// Whether an image has more predictions than the COCO AP's per-image cap.
+        var capped = false
+
+        init(classes: Int) {
+            perClass = Array(repeating: [], count: classes)
+            perClassPositives = Array(repeating: 0, count: classes)
+        }
+
+        mutating func append(_ other: Partial) {
+            outcomes += other.outcomes
+            extras += other.extras
+            agnostic += other.agnostic
+            for c in perClass.indices {
+                perClass[c] += other.perClass[c]
+                perClassPositives[c] += other.perClassPositives[c]
+            }
+            facesPerImage += other.facesPerImage
+            predictionCount += other.predictionCount
+            matchedPredictions += other.matchedPredictions
+            capped = capped || other.capped
+        }
+    }
+
+    /// Matches the images in `range`: the pipeline's assignment, and the one-to-one assignments AP needs.
+    func match(_ dataset: Dataset, _ predictions: PredictionSet, range: Range<Int>) -> Partial {
+        let policy = settings.incorrectAs
+        let classes = policy.classes
+        let threshold = settings.threshold
+        let matching = settings.matching
+        let matcher = Matcher(settings: matching)
+        // AP needs a one-to-one assignment; the dataroots rule is not one, so AP uses pycocotools' rule there.
+        var apMatching = matching
+        if apMatching.mode == .dataroots { apMatching.mode = .coco }
+        let apMatcher = Matcher(settings: apMatching)
+        let classIndex: [FaceClass: Int] = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+
+        var partial = Partial(classes: classes.count)
+        // Buffers reused from image to image.
+        var kept: [Int] = []
+        var preds: [Prediction] = []
+        var truths: [Int] = []
+        var calls: [Int] = []
+        var callClasses: [FaceClass] = []
+        var ious: [Double] = []
+        var order: [Int] = []
+        var maskScores: [Double] = []
+        var faceMatches: [Int] = []
+        var predictionMatches: [Int] = []
+        var apFaces: [Int] = []
+        var apPredictions: [Int] = []
+
+        for imageIndex in range {
+            let image = dataset.images[imageIndex]
+            let all = predictions[image.name]
+            kept.removeAll(keepingCapacity: true)
+            preds.removeAll(keepingCapacity: true)
+            for (k, p) in all.enumerated() where p.faceScore >= matching.minFaceScore {
+                kept.append(k)
+                preds.append(p)
+            }
+            let n = preds.count
+            let m = image.faces.count
+            partial.predictionCount += n
+            partial.facesPerImage.append(m)
+            if n > settings.maxDetectionsPerImage { partial.capped = true }
+            truths.removeAll(keepingCapacity: true)
+            for face in image.faces { truths.append(classIndex[policy.resolve(face.label)] ?? 0) }
+            for t in truths { partial.perClassPositives[t] += 1 }
+            calls.removeAll(keepingCapacity: true)
+            callClasses.removeAll(keepingCapacity: true)
+            maskScores.removeAll(keepingCapacity: true)
+            for p in preds {
+                let call = policy.resolve(p.call(threshold: threshold))
+                callClasses.append(call)
+                calls.append(classIndex[call] ?? 0)
+                maskScores.append(p.maskScore)
+            }
+
+            ious.removeAll(keepingCapacity: true)
+            for p in preds {
+                for face in image.faces { ious.append(p.box.iou(with: face.box, pixels: matching.pixels)) }
+            }
+            order.removeAll(keepingCapacity: true)
+            order.append(contentsOf: repeatElement(0, count: n))
+            Matcher.rankByScore(count: n, score: { preds[$0].faceScore }, into: &order)
+
+            // The pipeline's assignment.
+            faceMatches.removeAll(keepingCapacity: true)
+            faceMatches.append(contentsOf: repeatElement(-1, count: m))
+            predictionMatches.removeAll(keepingCapacity: true)
+            predictionMatches.append(contentsOf: repeatElement(-1, count: n))
+            if matching.mode == .dataroots {
+                matcher.assignDataroots(
+                    ious: ious, faceCount: m, maskScores: maskScores, &faceMatches, &predictionMatches)
+            } else {
+                matcher.assignGreedy(ious: ious, faceCount: m, order: order, &faceMatches, &predictionMatches) { _, _ in
+                    true
+                }
+            }
+            for f in 0..<m {
+                var outcome = FaceOutcome(image: imageIndex, face: f, truth: classes[truths[f]])
+                let p = faceMatches[f]
+                if p >= 0 {
+                    outcome.prediction = kept[p]
+                    outcome.faceScore = preds[p].faceScore
+                    outcome.maskScore = preds[p].maskScore
+                    outcome.iou = ious[p * m + f]
+                    outcome.call = callClasses[p]
+                }
+                partial.outcomes.append(outcome)
+            }
+            for p in 0..<n {
+                if predictionMatches[p] < 0 {
+                    partial.extras.append(
+                        ExtraDetection(
+                            image: imageIndex,
+                            prediction: kept[p],
+                            faceScore: preds[p].faceScore,
+                            maskScore: preds[p].maskScore,
+                            call: callClasses[p]
+                        )
+                    )
+                } else {
+                    partial.matchedPredictions += 1
+                }
+            }
+
+            // Class-agnostic detection for AP: the pipeline's assignment unless that is dataroots'.
+            if matching.mode == .dataroots {
+                apFaces.removeAll(keepingCapacity: true)
+                apFaces.append(contentsOf: repeatElement(-1, count: m))
+                apPredictions.removeAll(keepingCapacity: true)
+                apPredictions.append(contentsOf: repeatElement(-1, count: n))
+                apMatcher.assignGreedy(ious: ious, faceCount: m, order: order, &apFaces, &apPredictions) { _, _ in true
+                }
+            } else {
+                apPredictions = predictionMatches
+            }
+            for p in 0..<n {
+                partial.agnostic.append(
+                    RankEntry(
+                        score: preds[p].faceScore, image: imageIndex, order: p, isTruePositive: apPredictions[p] >= 0)
+                )
+            }
+
+            // Class-aware detection: a prediction belongs to the class it is called, and matches only faces
+            // of that class; per class, this is the greedy rule run on that class alone.
+            apFaces.removeAll(keepingCapacity: true)
+            apFaces.append(contentsOf: repeatElement(-1, count: m))
+            apPredictions.removeAll(keepingCapacity: true)
+            apPredictions.append(contentsOf: repeatElement(-1, count: n))
+            apMatcher.assignGreedy(ious: ious, faceCount: m, order: order, &apFaces, &apPredictions) { p, g in
+                calls[p] == truths[g]
+            }
+            for p in 0..<n {
+                partial.perClass[calls[p]].append(
+                    RankEntry(
+                        score: preds[p].faceScore, image: imageIndex, order: p, isTruePositive: apPredictions[p] >= 0)
+                )
+            }
+        }
+        return partial
+    }
+
+    /// Rank entries for the 101-point AP with pycocotools' per-image cap: only the `cap` highest-scoring
+    /// predictions of an image (per class, for the class-aware lists) take part, matched among themselves.
+    ///
+    /// Only needed when some image has more predictions than the cap, which is rare; it then redoes the
+    /// matching image by image.
+    func cappedEntries(
+        _ dataset: Dataset,
+        _ predictions: PredictionSet
+    ) -> (agnostic: [RankEntry], perClass: [[RankEntry]]) {
+        let policy = settings.incorrectAs
+        let classes = policy.classes
+        var apMatching = settings.matching
+        if apMatching.mode == .dataroots { apMatching.mode = .coco }
+        let apMatcher = Matcher(settings: apMatching)
+        let cap = settings.maxDetectionsPerImage
+        var agnostic: [RankEntry] = []
+        var perClass: [[RankEntry]] = Array(repeating: [], count: classes.count)
+        for (imageIndex, image) in dataset.images.enumerated() {
+            let preds = predictions[image.name].filter { $0.faceScore >= settings.matching.minFaceScore }
+            let truths = image.faces.map { policy.resolve($0.label) }
+            let calls = preds.map { policy.resolve($0.call(threshold: settings.threshold)) }
+            agnostic += capped(preds, indices: Array(preds.indices), faces: image.faces, image: imageIndex)
+            for (c, label) in classes.enumerated() {
+                let faces = image.faces.indices.filter { truths[$0] == label }.map { image.faces[$0] }
+                let indices = preds.indices.filter { calls[$0] == label }
+                perClass[c] += capped(preds, indices: indices, faces: faces, image: imageIndex)
+            }
+        }
+        return (agnostic, perClass)
+
+        func capped(_ preds: [Prediction], indices: [Int], faces: [GroundTruthFace], image: Int) -> [RankEntry] {
+            var kept = indices
+            if kept.count > cap {
+                kept = Array(Matcher.rankedByScore(kept.map { preds[$0].faceScore }).prefix(cap)).sorted().map {
+                    kept[$0]
+                }
+            }
+            let match = apMatcher.match(kept.map { preds[$0] }, to: faces)
+            return kept.enumerated().map { k, p in
+                RankEntry(
+                    score: preds[p].faceScore,
+                    image: image,
+                    order: p,
+                    isTruePositive: match.predictionMatches[k] != nil
+                )
+            }
+        }
     }
 
     // MARK: - Evaluate
@@ -45,109 +273,33 @@ public struct Evaluator: Sendable {
     public func evaluate(_ dataset: Dataset, _ predictions: PredictionSet) -> Evaluation {
         let policy = settings.incorrectAs
         let threshold = settings.threshold
-        let matching = settings.matching
-        let matcher = Matcher(settings: matching)
-        // AP needs a one-to-one assignment; the dataroots rule is not one, so AP uses pycocotools' rule there.
-        var apMatching = matching
-        if apMatching.mode == .dataroots { apMatching.mode = .coco }
-        let apMatcher = Matcher(settings: apMatching)
         let classes = policy.classes
 
-        var outcomes: [FaceOutcome] = []
-        outcomes.reserveCapacity(dataset.faceCount)
-        var extras: [ExtraDetection] = []
-        var agnostic: [RankEntry] = []
-        var agnosticCapped: [RankEntry] = []
-        var perClass: [FaceClass: [RankEntry]] = [:]
-        var perClassCapped: [FaceClass: [RankEntry]] = [:]
-        var perClassPositives: [FaceClass: Int] = [:]
-        var facesPerImage: [Int] = []
-        var predictionCount = 0
-        var matchedPredictions = 0
-        let cap = settings.maxDetectionsPerImage
-
-        for (imageIndex, image) in dataset.images.enumerated() {
-            let all = predictions[image.name]
-            var kept: [Int] = []
-            kept.reserveCapacity(all.count)
-            for (k, p) in all.enumerated() where p.faceScore >= matching.minFaceScore { kept.append(k) }
-            let preds = kept.map { all[$0] }
-            predictionCount += preds.count
-            facesPerImage.append(image.faces.count)
-            let truths = image.faces.map { policy.resolve($0.label) }
-            let calls = preds.map { policy.resolve($0.call(threshold: threshold)) }
-
-            let match = matcher.match(preds, to: image.faces)
-            for (f, face) in image.faces.enumerated() {
-                var outcome = FaceOutcome(image: imageIndex, face: f, truth: truths[f])
-                if let p = match.faceMatches[f] {
-                    outcome.prediction = kept[p]
-                    outcome.faceScore = preds[p].faceScore
-                    outcome.maskScore = preds[p].maskScore
-                    outcome.iou = preds[p].box.iou(with: face.box, pixels: matching.pixels)
-                    outcome.call = calls[p]
-                }
-                outcomes.append(outcome)
-            }
-            for (p, pred) in preds.enumerated() {
-                if match.predictionMatches[p] == nil {
-                    extras.append(
-                        ExtraDetection(
-                            image: imageIndex,
-                            prediction: kept[p],
-                            faceScore: pred.faceScore,
-                            maskScore: pred.maskScore,
-                            call: calls[p]
-                        )
-                    )
-                } else {
-                    matchedPredictions += 1
-                }
-            }
-
-            // Class-agnostic detection, for AP.
-            let apMatch = matching.mode == .dataroots ? apMatcher.match(preds, to: image.faces) : match
-            let agnosticEntries = preds.indices.map { p in
-                RankEntry(
-                    score: preds[p].faceScore,
-                    image: imageIndex,
-                    order: p,
-                    isTruePositive: apMatch.predictionMatches[p] != nil
-                )
-            }
-            agnostic += agnosticEntries
-            agnosticCapped +=
-                preds.count > cap
-                ? cappedEntries(preds, faces: image.faces, matcher: apMatcher, image: imageIndex, cap: cap)
-                : agnosticEntries
-
-            // Class-aware detection: a prediction is of the class it is called.
-            for c in classes {
-                let faces = image.faces.indices.filter { truths[$0] == c }.map { image.faces[$0] }
-                perClassPositives[c, default: 0] += faces.count
-                let indices = preds.indices.filter { calls[$0] == c }
-                let classPreds = indices.map { preds[$0] }
-                let classMatch = apMatcher.match(classPreds, to: faces)
-                let classEntries = indices.enumerated().map { k, p in
-                    RankEntry(
-                        score: preds[p].faceScore,
-                        image: imageIndex,
-                        order: p,
-                        isTruePositive: classMatch.predictionMatches[k] != nil
-                    )
-                }
-                perClass[c, default: []] += classEntries
-                perClassCapped[c, default: []] +=
-                    classPreds.count > cap
-                    ? cappedEntries(classPreds, faces: faces, matcher: apMatcher, image: imageIndex, cap: cap)
-                        .map { RankEntry(score: $0.score, image: $0.image, order: indices[$0.order], isTruePositive: $0.isTruePositive) }
-                    : classEntries
-            }
+        // Match runs of images in parallel; join them in order, so the result does not depend on timing.
+        let imageCount = dataset.images.count
+        let runs = imageCount < 2000 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let bounds = (0...runs).map { $0 * imageCount / runs }
+        let partials = Mutex([Partial?](repeating: nil, count: runs))
+        DispatchQueue.concurrentPerform(iterations: runs) { run in
+            let partial = match(dataset, predictions, range: bounds[run]..<bounds[run + 1])
+            partials.withLock { $0[run] = partial }
         }
+        var joined = Partial(classes: classes.count)
+        for partial in partials.withLock({ $0 }) {
+            if let partial { joined.append(partial) }
+        }
+        let outcomes = joined.outcomes
+        let extras = joined.extras
+        let facesPerImage = joined.facesPerImage
+        let predictionCount = joined.predictionCount
+        let matchedPredictions = joined.matchedPredictions
+        let capped = joined.capped
+        let cappedLists = capped ? cappedEntries(dataset, predictions) : nil
 
         let faceTotal = outcomes.count
-        let (ranked, rankedImages) = Self.rank(agnostic, positives: faceTotal)
-        let (rankedCapped, rankedCappedImages) = Self.rank(agnosticCapped, positives: faceTotal)
+        let (ranked, rankedImages) = Self.rank(joined.agnostic, positives: faceTotal)
+        let (rankedCapped, rankedCappedImages) =
+            cappedLists.map { Self.rank($0.agnostic, positives: faceTotal) } ?? (ranked, rankedImages)
 
         // MARK: Pipeline
 
@@ -203,10 +355,10 @@ public struct Evaluator: Sendable {
         )
         if faceTotal == 0 { ap = APSummary() }
         var apPerClass: [FaceClass: APSummary] = [:]
-        for c in classes {
-            let positives = perClassPositives[c] ?? 0
-            let (r, _) = Self.rank(perClass[c] ?? [], positives: positives)
-            let (rc, _) = Self.rank(perClassCapped[c] ?? [], positives: positives)
+        for (k, c) in classes.enumerated() {
+            let positives = joined.perClassPositives[k]
+            let (r, _) = Self.rank(joined.perClass[k], positives: positives)
+            let rc = cappedLists.map { Self.rank($0.perClass[k], positives: positives).0 } ?? r
             apPerClass[c] = APSummary(
                 voc: r.averagePrecision(.allPoint),
                 elevenPoint: r.averagePrecision(.elevenPoint),
@@ -226,30 +378,32 @@ public struct Evaluator: Sendable {
         let pipelineSorted = Self.sortedForAUC(pipelineScores, pipelineLabels, pipelineImages)
         let matchedSorted = Self.sortedForAUC(matchedScores, matchedLabels, matchedImages)
         let faceCounts = facesPerImage
-        let intervals = settings.bootstrap.intervals(imageCount: dataset.images.count, count: 4) { weights in
-            let positives = zip(weights, faceCounts).reduce(0.0) { $0 + $1.0 * Double($1.1) }
-            return [
-                ROCCurve.weightedAUC(
-                    sortedScores: pipelineSorted.scores,
-                    labels: pipelineSorted.labels,
-                    weights: pipelineSorted.images.map { weights[$0] }
-                ),
-                ROCCurve.weightedAUC(
-                    sortedScores: matchedSorted.scores,
-                    labels: matchedSorted.labels,
-                    weights: matchedSorted.images.map { weights[$0] }
-                ),
-                ranked.averagePrecision(
-                    .allPoint,
-                    weights: rankedImages.map { weights[$0] },
-                    positives: positives
-                ),
-                rankedCapped.averagePrecision(
-                    .coco101,
-                    weights: rankedCappedImages.map { weights[$0] },
-                    positives: positives
-                ),
-            ]
+        let intervals = settings.bootstrap.intervals(imageCount: dataset.images.count, count: 4) {
+            var scratch: [(tp: Double, called: Double)] = []
+            return { weights in
+                var positives = 0.0
+                for (w, n) in zip(weights, faceCounts) { positives += w * Double(n) }
+                let ap = ranked.weightedAveragePrecisions(
+                    positives: positives,
+                    images: rankedImages,
+                    imageWeights: weights,
+                    scratch: &scratch
+                )
+                let cappedAP =
+                    capped
+                    ? rankedCapped.weightedAveragePrecisions(
+                        positives: positives,
+                        images: rankedCappedImages,
+                        imageWeights: weights,
+                        scratch: &scratch
+                    ) : ap
+                return [
+                    pipelineSorted.weightedAUC(imageWeights: weights),
+                    matchedSorted.weightedAUC(imageWeights: weights),
+                    ap?.allPoint,
+                    cappedAP?.coco,
+                ]
+            }
         }
 
         let sweep = Self.sweep(outcomes: outcomes, extras: extras)
@@ -300,29 +454,6 @@ public struct Evaluator: Sendable {
         )
     }
 
-    /// Rank entries for the 101-point AP: only the `cap` highest-scoring predictions of the image take part,
-    /// matched again among themselves when the cap cut any (pycocotools' `maxDets`).
-    private func cappedEntries(
-        _ preds: [Prediction],
-        faces: [GroundTruthFace],
-        matcher: Matcher,
-        image: Int,
-        cap: Int
-    ) -> [RankEntry] {
-        var indices = Array(preds.indices)
-        if preds.count > cap { indices = Array(Matcher.rankedByScore(preds.map(\.faceScore)).prefix(cap)).sorted() }
-        let subset = indices.map { preds[$0] }
-        let match = matcher.match(subset, to: faces)
-        return indices.enumerated().map { k, p in
-            RankEntry(
-                score: preds[p].faceScore,
-                image: image,
-                order: p,
-                isTruePositive: match.predictionMatches[k] != nil
-            )
-        }
-    }
-
     // MARK: - Helpers
 
     static func mean(_ values: [Double]) -> Double? {
@@ -335,13 +466,51 @@ public struct Evaluator: Sendable {
         return curve.positives > 0 && curve.negatives > 0 ? curve : nil
     }
 
-    static func sortedForAUC(
-        _ scores: [Double],
-        _ labels: [Bool],
-        _ images: [Int]
-    ) -> (scores: [Double], labels: [Bool], images: [Int]) {
-        let (sorted, order) = ScoreSort.descending(scores, payload: scores.indices.map { UInt32($0) })
-        return (sorted, order.map { labels[Int($0)] }, order.map { images[Int($0)] })
+    static func sortedForAUC(_ scores: [Double], _ labels: [Bool], _ images: [Int]) -> SortedScores {
+        let order = ScoreSort.descendingOrder(scores)
+        return SortedScores(
+            scores: order.map { scores[Int($0)] },
+            labels: order.map { labels[Int($0)] },
+            images: order.map { Int32(truncatingIfNeeded: images[Int($0)]) }
+        )
+    }
+
+    /// Scores from highest to lowest with their labels and images, for the bootstrap's AUC.
+    struct SortedScores: Sendable {
+        var scores: [Double]
+        var labels: [Bool]
+        var images: [Int32]
+
+        /// ``ROCCurve/weightedAUC(sortedScores:labels:weights:)`` with each sample weighted by its image.
+        func weightedAUC(imageWeights: [Double]) -> Double? {
+            var tp = 0.0
+            var fp = 0.0
+            var area = 0.0
+            scores.withUnsafeBufferPointer { score in
+                labels.withUnsafeBufferPointer { label in
+                    images.withUnsafeBufferPointer { image in
+                        imageWeights.withUnsafeBufferPointer { weight in
+                            var k = 0
+                            while k < score.count {
+                                var dtp = 0.0
+                                var dfp = 0.0
+                                let s = score[k]
+                                while k < score.count, score[k] == s {
+                                    let w = weight[Int(image[k])]
+                                    if label[k] { dtp += w } else { dfp += w }
+                                    k += 1
+                                }
+                                area += dfp * (tp + dtp / 2)
+                                tp += dtp
+                                fp += dfp
+                            }
+                        }
+                    }
+                }
+            }
+            guard tp > 0, fp > 0 else { return nil }
+            return area / (tp * fp)
+        }
     }
 
     /// The nine FPPI levels of the Caltech log-average miss rate, `logspace(-2, 0, 9)`, then 2, 4 and 8.

@@ -36,67 +36,109 @@ public struct Matcher: Sendable {
 
     /// Matches by boxes and scores.
     public func match(boxes: [Box], scores: [Double], maskScores: [Double], to faces: [Box]) -> ImageMatch {
-        var faceMatches = [Int?](repeating: nil, count: faces.count)
-        var predictionMatches = [Int?](repeating: nil, count: boxes.count)
-        guard !boxes.isEmpty, !faces.isEmpty else {
-            return ImageMatch(faceMatches: faceMatches, predictionMatches: predictionMatches)
+        let n = boxes.count
+        let m = faces.count
+        var ious = [Double](repeating: 0, count: n * m)
+        for p in 0..<n {
+            for g in 0..<m { ious[p * m + g] = boxes[p].iou(with: faces[g], pixels: settings.pixels) }
         }
-        let pixels = settings.pixels
-        // IoU table, prediction-major.
-        var ious = [Double](repeating: 0, count: boxes.count * faces.count)
-        for p in boxes.indices {
-            for g in faces.indices {
-                ious[p * faces.count + g] = boxes[p].iou(with: faces[g], pixels: pixels)
-            }
+        var order = [Int](repeating: 0, count: n)
+        Self.rankByScore(count: n, score: { scores[$0] }, into: &order)
+        var faceMatches = [Int](repeating: -1, count: m)
+        var predictionMatches = [Int](repeating: -1, count: n)
+        if settings.mode == .dataroots {
+            assignDataroots(ious: ious, faceCount: m, maskScores: maskScores, &faceMatches, &predictionMatches)
+        } else {
+            assignGreedy(ious: ious, faceCount: m, order: order, &faceMatches, &predictionMatches) { _, _ in true }
         }
-        switch settings.mode {
-        case .coco, .voc:
-            for p in Self.rankedByScore(scores) {
-                let row = p * faces.count
-                var best: Int?
-                var bestIoU = 0.0
-                if settings.mode == .coco {
-                    for g in faces.indices where faceMatches[g] == nil {
-                        let v = ious[row + g]
-                        guard settings.accepts(v) else { continue }
-                        if best == nil || v >= bestIoU {
-                            best = g
-                            bestIoU = v
-                        }
-                    }
-                } else {
-                    var top = -1
-                    var topIoU = -1.0
-                    for g in faces.indices where ious[row + g] > topIoU {
-                        top = g
-                        topIoU = ious[row + g]
-                    }
-                    if settings.accepts(topIoU), faceMatches[top] == nil { best = top }
-                }
-                if let g = best {
-                    faceMatches[g] = p
-                    predictionMatches[p] = g
-                }
-            }
-        case .dataroots:
-            for g in faces.indices {
-                for p in boxes.indices where settings.accepts(ious[p * faces.count + g]) {
-                    if let current = faceMatches[g], maskScores[current] <= maskScores[p] { continue }
-                    faceMatches[g] = p
-                }
-            }
-            for p in boxes.indices {
-                let row = p * faces.count
-                var top: Int?
+        return ImageMatch(
+            faceMatches: faceMatches.map { $0 < 0 ? nil : $0 },
+            predictionMatches: predictionMatches.map { $0 < 0 ? nil : $0 }
+        )
+    }
+
+    /// The `coco` or `voc` rule over a prediction-major IoU table; `-1` means no match.
+    ///
+    /// - Parameters:
+    ///   - order: the predictions by descending score, ties in input order.
+    ///   - faceMatches: one entry per face, all `-1` on entry.
+    ///   - predictionMatches: one entry per prediction, all `-1` on entry.
+    ///   - compatible: whether prediction `p` may match face `g` at all (class-aware matching).
+    @inline(__always)
+    func assignGreedy(
+        ious: [Double],
+        faceCount m: Int,
+        order: [Int],
+        _ faceMatches: inout [Int],
+        _ predictionMatches: inout [Int],
+        compatible: (Int, Int) -> Bool
+    ) {
+        for p in order {
+            let row = p * m
+            var best = -1
+            var bestIoU = 0.0
+            if settings.mode == .voc {
                 var topIoU = -1.0
-                for g in faces.indices where settings.accepts(ious[row + g]) && ious[row + g] > topIoU {
-                    top = g
+                for g in 0..<m where compatible(p, g) && ious[row + g] > topIoU {
+                    best = g
                     topIoU = ious[row + g]
                 }
-                predictionMatches[p] = top
+                if best >= 0, !(settings.accepts(topIoU) && faceMatches[best] < 0) { best = -1 }
+            } else {
+                for g in 0..<m where faceMatches[g] < 0 && compatible(p, g) {
+                    let v = ious[row + g]
+                    guard settings.accepts(v) else { continue }
+                    if best < 0 || v >= bestIoU {
+                        best = g
+                        bestIoU = v
+                    }
+                }
+            }
+            if best >= 0 {
+                faceMatches[best] = p
+                predictionMatches[p] = best
             }
         }
-        return ImageMatch(faceMatches: faceMatches, predictionMatches: predictionMatches)
+    }
+
+    /// The `dataroots` rule over a prediction-major IoU table; `-1` means no match.
+    func assignDataroots(
+        ious: [Double],
+        faceCount m: Int,
+        maskScores: [Double],
+        _ faceMatches: inout [Int],
+        _ predictionMatches: inout [Int]
+    ) {
+        let n = predictionMatches.count
+        for g in 0..<m {
+            for p in 0..<n where settings.accepts(ious[p * m + g]) {
+                let current = faceMatches[g]
+                if current >= 0, maskScores[current] <= maskScores[p] { continue }
+                faceMatches[g] = p
+            }
+        }
+        for p in 0..<n {
+            var topIoU = -1.0
+            for g in 0..<m where settings.accepts(ious[p * m + g]) && ious[p * m + g] > topIoU {
+                predictionMatches[p] = g
+                topIoU = ious[p * m + g]
+            }
+        }
+    }
+
+    /// Writes `0..<count` ordered by descending score, ties in input order (an insertion sort: images
+    /// have few predictions).
+    @inline(__always)
+    static func rankByScore(count: Int, score: (Int) -> Double, into order: inout [Int]) {
+        for i in 0..<count {
+            let s = score(i)
+            var j = i
+            while j > 0, score(order[j - 1]) < s {
+                order[j] = order[j - 1]
+                j -= 1
+            }
+            order[j] = i
+        }
     }
 
     /// Indices ordered by descending score; equal scores keep their input order.

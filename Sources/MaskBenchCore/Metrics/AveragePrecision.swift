@@ -29,47 +29,65 @@ public struct RankedDetections: Sendable, Hashable {
     ///
     /// With `cocoEpsilon` precision is `tp / (tp + fp + ε)`, ε = `ulp(1)`, to the last bit as pycocotools
     /// computes it; otherwise `tp / (tp + fp)`.
-    /// - Parameter weights: a weight per detection (bootstrap draw counts); `nil` weighs every one 1.
-    /// - Parameter positives: the (weighted) number of faces; `nil` uses ``positives``.
-    public func precisionRecall(
-        cocoEpsilon: Bool = false,
-        weights: [Double]? = nil,
-        positives weightedPositives: Double? = nil
-    ) -> (precision: [Double], recall: [Double]) {
+    public func precisionRecall(cocoEpsilon: Bool = false) -> (precision: [Double], recall: [Double]) {
         var precision = [Double](repeating: 0, count: scores.count)
         var recall = [Double](repeating: 0, count: scores.count)
+        fill(&precision, &recall, cocoEpsilon: cocoEpsilon, positives: Double(positives)) { _ in 1 }
+        return (precision, recall)
+    }
+
+    /// Writes cumulative precision and recall into `precision` and `recall` (each ``scores``' length).
+    @inline(__always)
+    func fill(
+        _ precision: inout [Double],
+        _ recall: inout [Double],
+        cocoEpsilon: Bool,
+        positives n: Double,
+        weight: (Int) -> Double
+    ) {
         let eps = cocoEpsilon ? Double.ulpOfOne : 0
-        let n = weightedPositives ?? Double(positives)
         var tp = 0.0
         var fp = 0.0
-        for k in isTruePositive.indices {
-            let w = weights?[k] ?? 1
-            if isTruePositive[k] { tp += w } else { fp += w }
-            let called = tp + fp
-            precision[k] = called > 0 ? tp / (called + eps) : 0
-            recall[k] = n > 0 ? tp / n : 0
+        isTruePositive.withUnsafeBufferPointer { hits in
+            precision.withUnsafeMutableBufferPointer { p in
+                recall.withUnsafeMutableBufferPointer { r in
+                    for k in hits.indices {
+                        let w = weight(k)
+                        if hits[k] { tp += w } else { fp += w }
+                        let called = tp + fp
+                        p[k] = called > 0 ? tp / (called + eps) : 0
+                        r[k] = n > 0 ? tp / n : 0
+                    }
+                }
+            }
         }
-        return (precision, recall)
     }
 
     /// Average precision under `interpolation`, or `nil` when there is no face to find
     /// (pycocotools reports -1 there and leaves the class out of the mean).
+    public func averagePrecision(_ interpolation: APInterpolation) -> Double? {
+        guard positives > 0 else { return nil }
+        var precision = [Double](repeating: 0, count: scores.count)
+        var recall = [Double](repeating: 0, count: scores.count)
+        return averagePrecision(interpolation, positives: Double(positives), &precision, &recall) { _ in 1 }
+    }
+
+    /// Average precision of weighted detections, for the bootstrap.
     ///
     /// - Parameters:
-    ///   - weights: a weight per detection, for the bootstrap; `nil` weighs every one 1.
-    ///   - positives: the weighted number of faces that goes with `weights`.
-    public func averagePrecision(
+    ///   - positives: the weighted number of faces.
+    ///   - precision: scratch of ``scores``' length, reused between calls.
+    ///   - recall: scratch of ``scores``' length.
+    ///   - weight: the weight of the detection at a rank.
+    func averagePrecision(
         _ interpolation: APInterpolation,
-        weights: [Double]? = nil,
-        positives weightedPositives: Double? = nil
+        positives: Double,
+        _ precision: inout [Double],
+        _ recall: inout [Double],
+        weight: (Int) -> Double
     ) -> Double? {
-        let n = weightedPositives ?? Double(positives)
-        guard n > 0 else { return nil }
-        let (precision, recall) = precisionRecall(
-            cocoEpsilon: interpolation == .coco101,
-            weights: weights,
-            positives: n
-        )
+        guard positives > 0 else { return nil }
+        fill(&precision, &recall, cocoEpsilon: interpolation == .coco101, positives: positives, weight: weight)
         switch interpolation {
         case .allPoint:
             // mrec = [0] + recall + [1], mpre = [0] + precision + [0], made monotone from the right.
@@ -84,34 +102,98 @@ public struct RankedDetections: Sendable, Hashable {
             }
             return ap
         case .elevenPoint:
-            // Best precision from the first point reaching each level; precision suffix maxima make it O(n).
-            var suffixMax = precision
-            for i in stride(from: suffixMax.count - 2, through: 0, by: -1) {
-                suffixMax[i] = max(suffixMax[i], suffixMax[i + 1])
+            // Best precision from the first point reaching each level: precision suffix maxima, in place.
+            for i in stride(from: precision.count - 2, through: 0, by: -1) {
+                precision[i] = max(precision[i], precision[i + 1])
             }
             var sum = 0.0
             for level in Self.elevenLevels {
-                if let first = Self.firstIndex(in: recall, reaching: level) { sum += suffixMax[first] }
+                if let first = Self.firstIndex(in: recall, reaching: level) { sum += precision[first] }
             }
             return sum / 11
         case .coco101:
-            return Self.interpolated(precision: precision, recall: recall).reduce(0, +) / 101
+            return pairwiseSum(Self.interpolated(&precision, recall: recall)) / 101
         }
+    }
+
+    /// VOC all-point and COCO 101-point AP of weighted detections, for the bootstrap: one forward pass
+    /// and one backward pass over the true positives only.
+    ///
+    /// The best precision at or after a true positive is reached at a true positive (a false positive never
+    /// raises precision), and recall only changes at true positives, so the false positives matter only
+    /// through the running counts. The sums run in another order than ``averagePrecision(_:)``'s, so the
+    /// values can differ from it in the last bits.
+    /// - Parameters:
+    ///   - positives: the weighted number of faces.
+    ///   - images: the image of the detection at each rank.
+    ///   - imageWeights: the weight of each image.
+    ///   - scratch: reused between calls; grows to the number of detections.
+    func weightedAveragePrecisions(
+        positives n: Double,
+        images: [Int32],
+        imageWeights: [Double],
+        scratch: inout [(tp: Double, called: Double)]
+    ) -> (allPoint: Double, coco: Double)? {
+        guard n > 0 else { return nil }
+        if scratch.count < isTruePositive.count { scratch = Array(repeating: (0, 0), count: isTruePositive.count) }
+        var count = 0
+        isTruePositive.withUnsafeBufferPointer { hits in
+            images.withUnsafeBufferPointer { image in
+                imageWeights.withUnsafeBufferPointer { weights in
+                    scratch.withUnsafeMutableBufferPointer { out in
+                        var tp = 0.0
+                        var fp = 0.0
+                        for k in hits.indices {
+                            let w = weights[Int(image[k])]
+                            guard w > 0 else { continue }
+                            if hits[k] {
+                                tp += w
+                                out[count] = (tp, tp + fp)
+                                count += 1
+                            } else {
+                                fp += w
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let levels = Self.cocoLevels
+        var level = levels.count - 1
+        let lastRecall = count > 0 ? scratch[count - 1].tp / n : 0
+        while level >= 0, levels[level] > lastRecall { level -= 1 }  // never reached: precision 0
+        var allPoint = 0.0
+        var coco = 0.0
+        var bestVOC = 0.0
+        var bestCOCO = 0.0
+        for i in stride(from: count - 1, through: 0, by: -1) {
+            let (hits, called) = scratch[i]
+            bestVOC = max(bestVOC, hits / called)
+            bestCOCO = max(bestCOCO, hits / (called + Double.ulpOfOne))
+            let recall = hits / n
+            let previous = i > 0 ? scratch[i - 1].tp / n : -1
+            allPoint += (recall - max(previous, 0)) * bestVOC
+            while level >= 0, levels[level] > previous {
+                coco += bestCOCO
+                level -= 1
+            }
+        }
+        return (allPoint, coco / Double(levels.count))
     }
 
     /// Precision interpolated at the 101 COCO recall levels (0 where recall never reaches a level).
     public func interpolatedPrecision() -> [Double] {
-        let (precision, recall) = precisionRecall(cocoEpsilon: true)
-        return Self.interpolated(precision: precision, recall: recall)
+        var (precision, recall) = precisionRecall(cocoEpsilon: true)
+        return Self.interpolated(&precision, recall: recall)
     }
 
-    static func interpolated(precision: [Double], recall: [Double]) -> [Double] {
-        var monotone = precision
-        for i in stride(from: monotone.count - 1, to: 0, by: -1) where monotone[i] > monotone[i - 1] {
-            monotone[i - 1] = monotone[i]
+    /// Makes `precision` monotone from the right (in place), then reads it at the 101 recall levels.
+    static func interpolated(_ precision: inout [Double], recall: [Double]) -> [Double] {
+        for i in stride(from: precision.count - 1, to: 0, by: -1) where precision[i] > precision[i - 1] {
+            precision[i - 1] = precision[i]
         }
         return cocoLevels.map { level in
-            firstIndex(in: recall, reaching: level).map { monotone[$0] } ?? 0
+            firstIndex(in: recall, reaching: level).map { precision[$0] } ?? 0
         }
     }
 

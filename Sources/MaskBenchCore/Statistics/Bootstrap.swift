@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// A small, fast, seedable generator (SplitMix64), so bootstrap intervals are the same on every run.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
@@ -34,30 +35,40 @@ public struct Bootstrap: Sendable, Hashable, Codable {
         self.confidence = confidence
     }
 
-    /// Runs `statistics` on every replicate and returns one `(low, high)` interval per statistic.
+    /// Runs the statistics on every replicate and returns one `(low, high)` interval per statistic.
     ///
     /// - Parameters:
     ///   - imageCount: the number of images to resample.
-    ///   - count: how many statistics `statistics` returns.
-    ///   - statistics: given image weights (draw counts), the statistics of that replicate; `nil` entries
-    ///     (undefined on that replicate) are left out of that statistic's percentiles.
+    ///   - count: how many statistics a replicate gives.
+    ///   - makeStatistics: called once per worker thread; returns the function that, given image weights
+    ///     (draw counts), computes that replicate's statistics. It may keep scratch buffers between calls.
+    ///     `nil` entries (undefined on that replicate) are left out of that statistic's percentiles.
     /// - Returns: `nil` for a statistic with no defined replicate, or when ``samples`` is 0.
     public func intervals(
         imageCount: Int,
         count: Int,
-        _ statistics: @Sendable ([Double]) -> [Double?]
+        makeStatistics: @Sendable () -> ([Double]) -> [Double?]
     ) -> [(low: Double, high: Double)?] {
         guard samples > 0, imageCount > 0 else { return Array(repeating: nil, count: count) }
         let results = Mutex(Array(repeating: [Double?](), count: samples))
         let seed = self.seed
-        DispatchQueue.concurrentPerform(iterations: samples) { r in
-            var rng = SplitMix64(seed: seed ^ (UInt64(r) &* 0xD1B5_4A32_D192_ED03))
+        let samples = self.samples
+        let workers = max(1, min(samples, ProcessInfo.processInfo.activeProcessorCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let statistics = makeStatistics()
             var weights = [Double](repeating: 0, count: imageCount)
-            for _ in 0..<imageCount {
-                weights[Int(rng.next() % UInt64(imageCount))] += 1
+            var mine: [(Int, [Double?])] = []
+            for r in stride(from: worker, to: samples, by: workers) {
+                var rng = SplitMix64(seed: seed ^ (UInt64(r) &* 0xD1B5_4A32_D192_ED03))
+                for i in weights.indices { weights[i] = 0 }
+                for _ in 0..<imageCount {
+                    weights[Int(rng.next() % UInt64(imageCount))] += 1
+                }
+                mine.append((r, statistics(weights)))
             }
-            let values = statistics(weights)
-            results.withLock { $0[r] = values }
+            results.withLock { all in
+                for (r, values) in mine { all[r] = values }
+            }
         }
         let all = results.withLock { $0 }
         return (0..<count).map { k in

@@ -1,0 +1,61 @@
+import MaskBenchTestSupport
+import Testing
+
+@testable import MaskBenchCore
+
+@Suite struct AveragePrecisionTests {
+    /// Deterministic pseudo-random ranked detections.
+    static func ranked(count: Int, positives: Int, seed: UInt64) -> RankedDetections {
+        var rng = SplitMix64(seed: seed)
+        let hits = (0..<count).map { _ in rng.next() % 3 != 0 }
+        let scores = (0..<count).map { Double(count - $0) }
+        return RankedDetections(isTruePositive: hits, scores: scores, positives: positives)
+    }
+
+    @Test(arguments: [(50, 60, 1), (500, 400, 2), (7, 20, 3), (1, 1, 4)] as [(Int, Int, UInt64)])
+    func theBootstrapsOnePassAPEqualsTheReferenceComputation(count: Int, positives: Int, seed: UInt64) throws {
+        let r = Self.ranked(count: count, positives: max(positives, r0(count, seed)), seed: seed)
+        var scratch: [(tp: Double, called: Double)] = []
+        let fast = try #require(
+            r.weightedAveragePrecisions(
+                positives: Double(r.positives),
+                images: Array(repeating: 0, count: count),
+                imageWeights: [1],
+                scratch: &scratch
+            )
+        )
+        #expect(fast.allPoint.isClose(to: try #require(r.averagePrecision(.allPoint)), absolute: 1e-12))
+        #expect(fast.coco.isClose(to: try #require(r.averagePrecision(.coco101)), absolute: 1e-12))
+    }
+
+    /// Enough positives for every hit: recall cannot pass 1.
+    func r0(_ count: Int, _ seed: UInt64) -> Int {
+        Self.ranked(count: count, positives: 1, seed: seed).isTruePositive.filter { $0 }.count
+    }
+
+    @Test func weightsActLikeRepeatedDetections() throws {
+        // Weight 2 on every detection is the same curve as each detection twice in a row.
+        let once = RankedDetections(isTruePositive: [true, false, true, false], scores: [4, 3, 2, 1], positives: 3)
+        let twice = RankedDetections(
+            isTruePositive: [true, true, false, false, true, true, false, false],
+            scores: [8, 7, 6, 5, 4, 3, 2, 1],
+            positives: 6
+        )
+        var scratch: [(tp: Double, called: Double)] = []
+        let weighted = try #require(
+            once.weightedAveragePrecisions(positives: 6, images: [0, 0, 0, 0], imageWeights: [2], scratch: &scratch)
+        )
+        #expect(weighted.allPoint.isClose(to: try #require(twice.averagePrecision(.allPoint)), absolute: 1e-12))
+    }
+
+    @Test func noFacesMeansNoAP() {
+        let r = RankedDetections(isTruePositive: [false], scores: [1], positives: 0)
+        #expect(r.averagePrecision(.allPoint) == nil)
+        #expect(r.averagePrecision(.coco101) == nil)
+    }
+
+    @Test func elevenPointLevelsAreNumpysLinspace() {
+        #expect(RankedDetections.linspace(11)[6] == 0.6000000000000001)
+        #expect(RankedDetections.linspace(101).last == 1)
+    }
+}
