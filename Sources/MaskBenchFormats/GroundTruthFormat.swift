@@ -52,11 +52,19 @@ public struct LoadedGroundTruth: Sendable {
     public var dataset: Dataset
     public var format: GroundTruthFormat
     public var diagnostics: [Diagnostic]
+    /// The COCO file as read (ids, categories), when the format is COCO: COCO results name images by id.
+    public var coco: COCODataset?
 
-    public init(dataset: Dataset, format: GroundTruthFormat, diagnostics: [Diagnostic] = []) {
+    public init(
+        dataset: Dataset,
+        format: GroundTruthFormat,
+        diagnostics: [Diagnostic] = [],
+        coco: COCODataset? = nil
+    ) {
         self.dataset = dataset
         self.format = format
         self.diagnostics = diagnostics
+        self.coco = coco
     }
 }
 

@@ -1,0 +1,65 @@
+import MaskBenchCore
+
+/// Gathers the rows of a one-face-per-row CSV into images, in the order images are first seen.
+struct CSVImageAccumulator {
+    private var order: [String] = []
+    private var images: [String: AnnotatedImage] = [:]
+    private var lines: [String: [Int?]] = [:]
+    private var sizeLines: [String: Int] = [:]
+
+    /// Whether image `name` has been seen.
+    func contains(_ name: String) -> Bool { images[name] != nil }
+
+    /// The stated size of image `name`, if it was given one.
+    func size(of name: String) -> (width: Int, height: Int)? {
+        guard let image = images[name], let width = image.width, let height = image.height else { return nil }
+        return (width, height)
+    }
+
+    /// Makes sure image `name` exists, with the size `width` × `height` when given.
+    ///
+    /// - Throws: ``FormatError`` at `file:line` when an earlier row gave the image another size.
+    mutating func touch(_ name: String, width: Int? = nil, height: Int? = nil, file: String, line: Int) throws {
+        if var image = images[name] {
+            guard let width, let height else { return }
+            if let oldWidth = image.width, let oldHeight = image.height {
+                guard oldWidth == width, oldHeight == height else {
+                    let earlier = sizeLines[name].map { " on line \($0)" } ?? ""
+                    throw FormatError(
+                        file: file, line: line,
+                        "image '\(name)' is \(width)×\(height) here but \(oldWidth)×\(oldHeight)\(earlier)")
+                }
+            } else {
+                image.width = width
+                image.height = height
+                images[name] = image
+                sizeLines[name] = line
+            }
+        } else {
+            order.append(name)
+            images[name] = AnnotatedImage(name: name, width: width, height: height, faces: [])
+            lines[name] = []
+            if width != nil { sizeLines[name] = line }
+        }
+    }
+
+    /// Sets the size of image `name` (read from the image file).
+    mutating func setSize(of name: String, width: Int, height: Int) {
+        images[name]?.width = width
+        images[name]?.height = height
+    }
+
+    /// Appends `face`, annotated on `line`, to image `name`, which must have been touched.
+    mutating func append(_ face: GroundTruthFace, line: Int, to name: String) {
+        images[name]?.faces.append(face)
+        lines[name]?.append(line)
+    }
+
+    /// The images in first-seen order with, for each, the line of each face.
+    var result: [(image: AnnotatedImage, lines: [Int?])] {
+        order.compactMap { name in images[name].map { ($0, lines[name] ?? []) } }
+    }
+
+    /// The names in first-seen order.
+    var names: [String] { order }
+}

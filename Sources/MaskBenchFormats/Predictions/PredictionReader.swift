@@ -1,0 +1,80 @@
+public import MaskBenchCore
+
+/// Reads a predictions file of any supported format and checks it against the ground truth.
+public enum PredictionReader {
+    /// The format a file name suggests: `.csv`, `.jsonl`/`.ndjson`, `.json` (COCO results).
+    public static func detectFormat(path: String) throws -> PredictionFormat {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".csv") { return .csv }
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
+        if lower.hasSuffix(".json") { return .cocoResults }
+        throw FormatError(
+            file: path,
+            "cannot tell the predictions format from the file name; pass --predictions-format csv, jsonl or cocoResults"
+        )
+    }
+
+    /// Reads predictions.
+    ///
+    /// - Parameters:
+    ///   - path: the file.
+    ///   - format: the format, or `nil` to go by the file name.
+    ///   - groundTruth: the ground truth the predictions are for (COCO results need it read from COCO JSON:
+    ///     they name images by id).
+    ///   - labelMap: for predicted labels and COCO categories.
+    ///   - allowUnknownImages: skip predictions for images the ground truth does not have, with a warning,
+    ///     instead of failing.
+    /// - Throws: ``FormatError`` naming the file and place.
+    public static func read(
+        path: String,
+        format: PredictionFormat? = nil,
+        groundTruth loadedTruth: LoadedGroundTruth,
+        labelMap: LabelMap = .defaults,
+        allowUnknownImages: Bool = false
+    ) throws -> LoadedPredictions {
+        let format = try format ?? detectFormat(path: path)
+        let groundTruth = loadedTruth.dataset
+        var loaded: LoadedPredictions
+        switch format {
+        case .csv:
+            loaded = try PredictionCSV.read(path: path, labelMap: labelMap)
+        case .jsonl:
+            loaded = try PredictionJSONL.read(path: path, labelMap: labelMap)
+        case .cocoResults:
+            guard let coco = loadedTruth.coco else {
+                throw FormatError(
+                    file: path,
+                    "COCO results name images by COCO image id, but the ground truth is \(loadedTruth.format.rawValue), "
+                        + "not COCO JSON; convert the predictions to CSV or JSON Lines with image file names"
+                )
+            }
+            loaded = try COCOResultsReader.read(
+                path: path,
+                groundTruth: coco,
+                labelMap: labelMap,
+                allowUnknownImages: allowUnknownImages
+            )
+        }
+        let known = Set(groundTruth.images.map(\.name))
+        let unknown = loaded.predictions.byImage.keys.filter { !known.contains($0) }.sorted()
+        guard !unknown.isEmpty else { return loaded }
+        let listed = unknown.prefix(5).joined(separator: ", ") + (unknown.count > 5 ? ", …" : "")
+        guard allowUnknownImages else {
+            throw FormatError(
+                file: path,
+                "\(unknown.count) image(s) are not in the ground truth (\(listed)); "
+                    + "check the image names or pass --allow-unknown-images to skip them"
+            )
+        }
+        for name in unknown {
+            let count = loaded.predictions.byImage[name]?.count ?? 0
+            loaded.predictions.byImage[name] = nil
+            loaded.diagnostics.append(
+                Diagnostic(
+                    .warning, file: path, "skipped \(count) prediction(s) for \(name), which is not in the ground truth"
+                )
+            )
+        }
+        return loaded
+    }
+}

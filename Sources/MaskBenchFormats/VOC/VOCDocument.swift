@@ -1,0 +1,139 @@
+import Foundation
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// The parts of one Pascal VOC XML file MaskBench reads, as text with the line each came from.
+///
+/// Parsing is separate from interpretation: ``VOCReader`` turns this text into numbers and boxes, so that
+/// every conversion error can name its line.
+struct VOCDocument {
+    /// A leaf element's text and the line of its opening tag.
+    struct Text {
+        var value: String
+        var line: Int
+    }
+
+    /// One `<object>`.
+    struct Object {
+        /// The line of `<object>`.
+        var line: Int
+        var name: Text?
+        /// `xmin`, `ymin`, `xmax`, `ymax` of the object's own `<bndbox>` (not of its `<part>`s).
+        var corners: [String: Text] = [:]
+    }
+
+    /// The name of the root element (`annotation` in a VOC file).
+    var root: String?
+    var filename: Text?
+    var width: Text?
+    var height: Text?
+    var objects: [Object] = []
+
+    /// Parses `data` with `XMLParser`.
+    ///
+    /// - Throws: ``FormatError`` at the parser's line and column when the XML is not well formed.
+    static func parse(_ data: Data, file: String) throws -> VOCDocument {
+        let parser = XMLParser(data: data)
+        let delegate = Delegate()
+        parser.delegate = delegate
+        parser.shouldResolveExternalEntities = false
+        let finished = parser.parse()
+        // FoundationXML on Linux can return `true` after reporting an error, and its position after parsing is
+        // wherever it stopped: the delegate keeps the first error and where it happened.
+        if let failure = delegate.failure {
+            throw FormatError(
+                file: file, line: failure.line, column: failure.column, "malformed XML: \(failure.reason)")
+        }
+        guard finished, parser.parserError == nil else {
+            let reason = parser.parserError.map(Self.reason) ?? "unknown error"
+            throw FormatError(
+                file: file, line: max(parser.lineNumber, 1),
+                column: parser.columnNumber > 0 ? parser.columnNumber : nil,
+                "malformed XML: \(reason)")
+        }
+        return delegate.document
+    }
+
+    /// Reasons for libxml2's common error numbers (`xmlerror.h`), which are what `XMLParser` reports as its
+    /// error code; FoundationXML on Linux attaches no message and its `XMLParser.ErrorCode` names do not line
+    /// up with these numbers.
+    private static let reasons: [Int: String] = [
+        4: "the document is empty",
+        5: "the document ends too early, or has content after its root element",
+        9: "invalid character",
+        23: "entity reference without ';'",
+        26: "undeclared entity (escape '&' as '&amp;')",
+        38: "'<' inside an attribute value",
+        39: "attribute value not in quotes",
+        40: "attribute value not closed",
+        41: "attribute without a value",
+        42: "attribute given twice",
+        68: "element name expected",
+        73: "'>' expected",
+        74: "'</' expected",
+        76: "closing tag does not match the opening tag",
+        77: "element not closed",
+    ]
+
+    /// A readable reason for the parser's error, with libxml2's error number.
+    private static func reason(_ error: any Error) -> String {
+        let code = (error as NSError).code
+        return "\(reasons[code] ?? "parser error") (libxml2 error \(code))"
+    }
+
+    /// The `XMLParserDelegate`: tracks the element path and collects the leaf texts VOC needs.
+    private final class Delegate: NSObject, XMLParserDelegate {
+        var document = VOCDocument()
+        /// The first parse error, with the parser's position when it was reported.
+        var failure: (reason: String, line: Int, column: Int?)?
+        private var path: [String] = []
+        private var text = ""
+        private var textLine = 0
+        private var object: Object?
+
+        func parser(
+            _ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
+            if path.isEmpty { document.root = element }
+            path.append(element)
+            text = ""
+            textLine = parser.lineNumber
+            if path.count == 2, element == "object" { object = Object(line: parser.lineNumber) }
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+        func parser(_ parser: XMLParser, foundCDATA block: Data) { text += String(decoding: block, as: UTF8.self) }
+
+        func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
+            let leaf = Text(value: String(text.trimmingWhitespace()), line: textLine)
+            switch Array(path.dropFirst()) {
+            case ["filename"]: document.filename = leaf
+            case ["size", "width"]: document.width = leaf
+            case ["size", "height"]: document.height = leaf
+            case ["object", "name"]: object?.name = leaf
+            case ["object", "bndbox", "xmin"], ["object", "bndbox", "ymin"], ["object", "bndbox", "xmax"],
+                ["object", "bndbox", "ymax"]:
+                object?.corners[element] = leaf
+            case ["object"]:
+                if let object { document.objects.append(object) }
+                object = nil
+            default: break
+            }
+            path.removeLast()
+            text = ""
+        }
+
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+            guard failure == nil else { return }
+            failure = (
+                VOCDocument.reason(parseError), max(parser.lineNumber, 1),
+                parser.columnNumber > 0 ? parser.columnNumber : nil
+            )
+            parser.abortParsing()
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/// An image file whose header could not be read.
+///
+/// The description names the file, the C function that failed (when one did) and the library's own
+/// message, for example
+/// `photos/a.png: png_image_begin_read_from_file: Not a PNG file`.
+public struct ImagingError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong, in broad strokes.
+    public enum Kind: String, Sendable, Hashable {
+        /// The file could not be opened or read.
+        case unreadableFile
+        /// The first bytes are neither a PNG nor a JPEG signature.
+        case unsupportedFormat
+        /// The decoding library rejected the file.
+        case decodingFailed
+    }
+
+    /// What went wrong, in broad strokes.
+    public var kind: Kind
+    /// The file, as the caller named it.
+    public var file: String
+    /// The C function that reported the failure (`tjDecompressHeader3`, ...), when one did.
+    public var function: String?
+    /// The library's message, or ours when no library was involved.
+    public var message: String
+
+    /// Creates an error about `file`.
+    ///
+    /// - Parameters:
+    ///   - kind: What went wrong.
+    ///   - file: The file, as the caller named it.
+    ///   - function: The C function that failed, if any.
+    ///   - message: The library's message.
+    public init(_ kind: Kind, file: String, function: String? = nil, message: String) {
+        self.kind = kind
+        self.file = file
+        self.function = function
+        self.message = message
+    }
+
+    /// `file: function: message`, or `file: message` when no C function was involved.
+    public var description: String {
+        if let function { return "\(file): \(function): \(message)" }
+        return "\(file): \(message)"
+    }
+}

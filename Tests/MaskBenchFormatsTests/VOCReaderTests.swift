@@ -1,0 +1,133 @@
+import MaskBenchCore
+import MaskBenchFormats
+import Testing
+
+@Suite struct VOCReaderTests {
+    let folder = FormatFixtures.path("voc/annotations")
+
+    @Test func readsAFolderInByteOrderOfFileNames() throws {
+        let loaded = try VOCReader.read(path: folder)
+        #expect(loaded.format == .voc)
+        let images = loaded.dataset.images
+        #expect(images.map(\.name) == ["img1.png", "img10.png", "img2.png"])
+        #expect(images.map(\.width) == [400, 100, 64])
+        #expect(images.map(\.height) == [267, 80, 48])
+        #expect(
+            images[0].faces == [
+                GroundTruthFace(box: Box(minX: 394, minY: 92, maxX: 400, maxY: 111), label: .masked),
+                GroundTruthFace(box: Box(minX: 10.5, minY: 20, maxX: 30.5, maxY: 40), label: .unmasked),
+            ])
+        // The <part>'s own <bndbox> is not a face.
+        #expect(images[1].faces == [GroundTruthFace(box: Box(minX: 1, minY: 2, maxX: 3, maxY: 4), label: .incorrect)])
+        #expect(images[2].faces.isEmpty)
+    }
+
+    @Test func aBoxPastTheImageIsClampedWithAWarningNotAnError() throws {
+        let loaded = try VOCReader.read(path: folder)
+        let warnings = loaded.diagnostics.filter { $0.severity == .warning }
+        #expect(warnings.count == 1)
+        let warning = try #require(warnings.first)
+        #expect(warning.file == folder + "/img1.xml")
+        #expect(warning.line == 9)
+        #expect(warning.message.contains("box [394, 92, 401, 111] of 'img1.png' extends past the 400×267 image"))
+        #expect(warning.message.contains("clamped to the image: [394, 92, 400, 111]"))
+        // The image without objects is a note.
+        let notes = loaded.diagnostics.filter { $0.severity == .note }
+        #expect(notes.map(\.file) == [folder + "/img2.xml"])
+    }
+
+    @Test func readsASingleFile() throws {
+        let loaded = try VOCReader.read(path: FormatFixtures.path("voc-single/one.xml"))
+        #expect(
+            loaded.dataset.images == [
+                AnnotatedImage(
+                    name: "one.jpg", width: 10, height: 10,
+                    faces: [GroundTruthFace(box: Box(x: 1, y: 1, width: 4, height: 5), label: .masked)])
+            ])
+    }
+
+    struct Malformed: Sendable, CustomTestStringConvertible {
+        var name: String
+        var xml: String
+        var line: Int
+        var says: String
+        var testDescription: String { name }
+    }
+
+    static func document(_ objects: String, filename: String = "<filename>x.png</filename>") -> String {
+        "<annotation>\n\(filename)\n<size><width>10</width><height>10</height></size>\n\(objects)\n</annotation>\n"
+    }
+
+    static let malformed: [Malformed] = [
+        Malformed(
+            name: "broken XML", xml: "<annotation>\n<filename>x.png</filename>\n<size>\n</annotation>\n", line: 4,
+            says: "malformed XML"),
+        Malformed(name: "not VOC", xml: "<coco></coco>", line: 1, says: "expected a Pascal VOC <annotation> document"),
+        Malformed(name: "no filename", xml: document("", filename: ""), line: 0, says: "missing <filename>"),
+        Malformed(
+            name: "missing xmax",
+            xml: document(
+                "<object>\n<name>masked</name>\n<bndbox><xmin>1</xmin><ymin>1</ymin><ymax>3</ymax></bndbox>\n</object>"),
+            line: 4, says: "<object> 'masked' has no <bndbox><xmax>"),
+        Malformed(
+            name: "not a number",
+            xml: document(
+                "<object><name>masked</name>\n<bndbox><xmin>1</xmin><ymin>1</ymin>\n<xmax>two</xmax><ymax>3</ymax></bndbox></object>"
+            ),
+            line: 6, says: "expected a finite number in <xmax>, found 'two'"),
+        Malformed(
+            name: "negative width",
+            xml: document(
+                "<object><name>masked</name>\n<bndbox><xmin>5</xmin><ymin>1</ymin>\n<xmax>2</xmax><ymax>3</ymax></bndbox></object>"
+            ),
+            line: 6, says: "<xmax> 2 is less than <xmin> 5"),
+        Malformed(
+            name: "unknown label",
+            xml: document(
+                "<object>\n<name>Foo</name>\n<bndbox><xmin>1</xmin><ymin>1</ymin><xmax>2</xmax><ymax>3</ymax></bndbox></object>"
+            ),
+            line: 5, says: "unknown label 'Foo'; map it with --label 'Foo=masked'"),
+    ]
+
+    @Test(arguments: malformed)
+    func malformedInputNamesFileAndLine(_ example: Malformed) throws {
+        let directory = try FormatFixtures.temporaryDirectory()
+        defer { FormatFixtures.remove(directory) }
+        let path = try FormatFixtures.write(example.xml, to: "bad.xml", in: directory)
+        let error = try #require(throws: FormatError.self) { try VOCReader.read(path: directory) }
+        #expect(error.file == path)
+        #expect(error.message.contains(example.says))
+        if example.line > 0 {
+            #expect(error.line == example.line)
+            #expect(error.description.hasPrefix("\(path):\(example.line)"))
+        }
+    }
+
+    @Test func brokenXMLCarriesTheParsersColumn() throws {
+        let directory = try FormatFixtures.temporaryDirectory()
+        defer { FormatFixtures.remove(directory) }
+        try FormatFixtures.write(
+            "<annotation>\n  <filename>x.png</file>\n</annotation>\n", to: "bad.xml", in: directory)
+        let error = try #require(throws: FormatError.self) { try VOCReader.read(path: directory) }
+        #expect(error.line == 2)
+        #expect(error.column != nil)
+        #expect(error.message == "malformed XML: closing tag does not match the opening tag (libxml2 error 76)")
+    }
+
+    @Test func twoFilesAnnotatingOneImageIsAnError() throws {
+        let directory = try FormatFixtures.temporaryDirectory()
+        defer { FormatFixtures.remove(directory) }
+        try FormatFixtures.write(Self.document(""), to: "a.xml", in: directory)
+        let second = try FormatFixtures.write(Self.document(""), to: "b.xml", in: directory)
+        let error = #expect(throws: FormatError.self) { try VOCReader.read(path: directory) }
+        #expect(error?.file == second)
+        #expect(error?.message.contains("already annotated by") == true)
+    }
+
+    @Test func anEmptyFolderIsAnError() throws {
+        let directory = try FormatFixtures.temporaryDirectory()
+        defer { FormatFixtures.remove(directory) }
+        let error = #expect(throws: FormatError.self) { try VOCReader.read(path: directory) }
+        #expect(error?.message == "no .xml files in the folder")
+    }
+}
