@@ -62,8 +62,8 @@ let package = Package(
         ),
         .testTarget(
             name: "MaskBenchCLITests",
-            dependencies: ["MaskBenchCore", "MaskBenchReport", "MaskBenchTestSupport"],
-            exclude: ["Fixtures"]
+            dependencies: ["MaskBenchCore", "MaskBenchFormats", "MaskBenchReport", "MaskBenchTestSupport"],
+            exclude: ["Fixtures", "Snapshots"]
         ),
     ]
 )

@@ -30,6 +30,20 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
         public var predictions: String
         public var predictionsFormat: String
         public var images: String?
+
+        public init(
+            groundTruth: String,
+            groundTruthFormat: String,
+            predictions: String,
+            predictionsFormat: String,
+            images: String?
+        ) {
+            self.groundTruth = groundTruth
+            self.groundTruthFormat = groundTruthFormat
+            self.predictions = predictions
+            self.predictionsFormat = predictionsFormat
+            self.images = images
+        }
     }
 
     public struct Settings: Sendable, Hashable, Codable {

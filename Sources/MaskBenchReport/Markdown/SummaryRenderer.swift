@@ -27,19 +27,30 @@ public struct SummaryRenderer: Sendable {
             case .masked: "counted as masked"
             case .class: "a class of its own"
             }
+        let bullet = style == .markdown ? "- " : ""
         if style == .markdown { out += "# MaskBench evaluation\n\n" }
-        out += "Ground truth \(code(d.inputs.groundTruth)) (\(d.inputs.groundTruthFormat)): \(d.dataset.images) images, "
-        out += "\(faces.total) faces (\(faces.masked) masked, \(faces.unmasked) unmasked, \(faces.incorrect) incorrect).\n"
-        out += "Predictions \(code(d.inputs.predictions)) (\(d.inputs.predictionsFormat)): \(d.predictions.total) faces"
+        out +=
+            bullet
+            + "Ground truth \(code(d.inputs.groundTruth)) (\(d.inputs.groundTruthFormat)): \(d.dataset.images) images, "
+        out +=
+            "\(faces.total) faces (\(faces.masked) masked, \(faces.unmasked) unmasked, \(faces.incorrect) incorrect).\n"
+        out +=
+            bullet
+            + "Predictions \(code(d.inputs.predictions)) (\(d.inputs.predictionsFormat)): \(d.predictions.total) faces"
         out += m.minFaceScore > 0 ? " with faceScore ≥ \(Self.number(m.minFaceScore)).\n" : ".\n"
-        out += "Matching \(m.mode.rawValue), IoU \(comparison) \(Self.number(m.iouThreshold)), \(m.pixels.rawValue) pixels; "
+        out +=
+            bullet
+            + "Matching \(m.mode.rawValue), IoU \(comparison) \(Self.number(m.iouThreshold)), \(m.pixels.rawValue) pixels; "
         out += "threshold \(Self.number(d.settings.threshold)); incorrect masks \(incorrect).\n\n"
 
         let p = d.pipeline
         let det = d.detector
         var headline: [[String]] = [
             ["TNR (unmasked faces caught)", Self.rate(p.tnr), Self.interval(p.tnr.low, p.tnr.high, percent: true)],
-            ["FNR (masked faces called unmasked)", Self.rate(p.fnr), Self.interval(p.fnr.low, p.fnr.high, percent: true)],
+            [
+                "FNR (masked faces called unmasked)", Self.rate(p.fnr),
+                Self.interval(p.fnr.low, p.fnr.high, percent: true),
+            ],
             ["Detector recall", Self.rate(det.recall), Self.interval(det.recall.low, det.recall.high, percent: true)],
             [
                 "Detector precision", Self.rate(det.precision),
@@ -119,7 +130,8 @@ public struct SummaryRenderer: Sendable {
         switch style {
         case .markdown:
             var out = "| " + cells[0].joined(separator: " | ") + " |\n"
-            out += "|" + header.indices.map { numericColumns.contains($0) ? "---:" : "---" }.joined(separator: "|") + "|\n"
+            out +=
+                "|" + header.indices.map { numericColumns.contains($0) ? "---:" : "---" }.joined(separator: "|") + "|\n"
             for row in cells.dropFirst() { out += "| " + row.joined(separator: " | ") + " |\n" }
             return out
         case .text:

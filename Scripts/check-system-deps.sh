@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Checks the C libraries MaskBench links against, before SwiftPM turns a missing one into a confusing
+# "file not found". Prints what is missing and the apt package that provides it.
+set -u
+missing=0
+need_pc() { pkg-config --exists "$1" || { echo "missing: pkg-config $1 (apt-get install $2)"; missing=1; }; }
+need_header() { [ -f "$1" ] || { echo "missing: $1 (apt-get install $2)"; missing=1; }; }
+command -v pkg-config >/dev/null || { echo "missing: pkg-config (apt-get install pkg-config)"; exit 1; }
+need_pc libpng libpng-dev
+need_pc libturbojpeg libturbojpeg0-dev
+need_pc simdjson libsimdjson-dev
+need_header /usr/include/csv.h libcsv-dev
+exit $missing

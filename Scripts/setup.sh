@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what MaskBench needs on Debian 12 and builds the release binary.
+#   Scripts/setup.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+packages=(pkg-config libcsv-dev libpng-dev libturbojpeg0-dev libsimdjson-dev)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ "${#missing[@]}" -gt 0 ]; then
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+Scripts/check-system-deps.sh
+swift build -c release --product maskbench
+echo "built .build/release/maskbench"

@@ -1,0 +1,137 @@
+import ArgumentParser
+import MaskBenchCore
+import MaskBenchFormats
+
+extension MatchingMode: ExpressibleByArgument {}
+extension PixelConvention: ExpressibleByArgument {}
+extension IncorrectPolicy: ExpressibleByArgument {}
+extension GroundTruthFormat: ExpressibleByArgument {}
+extension PredictionFormat: ExpressibleByArgument {}
+
+/// Where the ground truth is and how to read it.
+struct GroundTruthArguments: ParsableArguments {
+    @Option(
+        name: .customLong("ground-truth"),
+        help: "Ground-truth file or folder (makesense CSV, seed-001 CSV, VOC, COCO, YOLO).")
+    var path: String
+
+    @Option(
+        name: .customLong("format"),
+        help:
+            "Ground-truth format, when detection should not decide: \(GroundTruthFormat.allCases.map(\.rawValue).joined(separator: ", "))."
+    )
+    var format: GroundTruthFormat?
+
+    @Option(help: "Folder of the images (needed for YOLO sizes and to check that images exist).")
+    var images: String?
+
+    @Option(help: "Seed-001 metadata CSV: the split to keep (test or validation).")
+    var split: String?
+
+    @Option(
+        name: .customLong("label"),
+        help: ArgumentHelp(
+            "Map a raw label to a class, as RAW=masked|unmasked|incorrect (repeatable).", valueName: "RAW=CLASS"))
+    var labels: [String] = []
+
+    @Option(
+        name: .customLong("yolo-classes"),
+        help: "YOLO class names by id, comma-separated (default: without_mask,with_mask,mask_weared_incorrect).")
+    var yoloClasses: String?
+
+    @Option(
+        name: .customLong("incorrect-as"), help: "What a mask worn incorrectly counts as: unmasked, masked or class.")
+    var incorrectAs: IncorrectPolicy = .unmasked
+
+    /// The label map: defaults plus every `--label`.
+    func labelMap() throws -> LabelMap {
+        var map = LabelMap.defaults
+        for entry in labels {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ValidationError("--label '\(entry)': expected RAW=CLASS, for example --label 'No Mask=unmasked'")
+            }
+            guard let label = FaceClass(rawValue: parts[1].lowercased()) else {
+                throw ValidationError("--label '\(entry)': the class must be masked, unmasked or incorrect")
+            }
+            map = map.setting(parts[0], to: label)
+        }
+        return map
+    }
+
+    func options(collectUnknownLabels: Bool = false) throws -> GroundTruthOptions {
+        GroundTruthOptions(
+            labelMap: try labelMap(),
+            format: format,
+            imagesDirectory: images,
+            split: split,
+            yoloClassNames: yoloClasses.map { $0.split(separator: ",").map { String($0) } },
+            collectUnknownLabels: collectUnknownLabels
+        )
+    }
+}
+
+/// How predictions are matched and scored.
+struct EvaluationArguments: ParsableArguments {
+    @Option(
+        help: "Matching rule: coco (one-to-one, best unmatched), voc (best only, no fallback) or dataroots (seed 001).")
+    var matching: MatchingMode = .coco
+
+    @Option(help: "IoU a match must exceed.")
+    var iou: Double = 0.5
+
+    @Flag(name: .customLong("iou-inclusive"), help: "Match at IoU >= the threshold instead of >.")
+    var iouInclusive = false
+
+    @Option(help: "Pixel convention for areas: continuous, or inclusive (+1 on widths and heights, VOC devkit).")
+    var pixels: PixelConvention = .continuous
+
+    @Option(name: .customLong("min-face-score"), help: "Ignore predictions with a lower faceScore.")
+    var minFaceScore: Double = 0
+
+    @Option(help: "Call a face masked when maskScore >= this.")
+    var threshold: Double = 0.5
+
+    @Option(name: .customLong("missed-face-score"), help: "Pipeline ROC score of a missed face, or 'exclude'.")
+    var missedFaceScore: String = "1.0"
+
+    @Option(help: "Bootstrap replicates for AUC and AP intervals (0 turns them off).")
+    var bootstrap: Int = 1000
+
+    @Option(help: "Seed of the bootstrap.")
+    var seed: UInt64 = 20_240_601
+
+    func validate() throws {
+        guard iou > 0, iou < 1 else { throw ValidationError("--iou must be between 0 and 1, got \(iou)") }
+        guard threshold >= 0, threshold <= 1 else {
+            throw ValidationError("--threshold must be between 0 and 1, got \(threshold)")
+        }
+        guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be 0 or more") }
+        _ = try missedScore()
+    }
+
+    func missedScore() throws -> Double? {
+        if missedFaceScore == "exclude" { return nil }
+        guard let value = Double(missedFaceScore), value >= 0, value <= 1 else {
+            throw ValidationError(
+                "--missed-face-score must be a number in [0, 1] or 'exclude', got '\(missedFaceScore)'")
+        }
+        return value
+    }
+
+    func settings(incorrectAs: IncorrectPolicy) throws -> EvaluationSettings {
+        EvaluationSettings(
+            matching: MatchingSettings(
+                mode: matching,
+                iouThreshold: iou,
+                iouInclusive: iouInclusive,
+                pixels: pixels,
+                minFaceScore: minFaceScore
+            ),
+            threshold: threshold,
+            incorrectAs: incorrectAs,
+            missedFaceScore: try missedScore(),
+            bootstrap: Bootstrap(samples: bootstrap, seed: seed)
+        )
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import MaskBenchCore
+import MaskBenchFormats
+import MaskBenchReport
+
+/// `maskbench evaluate`: ground truth + predictions file → metrics.json, summary.md, a table on stdout.
+struct Evaluate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a predictions file against a ground truth.",
+        discussion: """
+            Writes OUT/metrics.json (the versioned record CI reads) and OUT/summary.md, and prints the \
+            outcome table and headline numbers. Exit 0 on success, 2 on a usage or input error.
+            """
+    )
+
+    @OptionGroup var groundTruth: GroundTruthArguments
+
+    @Option(help: "Predictions file: CSV, JSON Lines or COCO results JSON.")
+    var predictions: String
+
+    @Option(
+        name: .customLong("predictions-format"),
+        help: "Predictions format, when the file name should not decide: csv, jsonl, cocoResults.")
+    var predictionsFormat: PredictionFormat?
+
+    @Flag(
+        name: .customLong("allow-unknown-images"),
+        help: "Skip predictions for images not in the ground truth instead of failing.")
+    var allowUnknownImages = false
+
+    @OptionGroup var evaluation: EvaluationArguments
+
+    @Option(help: "Output folder.")
+    var out: String = "Reports/latest"
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    @Flag(help: "Print how long each phase took, on standard error.")
+    var timings = false
+
+    func run() async throws {
+        let settings = try evaluation.settings(incorrectAs: groundTruth.incorrectAs)
+        var clock = PhaseClock(enabled: timings)
+        let truth = try GroundTruthReader.read(path: groundTruth.path, options: try groundTruth.options())
+        clock.lap("read ground truth")
+        let loaded = try PredictionReader.read(
+            path: predictions,
+            format: predictionsFormat,
+            groundTruth: truth,
+            labelMap: try groundTruth.labelMap(),
+            allowUnknownImages: allowUnknownImages
+        )
+        clock.lap("read predictions")
+        let result = Evaluator(settings: settings).evaluate(truth.dataset, loaded.predictions)
+        clock.lap("evaluate")
+        let document = MetricsDocument(
+            result,
+            inputs: MetricsDocument.Inputs(
+                groundTruth: groundTruth.path,
+                groundTruthFormat: truth.format.rawValue,
+                predictions: predictions,
+                predictionsFormat: loaded.format.rawValue,
+                images: groundTruth.images
+            ),
+            version: MaskBenchCommand.version
+        )
+        try AtomicFile.makeDirectory(out)
+        try AtomicFile.write(try document.jsonData(), to: out + "/metrics.json")
+        try AtomicFile.write(Data(SummaryRenderer(style: .markdown).render(document).utf8), to: out + "/summary.md")
+        clock.lap("write outputs")
+
+        let diagnostics = truth.diagnostics + loaded.diagnostics
+        for diagnostic in diagnostics.prefix(20) {
+            FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
+        }
+        if diagnostics.count > 20 {
+            FileHandle.standardError.write(Data("… and \(diagnostics.count - 20) more notes\n".utf8))
+        }
+        if !quiet {
+            print(SummaryRenderer(style: .text).render(document), terminator: "")
+            print("\nWrote \(out)/metrics.json and \(out)/summary.md")
+        }
+    }
+}

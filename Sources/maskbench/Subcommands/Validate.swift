@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import MaskBenchCore
+import MaskBenchFormats
+
+/// `maskbench validate`: lint a ground truth before evaluating against it.
+struct Validate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Check a ground truth: missing images, boxes outside the image, zero-area or duplicate boxes, unknown labels, images without faces.",
+        discussion: """
+            Prints each finding with its place and what evaluate would do about it. Exit 0 when nothing \
+            needs attention, 1 when there are warnings, 2 when the file cannot be read at all.
+            """
+    )
+
+    @OptionGroup var groundTruth: GroundTruthArguments
+
+    func run() async throws {
+        let result = try GroundTruthValidator.validate(path: groundTruth.path, options: try groundTruth.options())
+        let dataset = result.dataset
+        print(
+            "\(groundTruth.path): \(result.format.rawValue), \(dataset.images.count) images, \(dataset.faceCount) faces"
+        )
+        for finding in result.findings {
+            print(finding)
+        }
+        var counts: [ValidationFinding.Kind: Int] = [:]
+        for finding in result.findings { counts[finding.kind, default: 0] += 1 }
+        if counts.isEmpty {
+            print("no findings")
+        } else {
+            let summary = ValidationFinding.Kind.allCases.compactMap { kind in
+                counts[kind].map { "\($0) \(kind.rawValue)" }
+            }
+            print("findings: " + summary.joined(separator: ", "))
+        }
+        if result.hasWarnings { throw ExitCode(1) }
+    }
+}
