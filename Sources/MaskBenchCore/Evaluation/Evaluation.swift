@@ -56,15 +56,10 @@ public struct ConfusionMatrix: Sendable, Hashable, Codable {
         counts = Array(repeating: Array(repeating: 0, count: classes.count), count: classes.count)
     }
 
+    /// The count of faces of class `truth` called `call`; 0 for a class the matrix does not have.
     public subscript(truth: FaceClass, call: FaceClass) -> Int {
-        get {
-            guard let r = classes.firstIndex(of: truth), let c = classes.firstIndex(of: call) else { return 0 }
-            return counts[r][c]
-        }
-        set {
-            guard let r = classes.firstIndex(of: truth), let c = classes.firstIndex(of: call) else { return }
-            counts[r][c] = newValue
-        }
+        guard truth.index < classes.count, call.index < classes.count else { return 0 }
+        return counts[truth.index][call.index]
     }
 
     public var total: Int { counts.joined().reduce(0, +) }

@@ -88,7 +88,6 @@ public struct Evaluator: Sendable {
         var apMatching = matching
         if apMatching.mode == .dataroots { apMatching.mode = .coco }
         let apMatcher = Matcher(settings: apMatching)
-        let classIndex: [FaceClass: Int] = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
 
         var partial = Partial(classes: classes.count)
         // Buffers reused from image to image.
@@ -120,7 +119,7 @@ public struct Evaluator: Sendable {
             partial.facesPerImage.append(m)
             if n > settings.maxDetectionsPerImage { partial.capped = true }
             truths.removeAll(keepingCapacity: true)
-            for face in image.faces { truths.append(classIndex[policy.resolve(face.label)] ?? 0) }
+            for face in image.faces { truths.append(policy.resolve(face.label).index) }
             for t in truths { partial.perClassPositives[t] += 1 }
             calls.removeAll(keepingCapacity: true)
             callClasses.removeAll(keepingCapacity: true)
@@ -128,7 +127,7 @@ public struct Evaluator: Sendable {
             for p in preds {
                 let call = policy.resolve(p.call(threshold: threshold))
                 callClasses.append(call)
-                calls.append(classIndex[call] ?? 0)
+                calls.append(call.index)
                 maskScores.append(p.maskScore)
             }
 
@@ -303,25 +302,31 @@ public struct Evaluator: Sendable {
 
         // MARK: Pipeline
 
-        var classOutcomes: [FaceClass: ClassOutcome] = [:]
-        for c in classes { classOutcomes[c] = ClassOutcome(groundTruth: 0, correct: 0, wrong: 0, missed: 0) }
+        // Per class, indexed by position in `classes` (``FaceClass/index``).
+        var outcomeCounts = Array(repeating: ClassOutcome(), count: classes.count)
         var confusion = ConfusionMatrix(classes: classes)
-        var missedByClass: [FaceClass: Int] = [:]
+        var missedCounts = Array(repeating: 0, count: classes.count)
         for o in outcomes {
-            classOutcomes[o.truth, default: ClassOutcome(groundTruth: 0, correct: 0, wrong: 0, missed: 0)]
-                .groundTruth += 1
+            let t = o.truth.index
+            outcomeCounts[t].groundTruth += 1
             if let call = o.call {
-                confusion[o.truth, call] += 1
-                if call == o.truth { classOutcomes[o.truth]?.correct += 1 } else { classOutcomes[o.truth]?.wrong += 1 }
+                confusion.counts[t][call.index] += 1
+                if call == o.truth { outcomeCounts[t].correct += 1 } else { outcomeCounts[t].wrong += 1 }
             } else {
-                classOutcomes[o.truth]?.missed += 1
-                missedByClass[o.truth, default: 0] += 1
+                outcomeCounts[t].missed += 1
+                missedCounts[t] += 1
             }
         }
-        let unmasked = classOutcomes[.unmasked] ?? ClassOutcome(groundTruth: 0, correct: 0, wrong: 0, missed: 0)
-        let masked = classOutcomes[.masked] ?? ClassOutcome(groundTruth: 0, correct: 0, wrong: 0, missed: 0)
-        var extrasByCall: [FaceClass: Int] = [:]
-        for e in extras { extrasByCall[e.call, default: 0] += 1 }
+        var extraCounts = Array(repeating: 0, count: classes.count)
+        for e in extras { extraCounts[e.call.index] += 1 }
+        func byClass(_ values: [Int]) -> [FaceClass: Int] {
+            Dictionary(uniqueKeysWithValues: zip(classes, values).filter { $0.1 > 0 })
+        }
+        let classOutcomes = Dictionary(uniqueKeysWithValues: zip(classes, outcomeCounts))
+        let missedByClass = byClass(missedCounts)
+        let extrasByCall = byClass(extraCounts)
+        let unmasked = outcomeCounts[FaceClass.unmasked.index]
+        let masked = outcomeCounts[FaceClass.masked.index]
 
         // ROC of the whole pipeline: one point per face.
         var pipelineScores: [Double] = []
@@ -571,7 +576,8 @@ public struct Evaluator: Sendable {
         let extraScores = extras.map(\.maskScore).sorted()
         unmaskedScores.sort()
         maskedScores.sort()
-        let thresholds = Array(Set(unmaskedScores + maskedScores + extraScores)).sorted()
+        var thresholds = (unmaskedScores + maskedScores + extraScores).sorted()
+        thresholds.removeDuplicates()
         func below(_ sorted: [Double], _ t: Double) -> Int {
             var lo = 0
             var hi = sorted.count

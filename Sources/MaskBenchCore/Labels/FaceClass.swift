@@ -8,10 +8,12 @@ public enum FaceClass: String, Sendable, Codable, CaseIterable, Comparable {
     case incorrect
 
     public static func < (lhs: FaceClass, rhs: FaceClass) -> Bool {
-        lhs.order < rhs.order
+        lhs.index < rhs.index
     }
 
-    private var order: Int {
+    /// Position in `[masked, unmasked, incorrect]`, which is also the position in ``IncorrectPolicy/classes``.
+    @inlinable
+    var index: Int {
         switch self {
         case .masked: 0
         case .unmasked: 1

@@ -81,3 +81,16 @@ enum ScoreSort {
         return order
     }
 }
+
+extension Array where Element: Equatable {
+    /// Removes each element equal to the one before it, keeping the first of every run.
+    mutating func removeDuplicates() {
+        guard count > 1 else { return }
+        var kept = 1
+        for i in 1..<count where self[i] != self[kept - 1] {
+            self[kept] = self[i]
+            kept += 1
+        }
+        removeLast(count - kept)
+    }
+}
