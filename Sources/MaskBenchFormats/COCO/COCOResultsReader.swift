@@ -12,6 +12,22 @@ public struct LoadedCOCODetections: Sendable {
     }
 }
 
+/// COCO results parsed before their ground truth is known, so that both files can be read at once;
+/// ``COCOResultsReader/resolve(_:groundTruth:allowUnknownImages:)`` checks them against it.
+public struct ParsedCOCODetections: Sendable {
+    /// The file, as named in messages.
+    public var path: String
+    /// In file order.
+    var detections: [COCODetection]
+    /// The record each detection came from (its index in the results list), for messages.
+    var records: [Int32]
+    /// `annotations` when the results were a dataset object's annotations; `nil` for a plain list.
+    var section: String?
+
+    /// How many results the file holds.
+    public var count: Int { detections.count }
+}
+
 /// Reads COCO detection results: a JSON list of `{image_id, category_id, bbox, score}` (what detectors and
 /// pycocotools' `loadRes` exchange), or a COCO dataset object whose `annotations` carry a `score`.
 ///
@@ -36,12 +52,65 @@ public enum COCOResultsReader {
         groundTruth: COCODataset,
         allowUnknownImages: Bool = false
     ) throws -> LoadedCOCODetections {
+        try resolve(parseDetections(path: path), groundTruth: groundTruth, allowUnknownImages: allowUnknownImages)
+    }
+
+    /// Parses the results without a ground truth (the first half of ``readDetections(path:groundTruth:allowUnknownImages:)``).
+    ///
+    /// - Throws: ``FormatError`` naming the file, record, line and column.
+    public static func parseDetections(path: String) throws -> ParsedCOCODetections {
+        let document = try JSONDocument(contentsOfFile: path)
+        return try document.withRoot { root in try parse(root, document: document) }
+    }
+
+    /// Checks parsed results against the ground truth's image ids (the second half of
+    /// ``readDetections(path:groundTruth:allowUnknownImages:)``).
+    ///
+    /// - Throws: ``FormatError`` for a result of an image the ground truth lacks, unless `allowUnknownImages`;
+    ///   the file is read again only then, to say where the result is.
+    public static func resolve(
+        _ parsed: ParsedCOCODetections,
+        groundTruth: COCODataset,
+        allowUnknownImages: Bool
+    ) throws -> LoadedCOCODetections {
         // Duplicate ids were rejected when the ground truth was read; keep the first of any here.
         let knownImages = COCOIDTable(ids: groundTruth.images.map(\.id)) { _, _ in }
-        let document = try JSONDocument(contentsOfFile: path)
-        return try document.withRoot { root in
-            try parse(root, document: document, knownImages: knownImages, allowUnknownImages: allowUnknownImages)
+        guard let firstUnknown = parsed.detections.firstIndex(where: { knownImages.position(of: $0.imageID) == nil })
+        else { return LoadedCOCODetections(detections: parsed.detections) }
+        guard allowUnknownImages else {
+            let detection = parsed.detections[firstUnknown]
+            let record = Int(parsed.records[firstUnknown])
+            var base: [JSONPathComponent] = parsed.section.map { [.key($0)] } ?? []
+            base.append(.index(record))
+            let place = (try? JSONDocument(contentsOfFile: parsed.path))?.location(of: base + [.key("image_id")])
+            throw FormatError(
+                file: parsed.path,
+                line: place?.line,
+                column: place?.column,
+                "\(parsed.section ?? "")[\(record)]: image_id \(detection.imageID) is not in the ground truth "
+                    + "(allow with --allow-unknown-images)"
+            )
         }
+        var unknown: [Int: Int] = [:]
+        var kept: [COCODetection] = []
+        kept.reserveCapacity(parsed.detections.count)
+        for detection in parsed.detections {
+            if knownImages.position(of: detection.imageID) == nil {
+                unknown[detection.imageID, default: 0] += 1
+            } else {
+                kept.append(detection)
+            }
+        }
+        let skipped = parsed.detections.count - kept.count
+        let ids = unknown.keys.sorted()
+        let shown = ids.prefix(10).map(String.init).joined(separator: ", ") + (ids.count > 10 ? ", …" : "")
+        let diagnostic = Diagnostic(
+            .warning,
+            file: parsed.path,
+            "skipped \(skipped) result\(skipped == 1 ? "" : "s") of \(ids.count) image id\(ids.count == 1 ? "" : "s") "
+                + "not in the ground truth: \(shown)"
+        )
+        return LoadedCOCODetections(detections: kept, diagnostics: [diagnostic])
     }
 
     /// Reads the results as MaskBench predictions (format ``PredictionFormat/cocoResults``), keyed by the
@@ -82,31 +151,43 @@ public enum COCOResultsReader {
         let images = COCOIDTable(ids: groundTruth.images.map(\.id)) { _, _ in }
         var categoryNames: [Int: String] = [:]
         for category in groundTruth.categories { categoryNames[category.id] = category.name }
-        var labels: [Int: FaceClass] = [:]
-        for detection in loaded.detections where labels[detection.categoryID] == nil {
-            guard let name = categoryNames[detection.categoryID] else {
+        // Each category is looked up once; categories are few, so a linear search beats hashing.
+        var labels: [(id: Int, label: FaceClass)] = []
+        func label(of categoryID: Int) throws -> FaceClass {
+            if let hit = labels.first(where: { $0.id == categoryID }) { return hit.label }
+            guard let name = categoryNames[categoryID] else {
                 let known = groundTruth.categories.map { "\($0.id) \($0.name)" }.joined(separator: ", ")
                 throw FormatError(
                     file: file,
-                    "category_id \(detection.categoryID) is not among the ground truth's categories (\(known))"
+                    "category_id \(categoryID) is not among the ground truth's categories (\(known))"
                 )
             }
             guard let label = labelMap.label(for: name) else {
                 throw FormatError(
                     file: file,
-                    "category '\(name)' (id \(detection.categoryID)) is not a known label; "
+                    "category '\(name)' (id \(categoryID)) is not a known label; "
                         + "map it with --label '\(name)=masked' (or =unmasked, =incorrect)"
                 )
             }
-            labels[detection.categoryID] = label
+            labels.append((categoryID, label))
+            return label
         }
         // Group by image position first (no string hashing per detection), then key by file name.
-        var grouped = [[Prediction]](repeating: [], count: groundTruth.images.count)
-        for detection in loaded.detections {
-            guard let position = images.position(of: detection.imageID), let label = labels[detection.categoryID] else {
-                continue
-            }
-            grouped[position].append(
+        var positions = [Int](repeating: -1, count: loaded.detections.count)
+        var counts = [Int](repeating: 0, count: groundTruth.images.count)
+        for (k, detection) in loaded.detections.enumerated() {
+            guard let position = images.position(of: detection.imageID) else { continue }
+            positions[k] = position
+            counts[position] += 1
+        }
+        var grouped = counts.map { count -> [Prediction] in
+            var predictions: [Prediction] = []
+            predictions.reserveCapacity(count)
+            return predictions
+        }
+        for (k, detection) in loaded.detections.enumerated() where positions[k] >= 0 {
+            let label = try label(of: detection.categoryID)
+            grouped[positions[k]].append(
                 Prediction(
                     box: detection.bbox, faceScore: detection.score, maskScore: label == .masked ? 1 : 0, label: label)
             )
@@ -125,22 +206,19 @@ public enum COCOResultsReader {
 
     // MARK: - Parsing
 
-    static func parse(
-        _ root: JSONValue,
-        document: JSONDocument,
-        knownImages: COCOIDTable,
-        allowUnknownImages: Bool
-    ) throws -> LoadedCOCODetections {
+    static func parse(_ root: JSONValue, document: JSONDocument) throws -> ParsedCOCODetections {
         var detections: [COCODetection] = []
+        var records: [Int32] = []
+        var listSection: String?
         // At least 48 bytes a result ({"image_id":1,"category_id":1,"bbox":[0,0,1,1],"score":1} is 56):
         // capacity never written costs address space only.
         detections.reserveCapacity(document.byteCount / 48)
-        var unknown: [Int: Int] = [:]
-        var skipped = 0
+        records.reserveCapacity(document.byteCount / 48)
         var found = false
         // Reads the results array (the root, or a dataset's `annotations`) as the cursor reaches it.
         func readList(_ list: JSONValue, section: String?) throws {
             found = true
+            listSection = section
             var elements = try list.elements()
             var index = -1
             while let value = try elements.next() {
@@ -166,18 +244,8 @@ public enum COCOResultsReader {
                     guard let categoryID else { throw JSONValueError("missing field 'category_id'") }
                     guard let box else { throw JSONValueError("missing field 'bbox'") }
                     guard let score else { throw JSONValueError("missing field 'score'") }
-                    guard knownImages.position(of: imageID) != nil else {
-                        guard allowUnknownImages else {
-                            throw JSONValueError(
-                                path: [.key("image_id")],
-                                "image_id \(imageID) is not in the ground truth (allow with --allow-unknown-images)"
-                            )
-                        }
-                        unknown[imageID, default: 0] += 1
-                        skipped += 1
-                        continue
-                    }
                     detections.append(COCODetection(imageID: imageID, categoryID: categoryID, bbox: box, score: score))
+                    records.append(Int32(truncatingIfNeeded: index))
                 } catch let error as JSONValueError {
                     let record = (section ?? "") + "[\(index)]"
                     var base: [JSONPathComponent] = section.map { [.key($0)] } ?? []
@@ -208,19 +276,11 @@ public enum COCOResultsReader {
                     + "found \(root.kind.rawValue)"
             )
         }
-        var diagnostics: [Diagnostic] = []
-        if skipped > 0 {
-            let ids = unknown.keys.sorted()
-            let shown = ids.prefix(10).map(String.init).joined(separator: ", ") + (ids.count > 10 ? ", …" : "")
-            diagnostics.append(
-                Diagnostic(
-                    .warning,
-                    file: document.source,
-                    "skipped \(skipped) result\(skipped == 1 ? "" : "s") of \(ids.count) image id\(ids.count == 1 ? "" : "s") "
-                        + "not in the ground truth: \(shown)"
-                )
-            )
-        }
-        return LoadedCOCODetections(detections: detections, diagnostics: diagnostics)
+        return ParsedCOCODetections(
+            path: document.source,
+            detections: detections,
+            records: records,
+            section: listSection
+        )
     }
 }

@@ -1,5 +1,17 @@
 public import MaskBenchCore
 
+/// A predictions file as read, before it is checked against its ground truth.
+public struct ParsedPredictions: Sendable {
+    enum Content: Sendable {
+        case predictions(LoadedPredictions)
+        case cocoResults(ParsedCOCODetections)
+    }
+
+    var content: Content
+    /// The file, as named in messages.
+    var path: String
+}
+
 /// Reads a predictions file of any supported format and checks it against the ground truth.
 public enum PredictionReader {
     /// The format a file name suggests: `.csv`, `.jsonl`/`.ndjson`, `.json` (COCO results).
@@ -28,33 +40,69 @@ public enum PredictionReader {
     public static func read(
         path: String,
         format: PredictionFormat? = nil,
+        groundTruth: LoadedGroundTruth,
+        labelMap: LabelMap = .defaults,
+        allowUnknownImages: Bool = false
+    ) throws -> LoadedPredictions {
+        try resolve(
+            parse(path: path, format: format, labelMap: labelMap),
+            groundTruth: groundTruth,
+            labelMap: labelMap,
+            allowUnknownImages: allowUnknownImages
+        )
+    }
+
+    /// Reads the file without its ground truth, so that the two can be read at the same time; then
+    /// ``resolve(_:groundTruth:labelMap:allowUnknownImages:)``.
+    public static func parse(
+        path: String,
+        format: PredictionFormat? = nil,
+        labelMap: LabelMap = .defaults
+    ) throws -> ParsedPredictions {
+        let content: ParsedPredictions.Content =
+            switch try format ?? detectFormat(path: path) {
+            case .csv: .predictions(try PredictionCSV.read(path: path, labelMap: labelMap))
+            case .jsonl: .predictions(try PredictionJSONL.read(path: path, labelMap: labelMap))
+            case .cocoResults: .cocoResults(try COCOResultsReader.parseDetections(path: path))
+            }
+        return ParsedPredictions(content: content, path: path)
+    }
+
+    /// Checks parsed predictions against the ground truth: every image must be in it (or, with
+    /// `allowUnknownImages`, is skipped with a warning); COCO results get their file names from it.
+    public static func resolve(
+        _ parsed: ParsedPredictions,
         groundTruth loadedTruth: LoadedGroundTruth,
         labelMap: LabelMap = .defaults,
         allowUnknownImages: Bool = false
     ) throws -> LoadedPredictions {
-        let format = try format ?? detectFormat(path: path)
         let groundTruth = loadedTruth.dataset
         var loaded: LoadedPredictions
-        switch format {
-        case .csv:
-            loaded = try PredictionCSV.read(path: path, labelMap: labelMap)
-        case .jsonl:
-            loaded = try PredictionJSONL.read(path: path, labelMap: labelMap)
-        case .cocoResults:
+        switch parsed.content {
+        case .predictions(let predictions):
+            loaded = predictions
+        case .cocoResults(let detections):
             guard let coco = loadedTruth.coco else {
                 throw FormatError(
-                    file: path,
+                    file: detections.path,
                     "COCO results name images by COCO image id, but the ground truth is \(loadedTruth.format.rawValue), "
                         + "not COCO JSON; convert the predictions to CSV or JSON Lines with image file names"
                 )
             }
-            loaded = try COCOResultsReader.read(
-                path: path,
+            let checked = try COCOResultsReader.resolve(
+                detections,
                 groundTruth: coco,
-                labelMap: labelMap,
                 allowUnknownImages: allowUnknownImages
             )
+            // Keyed by the ground truth's own file names: nothing left to check.
+            return try COCOResultsReader.predictions(
+                from: checked,
+                groundTruth: coco,
+                labelMap: labelMap,
+                file: detections.path
+            )
         }
+        let path = parsed.path
         let known = Set(groundTruth.images.map(\.name))
         let unknown = loaded.predictions.byImage.keys.filter { !known.contains($0) }.sorted()
         guard !unknown.isEmpty else { return loaded }

@@ -43,16 +43,26 @@ struct Evaluate: AsyncParsableCommand {
     func run() async throws {
         let settings = try evaluation.settings(incorrectAs: groundTruth.incorrectAs)
         var clock = PhaseClock(enabled: timings)
-        let truth = try GroundTruthReader.read(path: groundTruth.path, options: try groundTruth.options())
-        clock.lap("read ground truth")
-        let loaded = try PredictionReader.read(
-            path: predictions,
+        // The two files are read at the same time; COCO results are checked against the ground truth after.
+        let groundTruthPath = groundTruth.path
+        let options = try groundTruth.options()
+        let labelMap = try groundTruth.labelMap()
+        let (predictionsPath, predictionsFormat) = (predictions, self.predictionsFormat)
+        async let parsedPredictions = PredictionReader.parse(
+            path: predictionsPath,
             format: predictionsFormat,
+            labelMap: labelMap
+        )
+        let truth = try GroundTruthReader.read(path: groundTruthPath, options: options)
+        let parsed = try await parsedPredictions
+        clock.lap("read ground truth and predictions")
+        let loaded = try PredictionReader.resolve(
+            parsed,
             groundTruth: truth,
-            labelMap: try groundTruth.labelMap(),
+            labelMap: labelMap,
             allowUnknownImages: allowUnknownImages
         )
-        clock.lap("read predictions")
+        clock.lap("check predictions")
         let result = Evaluator(settings: settings).evaluate(truth.dataset, loaded.predictions)
         clock.lap("evaluate")
         let document = MetricsDocument(
