@@ -15,17 +15,17 @@ import Testing
     @Test(arguments: [(50, 60, 1), (500, 400, 2), (7, 20, 3), (1, 1, 4)] as [(Int, Int, UInt64)])
     func theBootstrapsOnePassAPEqualsTheReferenceComputation(count: Int, positives: Int, seed: UInt64) throws {
         let r = Self.ranked(count: count, positives: max(positives, r0(count, seed)), seed: seed)
-        var scratch: [(tp: Double, called: Double)] = []
-        let fast = try #require(
-            r.weightedAveragePrecisions(
-                positives: Double(r.positives),
-                images: Array(repeating: 0, count: count),
-                imageWeights: [1],
-                scratch: &scratch
-            )
+        var scratch: [(tp: SIMD4<Double>, called: SIMD4<Double>)] = []
+        let fast = r.weightedAveragePrecisions(
+            positives: SIMD4(repeating: Double(r.positives)),
+            images: Array(repeating: 0, count: count),
+            imageWeights: [SIMD4(repeating: 1)],
+            scratch: &scratch
         )
-        #expect(fast.allPoint.isClose(to: try #require(r.averagePrecision(.allPoint)), absolute: 1e-12))
-        #expect(fast.coco.isClose(to: try #require(r.averagePrecision(.coco101)), absolute: 1e-12))
+        for lane in 0..<4 {
+            #expect(fast.allPoint[lane].isClose(to: try #require(r.averagePrecision(.allPoint)), absolute: 1e-12))
+            #expect(fast.coco[lane].isClose(to: try #require(r.averagePrecision(.coco101)), absolute: 1e-12))
+        }
     }
 
     /// Enough positives for every hit: recall cannot pass 1.
@@ -41,11 +41,18 @@ import Testing
             scores: [8, 7, 6, 5, 4, 3, 2, 1],
             positives: 6
         )
-        var scratch: [(tp: Double, called: Double)] = []
-        let weighted = try #require(
-            once.weightedAveragePrecisions(positives: 6, images: [0, 0, 0, 0], imageWeights: [2], scratch: &scratch)
+        var scratch: [(tp: SIMD4<Double>, called: SIMD4<Double>)] = []
+        // Lane 1 draws nothing: no faces, no AP. Lane 2 weighs every detection 1.
+        let weighted = once.weightedAveragePrecisions(
+            positives: SIMD4(6, 0, 3, 6),
+            images: [0, 0, 0, 0],
+            imageWeights: [SIMD4(2, 0, 1, 2)],
+            scratch: &scratch
         )
-        #expect(weighted.allPoint.isClose(to: try #require(twice.averagePrecision(.allPoint)), absolute: 1e-12))
+        #expect(weighted.allPoint[0].isClose(to: try #require(twice.averagePrecision(.allPoint)), absolute: 1e-12))
+        #expect(weighted.allPoint[1].isNaN)
+        #expect(weighted.allPoint[2].isClose(to: try #require(once.averagePrecision(.allPoint)), absolute: 1e-12))
+        #expect(weighted.coco[2].isClose(to: try #require(once.averagePrecision(.coco101)), absolute: 1e-12))
     }
 
     @Test func noFacesMeansNoAP() {

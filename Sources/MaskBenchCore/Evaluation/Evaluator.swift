@@ -384,9 +384,9 @@ public struct Evaluator: Sendable {
         let matchedSorted = Self.sortedForAUC(matchedScores, matchedLabels, matchedImages)
         let faceCounts = facesPerImage
         let intervals = settings.bootstrap.intervals(imageCount: dataset.images.count, count: 4) {
-            var scratch: [(tp: Double, called: Double)] = []
+            var scratch: [(tp: Bootstrap.Lanes, called: Bootstrap.Lanes)] = []
             return { weights in
-                var positives = 0.0
+                var positives = Bootstrap.Lanes.zero
                 for (w, n) in zip(weights, faceCounts) { positives += w * Double(n) }
                 let ap = ranked.weightedAveragePrecisions(
                     positives: positives,
@@ -405,8 +405,8 @@ public struct Evaluator: Sendable {
                 return [
                     pipelineSorted.weightedAUC(imageWeights: weights),
                     matchedSorted.weightedAUC(imageWeights: weights),
-                    ap?.allPoint,
-                    cappedAP?.coco,
+                    ap.allPoint,
+                    cappedAP.coco,
                 ]
             }
         }
@@ -486,26 +486,30 @@ public struct Evaluator: Sendable {
         var labels: [Bool]
         var images: [Int32]
 
-        /// ``ROCCurve/weightedAUC(sortedScores:labels:weights:)`` with each sample weighted by its image.
-        func weightedAUC(imageWeights: [Double]) -> Double? {
-            var tp = 0.0
-            var fp = 0.0
-            var area = 0.0
+        /// ``ROCCurve/weightedAUC(sortedScores:labels:weights:)`` of four bootstrap replicates at once, each
+        /// sample weighted by its image; NaN in a lane without positives or negatives.
+        func weightedAUC(imageWeights: [Bootstrap.Lanes]) -> Bootstrap.Lanes {
+            var tp = Bootstrap.Lanes.zero
+            var fp = Bootstrap.Lanes.zero
+            var area = Bootstrap.Lanes.zero
             scores.withUnsafeBufferPointer { score in
                 labels.withUnsafeBufferPointer { label in
                     images.withUnsafeBufferPointer { image in
                         imageWeights.withUnsafeBufferPointer { weight in
                             var k = 0
                             while k < score.count {
-                                var dtp = 0.0
-                                var dfp = 0.0
+                                var dtp = Bootstrap.Lanes.zero
+                                var dfp = Bootstrap.Lanes.zero
                                 let s = score[k]
                                 while k < score.count, score[k] == s {
+                                    // Branch-free: labels are as good as random, a branch would mispredict.
                                     let w = weight[Int(image[k])]
-                                    if label[k] { dtp += w } else { dfp += w }
+                                    let positive = w * (label[k] ? 1 : 0)
+                                    dtp += positive
+                                    dfp += w - positive
                                     k += 1
                                 }
-                                area += dfp * (tp + dtp / 2)
+                                area += dfp * (tp + dtp * 0.5)
                                 tp += dtp
                                 fp += dfp
                             }
@@ -513,8 +517,8 @@ public struct Evaluator: Sendable {
                     }
                 }
             }
-            guard tp > 0, fp > 0 else { return nil }
-            return area / (tp * fp)
+            let auc = area / (tp * fp)
+            return auc.replacing(with: .nan, where: (tp .== 0) .| (fp .== 0))
         }
     }
 

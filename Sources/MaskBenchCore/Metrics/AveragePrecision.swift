@@ -14,15 +14,19 @@ public enum APInterpolation: String, Sendable, Codable, CaseIterable {
 /// The rank order is the caller's: descending score, ties in dataset order (image order, then the order
 /// of the predictions within the image), which is what the reference tools' stable sorts give.
 public struct RankedDetections: Sendable, Hashable {
-    public var isTruePositive: [Bool]
-    public var scores: [Double]
-    public var positives: Int
+    public let isTruePositive: [Bool]
+    public let scores: [Double]
+    public let positives: Int
+
+    /// How many detections are true positives.
+    let hitCount: Int
 
     public init(isTruePositive: [Bool], scores: [Double], positives: Int) {
         precondition(isTruePositive.count == scores.count, "one flag per score")
         self.isTruePositive = isTruePositive
         self.scores = scores
         self.positives = positives
+        hitCount = isTruePositive.reduce(0) { $0 + ($1 ? 1 : 0) }
     }
 
     /// Cumulative precision and recall after each detection.
@@ -116,69 +120,85 @@ public struct RankedDetections: Sendable, Hashable {
         }
     }
 
-    /// VOC all-point and COCO 101-point AP of weighted detections, for the bootstrap: one forward pass
-    /// and one backward pass over the true positives only.
+    /// VOC all-point and COCO 101-point AP of weighted detections for four bootstrap replicates at once
+    /// (one per lane): one forward pass over all detections, one backward pass over the true positives.
     ///
     /// The best precision at or after a true positive is reached at a true positive (a false positive never
     /// raises precision), and recall only changes at true positives, so the false positives matter only
-    /// through the running counts. The sums run in another order than ``averagePrecision(_:)``'s, so the
-    /// values can differ from it in the last bits.
+    /// through the running counts. A true positive of weight 0 in a lane repeats the lane's previous point,
+    /// which changes neither sum. The sums run in another order than ``averagePrecision(_:)``'s, so the
+    /// values can differ from it in the last bits. Lanes with no positives are NaN.
     /// - Parameters:
-    ///   - positives: the weighted number of faces.
+    ///   - positives: the weighted number of faces of each lane.
     ///   - images: the image of the detection at each rank.
-    ///   - imageWeights: the weight of each image.
-    ///   - scratch: reused between calls; grows to the number of detections.
+    ///   - imageWeights: the weights of each image.
+    ///   - scratch: reused between calls; grows to the number of true positives plus one.
     func weightedAveragePrecisions(
-        positives n: Double,
+        positives n: SIMD4<Double>,
         images: [Int32],
-        imageWeights: [Double],
-        scratch: inout [(tp: Double, called: Double)]
-    ) -> (allPoint: Double, coco: Double)? {
-        guard n > 0 else { return nil }
-        if scratch.count < isTruePositive.count { scratch = Array(repeating: (0, 0), count: isTruePositive.count) }
+        imageWeights: [SIMD4<Double>],
+        scratch: inout [(tp: SIMD4<Double>, called: SIMD4<Double>)]
+    ) -> (allPoint: SIMD4<Double>, coco: SIMD4<Double>) {
+        typealias Lanes = SIMD4<Double>
+        // One slot per hit, and one for the write after the last hit.
+        let slots = hitCount + 1
+        if scratch.count < slots { scratch = Array(repeating: (.zero, .zero), count: slots) }
         var count = 0
         isTruePositive.withUnsafeBufferPointer { hits in
             images.withUnsafeBufferPointer { image in
                 imageWeights.withUnsafeBufferPointer { weights in
                     scratch.withUnsafeMutableBufferPointer { out in
-                        var tp = 0.0
-                        var fp = 0.0
+                        var tp = Lanes.zero
+                        var fp = Lanes.zero
+                        // Every step writes the counts; only a hit keeps them (advances `count`).
                         for k in hits.indices {
                             let w = weights[Int(image[k])]
-                            guard w > 0 else { continue }
-                            if hits[k] {
-                                tp += w
-                                out[count] = (tp, tp + fp)
-                                count += 1
-                            } else {
-                                fp += w
-                            }
+                            let hit = hits[k]
+                            let gained = w * (hit ? 1 : 0)
+                            tp += gained
+                            fp += w - gained
+                            out[count] = (tp, tp + fp)
+                            count &+= hit ? 1 : 0
                         }
                     }
                 }
             }
         }
         let levels = Self.cocoLevels
-        var level = levels.count - 1
-        let lastRecall = count > 0 ? scratch[count - 1].tp / n : 0
-        while level >= 0, levels[level] > lastRecall { level -= 1 }  // never reached: precision 0
-        var allPoint = 0.0
-        var coco = 0.0
-        var bestVOC = 0.0
-        var bestCOCO = 0.0
+        let top = levels.count - 1
+        // Per lane, the highest level still to assign; levels past the last recall stay at precision 0.
+        var level = SIMD4<Int>(repeating: top)
+        let lastRecall = count > 0 ? scratch[count - 1].tp * (1 / n) : .zero
+        for lane in 0..<4 {
+            while level[lane] >= 0, levels[level[lane]] > lastRecall[lane] { level[lane] -= 1 }
+        }
+        var allPoint = Lanes.zero
+        var coco = Lanes.zero
+        var bestVOC = Lanes.zero
+        var bestCOCO = Lanes.zero
+        let inverse = 1 / n
+        var recall = count > 0 ? scratch[count - 1].tp * inverse : .zero
         for i in stride(from: count - 1, through: 0, by: -1) {
             let (hits, called) = scratch[i]
-            bestVOC = max(bestVOC, hits / called)
-            bestCOCO = max(bestCOCO, hits / (called + Double.ulpOfOne))
-            let recall = hits / n
-            let previous = i > 0 ? scratch[i - 1].tp / n : -1
-            allPoint += (recall - max(previous, 0)) * bestVOC
-            while level >= 0, levels[level] > previous {
-                coco += bestCOCO
-                level -= 1
+            let voc = (hits / called).replacing(with: 0, where: called .== 0)
+            bestVOC.replace(with: voc, where: voc .> bestVOC)
+            let cocoPrecision = hits / (called + Double.ulpOfOne)
+            bestCOCO.replace(with: cocoPrecision, where: cocoPrecision .> bestCOCO)
+            let previous = i > 0 ? scratch[i - 1].tp * inverse : Lanes(repeating: -1)
+            allPoint += (recall - previous.replacing(with: 0, where: previous .< 0)) * bestVOC
+            for lane in 0..<4 {
+                while level[lane] >= 0, levels[level[lane]] > previous[lane] {
+                    coco[lane] += bestCOCO[lane]
+                    level[lane] -= 1
+                }
             }
+            recall = previous
         }
-        return (allPoint, coco / Double(levels.count))
+        let undefined = n .<= 0
+        return (
+            allPoint.replacing(with: .nan, where: undefined),
+            (coco / Double(levels.count)).replacing(with: .nan, where: undefined)
+        )
     }
 
     /// Precision interpolated at the 101 COCO recall levels (0 where recall never reaches a level).

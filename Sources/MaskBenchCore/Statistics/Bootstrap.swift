@@ -35,44 +35,60 @@ public struct Bootstrap: Sendable, Hashable, Codable {
         self.confidence = confidence
     }
 
+    /// Four replicates go through the data together, one per SIMD lane.
+    public typealias Lanes = SIMD4<Double>
+
     /// Runs the statistics on every replicate and returns one `(low, high)` interval per statistic.
     ///
+    /// Replicates are computed four at a time: lane `j` of a batch is one replicate, with its own draws.
     /// - Parameters:
     ///   - imageCount: the number of images to resample.
     ///   - count: how many statistics a replicate gives.
-    ///   - makeStatistics: called once per worker thread; returns the function that, given image weights
-    ///     (draw counts), computes that replicate's statistics. It may keep scratch buffers between calls.
-    ///     `nil` entries (undefined on that replicate) are left out of that statistic's percentiles.
+    ///   - makeStatistics: called once per worker thread; returns the function that, given each image's
+    ///     weights (draw counts) in four lanes, computes the statistics of the four replicates. It may keep
+    ///     scratch buffers between calls. A NaN lane is a statistic undefined on that replicate, left out
+    ///     of its percentiles.
     /// - Returns: `nil` for a statistic with no defined replicate, or when ``samples`` is 0.
     public func intervals(
         imageCount: Int,
         count: Int,
-        makeStatistics: @Sendable () -> ([Double]) -> [Double?]
+        makeStatistics: @Sendable () -> ([Lanes]) -> [Lanes]
     ) -> [(low: Double, high: Double)?] {
         guard samples > 0, imageCount > 0 else { return Array(repeating: nil, count: count) }
-        let results = Mutex(Array(repeating: [Double?](), count: samples))
+        let batches = (samples + 3) / 4
+        let results = Mutex(Array(repeating: [Lanes](), count: batches))
         let seed = self.seed
         let samples = self.samples
-        let workers = max(1, min(samples, ProcessInfo.processInfo.activeProcessorCount))
+        let workers = max(1, min(batches, ProcessInfo.processInfo.activeProcessorCount))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let statistics = makeStatistics()
-            var weights = [Double](repeating: 0, count: imageCount)
-            var mine: [(Int, [Double?])] = []
-            for r in stride(from: worker, to: samples, by: workers) {
-                var rng = SplitMix64(seed: seed ^ (UInt64(r) &* 0xD1B5_4A32_D192_ED03))
-                for i in weights.indices { weights[i] = 0 }
-                for _ in 0..<imageCount {
-                    weights[Int(rng.next() % UInt64(imageCount))] += 1
+            var weights = [Lanes](repeating: .zero, count: imageCount)
+            var mine: [(Int, [Lanes])] = []
+            for batch in stride(from: worker, to: batches, by: workers) {
+                for i in weights.indices { weights[i] = .zero }
+                for lane in 0..<4 {
+                    // Replicate r always draws the same images, whatever the batching.
+                    let r = batch * 4 + lane
+                    var rng = SplitMix64(seed: seed ^ (UInt64(r) &* 0xD1B5_4A32_D192_ED03))
+                    for _ in 0..<imageCount {
+                        weights[Int(rng.next() % UInt64(imageCount))][lane] += 1
+                    }
                 }
-                mine.append((r, statistics(weights)))
+                mine.append((batch, statistics(weights)))
             }
             results.withLock { all in
-                for (r, values) in mine { all[r] = values }
+                for (batch, values) in mine { all[batch] = values }
             }
         }
         let all = results.withLock { $0 }
         return (0..<count).map { k in
-            let values = all.compactMap { $0[k] }.sorted()
+            var values: [Double] = []
+            for (batch, lanes) in all.enumerated() {
+                for lane in 0..<4 where batch * 4 + lane < samples && !lanes[k][lane].isNaN {
+                    values.append(lanes[k][lane])
+                }
+            }
+            values.sort()
             guard !values.isEmpty else { return nil }
             let tail = (1 - confidence) / 2
             return (Self.percentile(values, tail), Self.percentile(values, 1 - tail))
