@@ -129,6 +129,12 @@ import Testing
         let metrics = try json(out.appendingPathComponent("metrics.json"))
         #expect(value(metrics, "detector.falseNegatives") as? Int == 249)
         #expect(value(metrics, "pipeline.tnr.value") as? Double == 0)
+        // Undefined numbers are written as null, not left out: the keys are a contract.
+        #expect(value(metrics, "detector.precision.value") is NSNull)
+        #expect(value(metrics, "classifier.matched.auc") is NSNull)
+        #expect(value(metrics, "classifier.matched.aucInterval.low") is NSNull)
+        // Every face missed, every face scored 1: the pipeline ROC is the chance line.
+        #expect(value(metrics, "pipeline.roc.auc") as? Double == 0.5)
     }
 
     @Test(arguments: [

@@ -81,7 +81,7 @@ public struct FROCPoint: Sendable, Hashable, Codable {
     public var falsePositivesPerImage: Double
     public var missRate: Double
     /// The lowest faceScore taken to reach it, `nil` where no threshold gets that few false positives.
-    public var threshold: Double?
+    @NullEncoded public var threshold: Double?
 }
 
 /// The face detector's numbers, class-agnostic unless said otherwise.

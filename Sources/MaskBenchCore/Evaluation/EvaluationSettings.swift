@@ -8,7 +8,7 @@ public struct EvaluationSettings: Sendable, Hashable, Codable {
     ///
     /// The default 1.0 treats a missed face as called masked, as seed 001 does: for an alarm system a face
     /// nobody found raises no alarm.
-    public var missedFaceScore: Double?
+    @NullEncoded public var missedFaceScore: Double?
     public var bootstrap: Bootstrap
     /// Detections kept per image and class for the COCO 101-point AP (pycocotools' `maxDets`).
     public var maxDetectionsPerImage: Int

@@ -4,9 +4,9 @@
 public struct Rate: Sendable, Hashable, Codable {
     public var count: Int
     public var total: Int
-    public var value: Double?
-    public var low: Double?
-    public var high: Double?
+    @NullEncoded public var value: Double? = nil
+    @NullEncoded public var low: Double? = nil
+    @NullEncoded public var high: Double? = nil
 
     /// The two-sided 95% normal quantile, `Φ⁻¹(0.975)`.
     public static let z95 = 1.959963984540054

@@ -12,7 +12,7 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
     public var schemaVersion: Int
     public var tool: Tool
     public var inputs: Inputs
-    public var settings: Settings
+    public var settings: EvaluationSettings
     public var dataset: DatasetSummary
     public var predictions: PredictionSummary
     public var detector: Detector
@@ -29,7 +29,7 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
         public var groundTruthFormat: String
         public var predictions: String
         public var predictionsFormat: String
-        public var images: String?
+        @NullEncoded public var images: String?
 
         public init(
             groundTruth: String,
@@ -44,16 +44,6 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
             self.predictionsFormat = predictionsFormat
             self.images = images
         }
-    }
-
-    public struct Settings: Sendable, Hashable, Codable {
-        public var matching: MatchingSettings
-        public var threshold: Double
-        public var incorrectAs: IncorrectPolicy
-        /// The ROC score of a missed face; `null` when missed faces are left out of the pipeline ROC.
-        public var missedFaceScore: Double?
-        public var bootstrap: Bootstrap
-        public var maxDetectionsPerImage: Int
     }
 
     public struct DatasetSummary: Sendable, Hashable, Codable {
@@ -75,22 +65,22 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
     }
 
     public struct Interval: Sendable, Hashable, Codable {
-        public var low: Double?
-        public var high: Double?
+        @NullEncoded public var low: Double?
+        @NullEncoded public var high: Double?
     }
 
     public struct AP: Sendable, Hashable, Codable {
-        public var voc: Double?
-        public var elevenPoint: Double?
-        public var coco: Double?
+        @NullEncoded public var voc: Double?
+        @NullEncoded public var elevenPoint: Double?
+        @NullEncoded public var coco: Double?
     }
 
     public struct DetectorAP: Sendable, Hashable, Codable {
         /// Class-agnostic (a face is a face), VOC every-point.
-        public var voc: Double?
-        public var elevenPoint: Double?
+        @NullEncoded public var voc: Double?
+        @NullEncoded public var elevenPoint: Double?
         /// Class-agnostic, pycocotools' 101-point.
-        public var coco: Double?
+        @NullEncoded public var coco: Double?
         public var vocInterval: Interval
         public var cocoInterval: Interval
         /// Class-aware: a prediction belongs to the class it is called at the threshold.
@@ -111,11 +101,11 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
         /// Interpolated precision at recall `0, 0.01, …, 1`.
         public var precisionAtRecall: [Double]
         public var froc: [FROCPoint]
-        public var logAverageMissRate: Double?
+        @NullEncoded public var logAverageMissRate: Double?
     }
 
     public struct Curve: Sendable, Hashable, Codable {
-        public var auc: Double?
+        @NullEncoded public var auc: Double?
         public var aucInterval: Interval
         public var falsePositiveRates: [Double]
         public var truePositiveRates: [Double]
@@ -151,7 +141,7 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
     public struct ClassifierOnFaces: Sendable, Hashable, Codable {
         public var faces: Int
         public var accuracy: Rate
-        public var auc: Double?
+        @NullEncoded public var auc: Double?
         public var aucInterval: Interval
         /// `confusion[truth][call]`.
         public var confusion: [String: [String: Int]]
@@ -187,14 +177,7 @@ extension MetricsDocument {
             schemaVersion: Self.currentSchemaVersion,
             tool: Tool(name: "maskbench", version: version),
             inputs: inputs,
-            settings: Settings(
-                matching: evaluation.settings.matching,
-                threshold: evaluation.settings.threshold,
-                incorrectAs: evaluation.settings.incorrectAs,
-                missedFaceScore: evaluation.settings.missedFaceScore,
-                bootstrap: evaluation.settings.bootstrap,
-                maxDetectionsPerImage: evaluation.settings.maxDetectionsPerImage
-            ),
+            settings: evaluation.settings,
             dataset: DatasetSummary(
                 images: evaluation.images,
                 faces: FaceCounts(
