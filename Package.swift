@@ -11,7 +11,9 @@ let package = Package(
         .library(name: "MaskBenchReport", targets: ["MaskBenchReport"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         // MARK: - C system libraries (Debian packages)
@@ -39,11 +41,18 @@ let package = Package(
             name: "MaskBenchFormats",
             dependencies: ["MaskBenchCore", "MaskBenchImaging", "CMaskBenchCSV", "CMaskBenchJSON"]
         ),
-        .target(name: "MaskBenchReport", dependencies: ["MaskBenchCore", "MaskBenchFormats"]),
+        .target(
+            name: "MaskBenchReport",
+            dependencies: ["MaskBenchCore", "MaskBenchFormats", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "MaskBenchGate",
+            dependencies: ["MaskBenchCore", "MaskBenchFormats", "MaskBenchReport", "Yams"]
+        ),
         .executableTarget(
             name: "maskbench",
             dependencies: [
-                "MaskBenchCore", "MaskBenchFormats", "MaskBenchReport",
+                "MaskBenchCore", "MaskBenchFormats", "MaskBenchReport", "MaskBenchGate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,6 +68,11 @@ let package = Package(
             name: "MaskBenchFormatsTests",
             dependencies: ["MaskBenchCore", "MaskBenchFormats", "MaskBenchImaging", "MaskBenchTestSupport"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "MaskBenchGateTests",
+            dependencies: ["MaskBenchCore", "MaskBenchGate", "MaskBenchReport", "MaskBenchTestSupport"],
+            exclude: ["Vectors"]
         ),
         .testTarget(
             name: "MaskBenchCLITests",

@@ -47,6 +47,12 @@ import Testing
         #expect(value(metrics, "dataset.faces.masked") as? Int == 119)
         #expect(value(metrics, "inputs.groundTruthFormat") as? String == "makesense")
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("summary.md").path))
+        let faces = try String(contentsOf: out.appendingPathComponent("faces.csv"), encoding: .utf8)
+            .split(separator: "\n")
+        #expect(faces.first == "image,face,truth,call,maskScore,faceScore,iou")
+        #expect(faces.count == 250)
+        // Missed faces have no call and no scores.
+        #expect(faces.filter { $0.hasSuffix(",,,,") }.count == 18)
     }
 
     /// The fields issue #2 names are a public contract: each must be present.
@@ -55,7 +61,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let metrics = try json(out.appendingPathComponent("metrics.json"))
         let contract = [
-            "schemaVersion", "dataset.images", "dataset.faces.masked", "dataset.faces.unmasked",
+            "schemaVersion", "dataset.fingerprint", "dataset.images", "dataset.faces.masked", "dataset.faces.unmasked",
             "dataset.faces.incorrect", "detector.truePositives", "detector.falsePositives",
             "detector.falseNegatives", "detector.precision.value", "detector.recall.value", "detector.ap.voc",
             "detector.ap.coco", "pipeline.threshold", "pipeline.tnr.value", "pipeline.tnr.low", "pipeline.tnr.high",
@@ -76,7 +82,7 @@ import Testing
     @Test func sameInputsGiveTheSameBytes() throws {
         let (_, first) = try evaluateSample()
         let (_, second) = try evaluateSample()
-        for file in ["metrics.json", "summary.md"] {
+        for file in ["metrics.json", "summary.md", "faces.csv"] {
             let a = try Data(contentsOf: first.appendingPathComponent(file))
             let b = try Data(contentsOf: second.appendingPathComponent(file))
             #expect(a == b, "\(file) differs between two runs")

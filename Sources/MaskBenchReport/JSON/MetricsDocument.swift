@@ -47,6 +47,8 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
     }
 
     public struct DatasetSummary: Sendable, Hashable, Codable {
+        /// ``MaskBenchCore/Dataset/fingerprint()``: `sha256:` of the images and faces as evaluated.
+        public var fingerprint: String
         public var images: Int
         /// As annotated, before `incorrectAs` is applied.
         public var faces: FaceCounts
@@ -156,7 +158,7 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
 
 extension MetricsDocument {
     /// The document for `evaluation`.
-    public init(_ evaluation: Evaluation, inputs: Inputs, version: String) {
+    public init(_ evaluation: Evaluation, inputs: Inputs, version: String, datasetFingerprint: String) {
         let counts = evaluation.annotatedFaces
         let names: (FaceClass) -> String = { $0.rawValue }
         let detector = evaluation.detector
@@ -179,6 +181,7 @@ extension MetricsDocument {
             inputs: inputs,
             settings: evaluation.settings,
             dataset: DatasetSummary(
+                fingerprint: datasetFingerprint,
                 images: evaluation.images,
                 faces: FaceCounts(
                     masked: counts[.masked] ?? 0,

@@ -9,7 +9,8 @@ struct Evaluate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate a predictions file against a ground truth.",
         discussion: """
-            Writes OUT/metrics.json (the versioned record CI reads) and OUT/summary.md, and prints the \
+            Writes OUT/metrics.json (the versioned record CI reads), OUT/summary.md and OUT/faces.csv (what \
+            happened to every face), and prints the \
             outcome table and headline numbers. Exit 0 on success, 2 on a usage or input error.
             """
     )
@@ -74,11 +75,13 @@ struct Evaluate: AsyncParsableCommand {
                 predictionsFormat: loaded.format.rawValue,
                 images: groundTruth.images
             ),
-            version: MaskBenchCommand.version
+            version: MaskBenchCommand.version,
+            datasetFingerprint: truth.dataset.fingerprint()
         )
         try AtomicFile.makeDirectory(out)
         try AtomicFile.write(try document.jsonData(), to: out + "/metrics.json")
         try AtomicFile.write(Data(SummaryRenderer(style: .markdown).render(document).utf8), to: out + "/summary.md")
+        try FaceOutcomesCSV.write(result, dataset: truth.dataset, to: out + "/faces.csv")
         clock.lap("write outputs")
 
         let diagnostics = truth.diagnostics + loaded.diagnostics
@@ -90,7 +93,7 @@ struct Evaluate: AsyncParsableCommand {
         }
         if !quiet {
             print(SummaryRenderer(style: .text).render(document), terminator: "")
-            print("\nWrote \(out)/metrics.json and \(out)/summary.md")
+            print("\nWrote \(out)/metrics.json, \(out)/summary.md and \(out)/faces.csv")
         }
     }
 }
