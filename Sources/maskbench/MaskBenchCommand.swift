@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MaskBenchFormats
+import MaskBenchGate
 import MaskBenchReport
 
 /// The `maskbench` command.
@@ -15,7 +16,7 @@ struct MaskBenchCommand: AsyncParsableCommand {
         commandName: "maskbench",
         abstract: "Evaluate face-mask detection pipelines: detector, classifier and the whole pipeline.",
         version: version,
-        subcommands: [Evaluate.self, Validate.self]
+        subcommands: [Evaluate.self, Validate.self, Gate.self, BaselineCommand.self, ClaimsCommand.self]
     )
 
     static func main() async {
@@ -28,9 +29,13 @@ struct MaskBenchCommand: AsyncParsableCommand {
             }
         } catch let error as FormatError {
             Self.fail(error.description)
+        } catch let error as GateError {
+            Self.fail(error.description)
         } catch let error as ReportError {
             Self.fail(error.description)
         } catch let error as InputError {
+            Self.fail(error.description)
+        } catch let error as ClaimsError {
             Self.fail(error.description)
         } catch {
             let code = exitCode(for: error)

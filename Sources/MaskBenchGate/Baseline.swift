@@ -1,0 +1,117 @@
+import Foundation
+public import MaskBenchCore
+public import MaskBenchReport
+
+/// `Baselines/NAME.json`: a run the gate compares new runs with.
+///
+/// It holds what a paired comparison needs: the dataset fingerprint (a baseline is refused on other data),
+/// the harness version and settings, the whole `metrics.json` of the run, and every face's outcome. It is
+/// written only by `maskbench baseline record`, never as a side effect. The layout on disk is versioned by
+/// ``schemaVersion``; ``read(path:)`` refuses any other version.
+public struct Baseline: Sendable, Hashable, Codable {
+    /// The schema this build writes and reads.
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    /// The name given to `baseline record --name`.
+    public var name: String
+    /// `metrics.dataset.fingerprint` of the run: `sha256:` of the images and faces evaluated.
+    public var datasetFingerprint: String
+    /// The tool and version that made the run.
+    public var harness: MetricsDocument.Tool
+    /// The evaluation settings of the run (also inside ``metrics``; here so a reader sees them first).
+    public var settings: EvaluationSettings
+    /// The run's `metrics.json`, whole.
+    public var metrics: MetricsDocument
+    /// Every ground-truth face's outcome, from the run's `faces.csv`, sorted by image then face.
+    public var faces: [FaceRecord]
+
+    /// A baseline of the run whose `metrics.json` and `faces.csv` are given.
+    public init(name: String, metrics: MetricsDocument, faces: [FaceRecord]) {
+        schemaVersion = Self.currentSchemaVersion
+        self.name = name
+        datasetFingerprint = metrics.dataset.fingerprint
+        harness = metrics.tool
+        settings = metrics.settings
+        self.metrics = metrics
+        self.faces = faces.sorted { $0.key < $1.key }
+    }
+
+    /// Reads `DIR/metrics.json` and `DIR/faces.csv`, the output folder of `maskbench evaluate`.
+    ///
+    /// - Throws: `ReportError` for an unreadable or other-version `metrics.json`; ``GateError`` or
+    ///   `FormatError` for a missing or malformed `faces.csv`.
+    public static func record(from directory: String, name: String) throws -> Baseline {
+        let metrics = try MetricsDocument.read(path: directory + "/metrics.json")
+        let facesPath = directory + "/faces.csv"
+        guard FileManager.default.fileExists(atPath: facesPath) else {
+            throw GateError(
+                file: facesPath, "no faces.csv beside metrics.json; run `maskbench evaluate --out \(directory)` again")
+        }
+        return Baseline(name: name, metrics: metrics, faces: try FaceOutcomesReader.read(path: facesPath))
+    }
+
+    /// Pretty-printed JSON with sorted keys and a final newline: the same baseline gives the same bytes.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(self)
+        data.append(0x0A)
+        return data
+    }
+
+    /// Writes the baseline to `path` atomically.
+    ///
+    /// - Throws: `ReportError` when the file cannot be written.
+    public func write(to path: String) throws {
+        try AtomicFile.write(try jsonData(), to: path)
+    }
+
+    /// Reads a baseline, refusing other schema versions with a message naming both.
+    ///
+    /// - Throws: ``GateError`` naming the file when it cannot be read, is not a baseline, has another
+    ///   schema version or is malformed.
+    public static func read(path: String) throws -> Baseline {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw GateError(file: path, "cannot read the baseline (\(error.localizedDescription))")
+        }
+        struct Version: Decodable { var schemaVersion: Int? }
+        let version: Version
+        do {
+            version = try JSONDecoder().decode(Version.self, from: data)
+        } catch {
+            throw GateError(file: path, "not a baseline JSON file: \(Self.describe(error))")
+        }
+        guard version.schemaVersion == currentSchemaVersion else {
+            let found = version.schemaVersion.map(String.init) ?? "none"
+            throw GateError(
+                file: path,
+                "baseline schema version \(found) is not supported; this maskbench reads version \(currentSchemaVersion) (record the baseline again with `maskbench baseline record`)"
+            )
+        }
+        do {
+            return try JSONDecoder().decode(Baseline.self, from: data)
+        } catch {
+            throw GateError(file: path, "malformed baseline: \(Self.describe(error))")
+        }
+    }
+
+    /// A decoding error as "at a.b[2]: what", instead of the `DecodingError` dump.
+    static func describe(_ error: any Error) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.isEmpty ? "the top level" : String(text.drop { $0 == "." })
+        }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?:
+            return "at \(path(context.codingPath)): missing '\(key.stringValue)'"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?, .dataCorrupted(let context)?:
+            return "at \(path(context.codingPath)): \(context.debugDescription)"
+        default:
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// The gate's verdicts as JUnit XML, which CI systems show as test results: one test case per rule.
+public enum JUnitReport {
+    /// The XML document for `report`: a `<testsuite>` named `maskbench gate`, a `<testcase>` per rule
+    /// (named after its metric), with a `<failure>` for a regression.
+    public static func xml(_ report: GateReport) -> String {
+        let failures = report.verdicts.filter { $0.outcome == .regression }.count
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"maskbench gate\" tests=\"\(report.verdicts.count)\" failures=\"\(failures)\">\n"
+        out +=
+            "  <testsuite name=\"maskbench gate\" tests=\"\(report.verdicts.count)\" failures=\"\(failures)\" errors=\"0\">\n"
+        for verdict in report.verdicts {
+            let name = escape(verdict.rule.metric)
+            let details =
+                "baseline \(Format.number(verdict.baseline)), current \(Format.number(verdict.current)), delta \(Format.delta(verdict.delta))"
+                + (verdict.test.map { ", " + GateReport.describe($0) } ?? "")
+            if verdict.outcome == .regression {
+                out += "    <testcase classname=\"maskbench.gate\" name=\"\(name)\">\n"
+                out +=
+                    "      <failure type=\"regression\" message=\"\(escape(verdict.reason))\">\(escape(details))</failure>\n"
+                out += "    </testcase>\n"
+            } else {
+                out += "    <testcase classname=\"maskbench.gate\" name=\"\(name)\">\n"
+                out +=
+                    "      <system-out>\(escape(verdict.outcome.rawValue + ": " + verdict.reason + "; " + details))</system-out>\n"
+                out += "    </testcase>\n"
+            }
+        }
+        out += "  </testsuite>\n</testsuites>\n"
+        return out
+    }
+
+    /// `text` safe inside an XML attribute or element: the five special characters as entities, other
+    /// control characters (not allowed in XML 1.0) as `?`.
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\n": out += "&#10;"
+            case "\t": out += "&#9;"
+            case "\r": out += "&#13;"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
+                    out += "?"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+}

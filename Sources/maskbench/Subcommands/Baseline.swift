@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import MaskBenchGate
+import MaskBenchReport
+
+/// `maskbench baseline`: the only way baselines are written.
+struct BaselineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "baseline",
+        abstract: "Record baselines for `maskbench gate`.",
+        subcommands: [Record.self]
+    )
+
+    /// `maskbench baseline record --from DIR --name NAME`.
+    struct Record: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record the run in DIR (metrics.json + faces.csv) as Baselines/NAME.json.",
+            discussion: """
+                Reads DIR/metrics.json and DIR/faces.csv, written by `maskbench evaluate --out DIR`, and \
+                writes BASELINES/NAME.json atomically (sorted keys: the same run gives the same bytes). \
+                Exit 0 on success, 2 on a usage or input error.
+                """
+        )
+
+        @Option(help: "The output folder of `maskbench evaluate`.")
+        var from: String
+
+        @Option(help: "The baseline's name: letters, digits, '.', '-' and '_'.")
+        var name: String
+
+        @Option(help: "The folder baselines are kept in.")
+        var baselines: String = "Baselines"
+
+        func validate() throws {
+            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".-_"))
+            guard !name.isEmpty, !name.hasPrefix("."), name.unicodeScalars.allSatisfy(allowed.contains) else {
+                throw ValidationError("--name '\(name)': use letters, digits, '.', '-' and '_', not starting with '.'")
+            }
+        }
+
+        func run() throws {
+            let baseline = try Baseline.record(from: from, name: name)
+            try AtomicFile.makeDirectory(baselines)
+            let path = baselines + "/" + name + ".json"
+            try baseline.write(to: path)
+            print(
+                "Wrote \(path): \(baseline.faces.count) faces, dataset \(baseline.datasetFingerprint), \(baseline.harness.name) \(baseline.harness.version)"
+            )
+        }
+    }
+}

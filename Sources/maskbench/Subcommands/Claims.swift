@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import MaskBenchGate
+import MaskBenchReport
+
+/// `maskbench claims`: the numbers a README publishes.
+struct ClaimsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "claims",
+        abstract: "Check the numbers a README publishes (Baselines/claims/*.yml).",
+        subcommands: [Check.self]
+    )
+
+    /// `maskbench claims check FILE [--metrics PATH] [--tolerance T]`.
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute a README's rates from its counts, check its totals add up, compare with a run.",
+            discussion: """
+                Prints every check with the README lines it draws on. Exit 0 when the claims are consistent \
+                (and match the run), 1 when any inconsistency or mismatch is found, 2 when the claims file or \
+                metrics.json cannot be read.
+                """
+        )
+
+        @Argument(help: "The claims file (YAML), e.g. Baselines/claims/seed001.yml.")
+        var file: String
+
+        @Option(help: "A run's metrics.json to compare every claim with.")
+        var metrics: String?
+
+        @Option(help: "Absolute tolerance on rates when comparing with the run (0.001 = 0.1 percentage point).")
+        var tolerance: Double = 0.001
+
+        func validate() throws {
+            guard tolerance.isFinite, tolerance >= 0 else {
+                throw ValidationError("--tolerance must be a number ≥ 0, not \(tolerance)")
+            }
+        }
+
+        func run() async throws {
+            let claims = try Claims.read(path: file)
+            let run = try metrics.map { try MetricsDocument.read(path: $0) }
+            let report = ClaimsReport(claims: claims, run: run, metricsPath: metrics, tolerance: tolerance)
+            print(report.rendered(), terminator: "")
+            if !report.passed { throw ExitCode(1) }
+        }
+    }
+}

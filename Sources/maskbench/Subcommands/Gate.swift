@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import MaskBenchGate
+import MaskBenchReport
+
+/// `maskbench gate`: compare a run with a baseline under rules; exit 0 pass, 1 regression, 2 input error.
+struct Gate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fail when a run is worse than a baseline on the metrics that matter.",
+        discussion: """
+            Compares DIR/metrics.json and DIR/faces.csv (written by `maskbench evaluate --out DIR`) with a \
+            baseline recorded by `maskbench baseline record`. A rule fails when its metric got worse by more \
+            than max(absoluteTolerance, relativeTolerance × baseline) and, when the rule sets `significance`, \
+            the change is significant (exact McNemar on the paired faces for TNR, FNR and detector recall; \
+            paired bootstrap over images for pipeline AUC). Without --rules: TNR, detector recall and AUC \
+            higher-is-better, FNR lower-is-better, absolute tolerance 0.01, significance 0.05. Exit 0 on \
+            pass, 1 on a regression, 2 on a usage or input error (then nothing is written).
+            """
+    )
+
+    @Option(help: "The baseline file, Baselines/NAME.json.")
+    var baseline: String
+
+    @Option(help: "The run's metrics.json; faces.csv must be beside it.")
+    var metrics: String
+
+    @Option(help: "Rules file (YAML or JSON). Default: TNR, FNR, detector recall and AUC rules.")
+    var rules: String?
+
+    @Option(help: "Also write the verdicts as JUnit XML to this file.")
+    var junit: String?
+
+    @Flag(
+        name: .customLong("allow-dataset-change"),
+        help: "Compare even when the run's dataset fingerprint differs from the baseline's.")
+    var allowDatasetChange = false
+
+    func run() throws {
+        let recorded = try Baseline.read(path: baseline)
+        let document = try MetricsDocument.read(path: metrics)
+        let folder = URL(fileURLWithPath: metrics).deletingLastPathComponent().path
+        let facesPath = folder + "/faces.csv"
+        guard FileManager.default.fileExists(atPath: facesPath) else {
+            throw GateError(
+                file: facesPath, "no faces.csv beside \(metrics); the gate pairs faces with the baseline's")
+        }
+        let faces = try FaceOutcomesReader.read(path: facesPath)
+        let gate = RegressionGate(
+            rules: try rules.map { try GateRules.read(path: $0) } ?? GateRule.defaults,
+            allowDatasetChange: allowDatasetChange
+        )
+        let report = try gate.check(
+            baseline: recorded,
+            baselineFile: baseline,
+            current: RegressionGate.Run(metrics: document, faces: faces, file: metrics)
+        )
+        if let junit {
+            try AtomicFile.write(Data(JUnitReport.xml(report).utf8), to: junit)
+        }
+        print(report.text(), terminator: "")
+        if !report.passed { throw ExitCode(1) }
+    }
+}
