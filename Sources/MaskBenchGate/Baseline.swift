@@ -72,46 +72,16 @@ public struct Baseline: Sendable, Hashable, Codable {
     /// - Throws: ``GateError`` naming the file when it cannot be read, is not a baseline, has another
     ///   schema version or is malformed.
     public static func read(path: String) throws -> Baseline {
-        let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw GateError(file: path, "cannot read the baseline (\(error.localizedDescription))")
-        }
-        struct Version: Decodable { var schemaVersion: Int? }
-        let version: Version
-        do {
-            version = try JSONDecoder().decode(Version.self, from: data)
-        } catch {
-            throw GateError(file: path, "not a baseline JSON file: \(Self.describe(error))")
-        }
-        guard version.schemaVersion == currentSchemaVersion else {
-            let found = version.schemaVersion.map(String.init) ?? "none"
-            throw GateError(
-                file: path,
-                "baseline schema version \(found) is not supported; this maskbench reads version \(currentSchemaVersion) (record the baseline again with `maskbench baseline record`)"
+            return try VersionedJSON.read(
+                Baseline.self,
+                path: path,
+                kind: "baseline",
+                version: currentSchemaVersion,
+                versionHint: " (record the baseline again with `maskbench baseline record`)"
             )
-        }
-        do {
-            return try JSONDecoder().decode(Baseline.self, from: data)
-        } catch {
-            throw GateError(file: path, "malformed baseline: \(Self.describe(error))")
-        }
-    }
-
-    /// A decoding error as "at a.b[2]: what", instead of the `DecodingError` dump.
-    static func describe(_ error: any Error) -> String {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return text.isEmpty ? "the top level" : String(text.drop { $0 == "." })
-        }
-        switch error as? DecodingError {
-        case .keyNotFound(let key, let context)?:
-            return "at \(path(context.codingPath)): missing '\(key.stringValue)'"
-        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?, .dataCorrupted(let context)?:
-            return "at \(path(context.codingPath)): \(context.debugDescription)"
-        default:
-            return "\(error)"
+        } catch let error as ReportError {
+            throw GateError(file: error.path, error.message)
         }
     }
 }
