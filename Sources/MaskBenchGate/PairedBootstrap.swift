@@ -74,8 +74,8 @@ public struct PairedBootstrap: Sendable, Hashable {
         let atOrAbove = Double(deltas.filter { $0 >= 0 }.count)
         let tail = (1 - confidence) / 2
         return Result(
-            low: Self.percentile(deltas, tail),
-            high: Self.percentile(deltas, 1 - tail),
+            low: Bootstrap.percentile(deltas, tail),
+            high: Bootstrap.percentile(deltas, 1 - tail),
             pValue: min(1, 2 * min(atOrBelow, atOrAbove) / n),
             replicates: deltas.count
         )
@@ -87,13 +87,5 @@ public struct PairedBootstrap: Sendable, Hashable {
             samples[$0].score != samples[$1].score ? samples[$0].score > samples[$1].score : $0 < $1
         }
         return (order.map { samples[$0].score }, order.map { samples[$0].positive }, order.map { samples[$0].image })
-    }
-
-    /// `numpy.percentile` with linear interpolation, on sorted values.
-    static func percentile(_ sorted: [Double], _ q: Double) -> Double {
-        let position = q * Double(sorted.count - 1)
-        let lower = Int(position.rounded(.down))
-        let upper = min(lower + 1, sorted.count - 1)
-        return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - Double(lower))
     }
 }

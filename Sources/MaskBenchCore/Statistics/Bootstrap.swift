@@ -96,7 +96,7 @@ public struct Bootstrap: Sendable, Hashable, Codable {
     }
 
     /// `numpy.percentile` with linear interpolation, on sorted values.
-    static func percentile(_ sorted: [Double], _ q: Double) -> Double {
+    public static func percentile(_ sorted: [Double], _ q: Double) -> Double {
         let position = q * Double(sorted.count - 1)
         let lower = Int(position.rounded(.down))
         let upper = min(lower + 1, sorted.count - 1)
