@@ -43,6 +43,15 @@ public struct CSVWriter: Sendable {
         }
     }
 
+    /// One field as it would be written: bare, or quoted by libcsv when it needs quoting.
+    ///
+    /// For writers that assemble rows themselves (many rows, few distinct strings).
+    public static func encodeField(_ field: String) -> [UInt8] {
+        var writer = CSVWriter()
+        writer.append(field)
+        return writer.bytes
+    }
+
     // MARK: - Quoting
 
     private mutating func append(_ field: String) {

@@ -3,22 +3,35 @@ public import MaskBenchCore
 
 extension Dataset {
     /// A SHA-256 of what the evaluation sees: every image's name and size and every face's label and box,
-    /// in order, written `sha256:<hex>`.
+    /// in order, written `sha256:<hex>`. The hashed bytes are the values themselves (lengths and counts as
+    /// little-endian 64-bit integers, coordinates as their IEEE-754 bits), not text.
     ///
     /// It does not depend on the file format or its layout (whitespace, key order), only on the content: a
     /// gate compares fingerprints to refuse a baseline made on other data.
     public func fingerprint() -> String {
-        var hasher = SHA256()
-        for image in images {
-            var line =
-                "image\t\(image.name)\t\(image.width.map(String.init) ?? "")\t\(image.height.map(String.init) ?? "")\n"
-            for face in image.faces {
-                let b = face.box
-                line += "face\t\(face.label.rawValue)\t\(b.x)\t\(b.y)\t\(b.width)\t\(b.height)\n"
-            }
-            hasher.update(data: Array(line.utf8))
+        // Binary, little-endian, length-prefixed: fast on 300k faces and unambiguous.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(faceCount * 33 + images.count * 40)
+        func append(_ value: UInt64) {
+            withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
         }
-        return "sha256:" + hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        func append(_ value: Double) { append((value + 0.0).bitPattern) }
+        for image in images {
+            let name = Array(image.name.utf8)
+            append(UInt64(name.count))
+            bytes.append(contentsOf: name)
+            append(UInt64(bitPattern: Int64(image.width ?? -1)))
+            append(UInt64(bitPattern: Int64(image.height ?? -1)))
+            append(UInt64(image.faces.count))
+            for face in image.faces {
+                bytes.append(UInt8(FaceClass.allCases.firstIndex(of: face.label) ?? 0))
+                append(face.box.x)
+                append(face.box.y)
+                append(face.box.width)
+                append(face.box.height)
+            }
+        }
+        return "sha256:" + SHA256.hash(data: bytes).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     }
 }
 

@@ -78,11 +78,13 @@ struct Evaluate: AsyncParsableCommand {
             version: MaskBenchCommand.version,
             datasetFingerprint: truth.dataset.fingerprint()
         )
+        clock.lap("fingerprint")
         try AtomicFile.makeDirectory(out)
         try AtomicFile.write(try document.jsonData(), to: out + "/metrics.json")
         try AtomicFile.write(Data(SummaryRenderer(style: .markdown).render(document).utf8), to: out + "/summary.md")
+        clock.lap("write metrics.json and summary.md")
         try FaceOutcomesCSV.write(result, dataset: truth.dataset, to: out + "/faces.csv")
-        clock.lap("write outputs")
+        clock.lap("write faces.csv")
 
         let diagnostics = truth.diagnostics + loaded.diagnostics
         for diagnostic in diagnostics.prefix(20) {
