@@ -143,8 +143,6 @@ public struct Matcher: Sendable {
 
     /// Indices ordered by descending score; equal scores keep their input order.
     public static func rankedByScore(_ scores: [Double]) -> [Int] {
-        Array(scores.indices).sorted { a, b in
-            scores[a] != scores[b] ? scores[a] > scores[b] : a < b
-        }
+        ScoreSort.descendingOrder(scores).map { Int($0) }
     }
 }

@@ -36,62 +36,23 @@ public struct RankedDetections: Sendable, Hashable {
     public func precisionRecall(cocoEpsilon: Bool = false) -> (precision: [Double], recall: [Double]) {
         var precision = [Double](repeating: 0, count: scores.count)
         var recall = [Double](repeating: 0, count: scores.count)
-        fill(&precision, &recall, cocoEpsilon: cocoEpsilon, positives: Double(positives)) { _ in 1 }
-        return (precision, recall)
-    }
-
-    /// Writes cumulative precision and recall into `precision` and `recall` (each ``scores``' length).
-    @inline(__always)
-    func fill(
-        _ precision: inout [Double],
-        _ recall: inout [Double],
-        cocoEpsilon: Bool,
-        positives n: Double,
-        weight: (Int) -> Double
-    ) {
         let eps = cocoEpsilon ? Double.ulpOfOne : 0
+        let n = Double(positives)
         var tp = 0.0
         var fp = 0.0
-        isTruePositive.withUnsafeBufferPointer { hits in
-            precision.withUnsafeMutableBufferPointer { p in
-                recall.withUnsafeMutableBufferPointer { r in
-                    for k in hits.indices {
-                        let w = weight(k)
-                        if hits[k] { tp += w } else { fp += w }
-                        let called = tp + fp
-                        p[k] = called > 0 ? tp / (called + eps) : 0
-                        r[k] = n > 0 ? tp / n : 0
-                    }
-                }
-            }
+        for k in isTruePositive.indices {
+            if isTruePositive[k] { tp += 1 } else { fp += 1 }
+            precision[k] = tp / (tp + fp + eps)
+            recall[k] = n > 0 ? tp / n : 0
         }
+        return (precision, recall)
     }
 
     /// Average precision under `interpolation`, or `nil` when there is no face to find
     /// (pycocotools reports -1 there and leaves the class out of the mean).
     public func averagePrecision(_ interpolation: APInterpolation) -> Double? {
         guard positives > 0 else { return nil }
-        var precision = [Double](repeating: 0, count: scores.count)
-        var recall = [Double](repeating: 0, count: scores.count)
-        return averagePrecision(interpolation, positives: Double(positives), &precision, &recall) { _ in 1 }
-    }
-
-    /// Average precision of weighted detections, for the bootstrap.
-    ///
-    /// - Parameters:
-    ///   - positives: the weighted number of faces.
-    ///   - precision: scratch of ``scores``' length, reused between calls.
-    ///   - recall: scratch of ``scores``' length.
-    ///   - weight: the weight of the detection at a rank.
-    func averagePrecision(
-        _ interpolation: APInterpolation,
-        positives: Double,
-        _ precision: inout [Double],
-        _ recall: inout [Double],
-        weight: (Int) -> Double
-    ) -> Double? {
-        guard positives > 0 else { return nil }
-        fill(&precision, &recall, cocoEpsilon: interpolation == .coco101, positives: positives, weight: weight)
+        var (precision, recall) = precisionRecall(cocoEpsilon: interpolation == .coco101)
         switch interpolation {
         case .allPoint:
             // mrec = [0] + recall + [1], mpre = [0] + precision + [0], made monotone from the right.

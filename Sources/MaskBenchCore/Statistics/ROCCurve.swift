@@ -122,11 +122,6 @@ extension ROCCurve {
     ///   - weights: a weight per sample.
     /// - Returns: the AUC, or `nil` when the weighted positives or negatives are 0.
     public static func weightedAUC(sortedScores: [Double], labels: [Bool], weights: [Double]) -> Double? {
-        weightedAUC(sortedScores: sortedScores, labels: labels) { weights[$0] }
-    }
-
-    /// ``weightedAUC(sortedScores:labels:weights:)`` with the weight of sample `i` given by `weight(i)`.
-    static func weightedAUC(sortedScores: [Double], labels: [Bool], weight: (Int) -> Double) -> Double? {
         var tp = 0.0
         var fp = 0.0
         var area = 0.0
@@ -136,7 +131,7 @@ extension ROCCurve {
             var dfp = 0.0
             let s = sortedScores[k]
             while k < sortedScores.count, sortedScores[k] == s {
-                if labels[k] { dtp += weight(k) } else { dfp += weight(k) }
+                if labels[k] { dtp += weights[k] } else { dfp += weights[k] }
                 k += 1
             }
             area += dfp * (tp + dtp / 2)
