@@ -31,6 +31,19 @@ let package = Package(
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
 
+        .systemLibrary(name: "CMaskBenchHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        // A plain C API over OpenCV's DNN module, the Keras HDF5 importer and the detectors (C++).
+        // libopencv-dnn-dev ships no opencv4.pc, hence the include path.
+        .target(
+            name: "CMaskBenchDNN",
+            dependencies: ["CMaskBenchHDF5"],
+            cxxSettings: [.unsafeFlags(["-O2", "-std=c++17", "-I/usr/include/opencv4"])],
+            linkerSettings: [
+                .linkedLibrary("opencv_dnn"), .linkedLibrary("opencv_objdetect"), .linkedLibrary("opencv_imgproc"),
+                .linkedLibrary("opencv_core"), .linkedLibrary("simdjson"),
+            ]
+        ),
+
         // MARK: - Libraries
         .target(name: "MaskBenchCore"),
         .target(
@@ -49,10 +62,17 @@ let package = Package(
             name: "MaskBenchGate",
             dependencies: ["MaskBenchCore", "MaskBenchFormats", "MaskBenchReport", "Yams"]
         ),
+        .target(
+            name: "MaskBenchInference",
+            dependencies: [
+                "MaskBenchCore", "MaskBenchImaging", "CMaskBenchDNN",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "maskbench",
             dependencies: [
-                "MaskBenchCore", "MaskBenchFormats", "MaskBenchReport", "MaskBenchGate",
+                "MaskBenchCore", "MaskBenchFormats", "MaskBenchReport", "MaskBenchGate", "MaskBenchInference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +93,10 @@ let package = Package(
             name: "MaskBenchGateTests",
             dependencies: ["MaskBenchCore", "MaskBenchGate", "MaskBenchReport", "MaskBenchTestSupport"],
             exclude: ["Vectors"]
+        ),
+        .testTarget(
+            name: "MaskBenchInferenceTests",
+            dependencies: ["MaskBenchCore", "MaskBenchImaging", "MaskBenchInference", "MaskBenchTestSupport"]
         ),
         .testTarget(
             name: "MaskBenchCLITests",

@@ -10,4 +10,9 @@ need_pc libpng libpng-dev
 need_pc libturbojpeg libturbojpeg0-dev
 need_pc simdjson libsimdjson-dev
 need_header /usr/include/csv.h libcsv-dev
+need_pc hdf5 libhdf5-dev
+need_header /usr/include/opencv4/opencv2/dnn.hpp libopencv-dnn-dev
+need_header /usr/include/opencv4/opencv2/imgproc.hpp libopencv-imgproc-dev
+need_header /usr/include/opencv4/opencv2/objdetect.hpp libopencv-objdetect-dev
+need_header /usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml opencv-data
 exit $missing

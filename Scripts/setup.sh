@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
-packages=(pkg-config libcsv-dev libpng-dev libturbojpeg0-dev libsimdjson-dev)
+packages=(
+    pkg-config libcsv-dev libpng-dev libturbojpeg0-dev libsimdjson-dev libhdf5-dev
+    libopencv-dnn-dev libopencv-imgproc-dev libopencv-objdetect-dev opencv-data
+)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -1,0 +1,4 @@
+#ifndef CMASKBENCH_HDF5_SHIM_H
+#define CMASKBENCH_HDF5_SHIM_H
+#include <hdf5.h>
+#endif

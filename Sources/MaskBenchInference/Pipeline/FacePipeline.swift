@@ -1,0 +1,72 @@
+public import MaskBenchCore
+
+/// What a pipeline is asked about one image.
+public struct PipelineRequest: Sendable, Hashable {
+    /// The image file.
+    public var imagePath: String
+    /// The ground-truth boxes of the image, for the classifier run alone on each ground-truth crop (seed 001's
+    /// "classifier evaluated separately" numbers). Empty when only detection is wanted.
+    public var groundTruthBoxes: [Box]
+
+    /// Creates a request.
+    public init(imagePath: String, groundTruthBoxes: [Box] = []) {
+        self.imagePath = imagePath
+        self.groundTruthBoxes = groundTruthBoxes
+    }
+}
+
+/// One face a pipeline found: its box in image pixels (continuous convention), the detector's confidence and the
+/// classifier's probability that the face wears a mask.
+public struct DetectedFace: Sendable, Hashable, Codable {
+    /// The face box.
+    public var box: Box
+    /// The detector's confidence.
+    public var faceScore: Double
+    /// The classifier's probability of "masked".
+    public var maskScore: Double
+
+    /// Creates a detected face.
+    public init(box: Box, faceScore: Double, maskScore: Double) {
+        self.box = box
+        self.faceScore = faceScore
+        self.maskScore = maskScore
+    }
+}
+
+/// What a pipeline answered for one image.
+public struct PipelineResult: Sendable, Hashable, Codable {
+    /// The faces found, in the detector's order.
+    public var faces: [DetectedFace]
+    /// The classifier's maskScore on each ground-truth crop, in the request's order; `nil` when the pipeline
+    /// cannot classify crops alone (an external worker, a one-stage detector).
+    public var cropMaskScores: [Double]?
+
+    /// Creates a result.
+    public init(faces: [DetectedFace], cropMaskScores: [Double]? = nil) {
+        self.faces = faces
+        self.cropMaskScores = cropMaskScores
+    }
+}
+
+/// One running instance of a pipeline: its own networks or its own process, used by one thread at a time and
+/// never shared (OpenCV networks are not thread-safe).
+public protocol PipelineWorker: AnyObject {
+    /// Runs the pipeline on one image.
+    ///
+    /// - Throws: when this image cannot be processed (corrupt file, over the pixel budget, a worker that
+    ///   crashed); the runner records the error's description as the image's failure and goes on.
+    func run(_ request: PipelineRequest) throws -> PipelineResult
+}
+
+/// A pipeline as configured: what it is called, what identifies its results, and how to start a worker.
+public protocol PipelineDefinition: Sendable {
+    /// A short name for reports, as `ssd-mobilenetv2`.
+    var name: String { get }
+    /// Identifies the results this pipeline gives: hashes of its weights and its settings. Cached predictions
+    /// are keyed by this and by the image's content hash.
+    var fingerprint: String { get }
+    /// Starts worker number `index` (0-based); loads networks or starts a process.
+    ///
+    /// - Throws: when a model is missing, altered or cannot be loaded: an error before any image is read.
+    func makeWorker(index: Int) throws -> any PipelineWorker
+}
