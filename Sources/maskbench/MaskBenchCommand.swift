@@ -16,7 +16,9 @@ struct MaskBenchCommand: AsyncParsableCommand {
         commandName: "maskbench",
         abstract: "Evaluate face-mask detection pipelines: detector, classifier and the whole pipeline.",
         version: version,
-        subcommands: [Evaluate.self, Validate.self, Gate.self, BaselineCommand.self, ClaimsCommand.self]
+        subcommands: [
+            Evaluate.self, Validate.self, Sweep.self, Gate.self, BaselineCommand.self, ClaimsCommand.self,
+        ]
     )
 
     static func main() async {

@@ -296,13 +296,8 @@ public struct Evaluator: Sendable {
 
     // MARK: - Evaluate
 
-    /// Evaluates `predictions` against `dataset`.
-    public func evaluate(_ dataset: Dataset, _ predictions: PredictionSet) -> Evaluation {
-        let policy = settings.incorrectAs
-        let threshold = settings.threshold
-        let classes = policy.classes
-
-        // Match runs of images in parallel; join them in order, so the result does not depend on timing.
+    /// Matches runs of images in parallel and joins them in order, so the result does not depend on timing.
+    func matchAll(_ dataset: Dataset, _ predictions: PredictionSet) -> Partial {
         let imageCount = dataset.images.count
         let runs = imageCount < 2000 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
         let bounds = (0...runs).map { $0 * imageCount / runs }
@@ -316,7 +311,27 @@ public struct Evaluator: Sendable {
             defer { runs = [] }
             return runs.compactMap { $0 }
         }
-        let joined = Partial.joined(&matched, classes: classes.count)
+        return Partial.joined(&matched, classes: settings.incorrectAs.classes.count)
+    }
+
+    /// What happened to every face and which predictions matched nothing, without the metrics: the part of
+    /// ``evaluate(_:_:)`` a threshold sweep repeats at each detector threshold.
+    public func outcomes(
+        _ dataset: Dataset, _ predictions: PredictionSet
+    ) -> (
+        faces: [FaceOutcome], extras: [ExtraDetection]
+    ) {
+        let joined = matchAll(dataset, predictions)
+        return (joined.outcomes, joined.extras)
+    }
+
+    /// Evaluates `predictions` against `dataset`.
+    public func evaluate(_ dataset: Dataset, _ predictions: PredictionSet) -> Evaluation {
+        let policy = settings.incorrectAs
+        let threshold = settings.threshold
+        let classes = policy.classes
+
+        let joined = matchAll(dataset, predictions)
         let outcomes = joined.outcomes
         let extras = joined.extras
         let facesPerImage = joined.facesPerImage

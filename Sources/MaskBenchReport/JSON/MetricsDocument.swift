@@ -18,6 +18,8 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
     public var detector: Detector
     public var pipeline: Pipeline
     public var classifier: Classifier
+    /// The detector × classifier threshold grid of `maskbench sweep`; absent from `evaluate`'s documents.
+    public var operatingPoints: OperatingPoints? = nil
 
     public struct Tool: Sendable, Hashable, Codable {
         public var name: String
@@ -148,6 +150,48 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
         /// `confusion[truth][call]`.
         public var confusion: [String: [String: Int]]
         public var roc: Curve
+    }
+
+    /// What `maskbench sweep` found: the grid's Pareto front over TNR and FNR and the point each target picks.
+    public struct OperatingPoints: Sendable, Hashable, Codable {
+        /// The detector confidence thresholds of the grid's rows; its columns are every distinct maskScore.
+        public var detectorThresholds: [Double]
+        /// Points in the grid.
+        public var gridPoints: Int
+        /// Points on the front (`sweep.csv` lists them all).
+        public var frontSize: Int
+        /// The front by FNR ascending; evenly thinned to at most ``maxFrontPoints`` (ends kept) when longer.
+        public var front: [OperatingPoint]
+        /// Each `--target` and the point it picked (`null` when no point meets it).
+        public var targets: [TargetChoice]
+
+        /// The most front points metrics.json holds.
+        public static let maxFrontPoints = 1000
+
+        /// A target and the point it picked.
+        public struct TargetChoice: Sendable, Hashable, Codable {
+            public var target: String
+            @NullEncoded public var point: OperatingPoint?
+
+            public init(target: String, point: OperatingPoint?) {
+                self.target = target
+                self.point = point
+            }
+        }
+
+        /// The record of `grid` and `targets`, with the front computed once by the caller.
+        public init(_ grid: ThresholdGrid, front: [OperatingPoint], targets: [SweepTarget]) {
+            detectorThresholds = grid.detectorThresholds
+            gridPoints = grid.count
+            frontSize = front.count
+            if front.count > Self.maxFrontPoints {
+                let last = front.count - 1
+                self.front = (0..<Self.maxFrontPoints).map { front[$0 * last / (Self.maxFrontPoints - 1)] }
+            } else {
+                self.front = front
+            }
+            self.targets = targets.map { TargetChoice(target: $0.description, point: grid.best(meeting: [$0])) }
+        }
     }
 
     public struct Classifier: Sendable, Hashable, Codable {

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import MaskBenchCore
+import MaskBenchFormats
+
+/// The predictions file and how to read it, for the commands that evaluate one.
+struct PredictionArguments: ParsableArguments {
+    @Option(help: "Predictions file: CSV, JSON Lines or COCO results JSON.")
+    var predictions: String
+
+    @Option(
+        name: .customLong("predictions-format"),
+        help: "Predictions format, when the file name should not decide: csv, jsonl, cocoResults.")
+    var predictionsFormat: PredictionFormat?
+
+    @Flag(
+        name: .customLong("allow-unknown-images"),
+        help: "Skip predictions for images not in the ground truth instead of failing.")
+    var allowUnknownImages = false
+}
+
+/// A ground truth and the predictions on it, read and checked against each other.
+struct LoadedRun {
+    var truth: LoadedGroundTruth
+    var predictions: LoadedPredictions
+
+    /// Reads both files at the same time; COCO results are checked against the ground truth after.
+    static func read(
+        _ groundTruth: GroundTruthArguments, _ predictions: PredictionArguments, clock: inout PhaseClock
+    )
+        async throws -> LoadedRun
+    {
+        let options = try groundTruth.options()
+        let labelMap = try groundTruth.labelMap()
+        let (path, format) = (predictions.predictions, predictions.predictionsFormat)
+        async let parsedPredictions = PredictionReader.parse(path: path, format: format, labelMap: labelMap)
+        let truth = try GroundTruthReader.read(path: groundTruth.path, options: options)
+        let parsed = try await parsedPredictions
+        clock.lap("read ground truth and predictions")
+        let loaded = try PredictionReader.resolve(
+            parsed,
+            groundTruth: truth,
+            labelMap: labelMap,
+            allowUnknownImages: predictions.allowUnknownImages
+        )
+        clock.lap("check predictions")
+        return LoadedRun(truth: truth, predictions: loaded)
+    }
+
+    /// The notes both readers left (clamped boxes, skipped predictions), at most 20 then a count.
+    func printDiagnostics() {
+        let diagnostics = truth.diagnostics + predictions.diagnostics
+        for diagnostic in diagnostics.prefix(20) {
+            FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
+        }
+        if diagnostics.count > 20 {
+            FileHandle.standardError.write(Data("… and \(diagnostics.count - 20) more notes\n".utf8))
+        }
+    }
+}
