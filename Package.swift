@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "MaskBenchCore", targets: ["MaskBenchCore"]),
         .library(name: "MaskBenchFormats", targets: ["MaskBenchFormats"]),
         .library(name: "MaskBenchReport", targets: ["MaskBenchReport"]),
+        .library(name: "MaskBenchGate", targets: ["MaskBenchGate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,6 +25,8 @@ let package = Package(
             pkgConfig: "libturbojpeg",
             providers: [.apt(["libturbojpeg0-dev"])]
         ),
+        // libpng's classic API configured as OpenCV's PNG decoder; the setjmp for libpng's longjmp lives in C.
+        .target(name: "CMaskBenchPNGDecode", dependencies: ["CMaskBenchPNG"]),
         // A plain C API over simdjson (C++); Foundation's decoder takes ~5 s on a 40 MB COCO file.
         .target(
             name: "CMaskBenchJSON",
@@ -48,7 +51,7 @@ let package = Package(
         .target(name: "MaskBenchCore"),
         .target(
             name: "MaskBenchImaging",
-            dependencies: ["CMaskBenchPNG", "CMaskBenchTurboJPEG"]
+            dependencies: ["CMaskBenchPNG", "CMaskBenchPNGDecode", "CMaskBenchTurboJPEG"]
         ),
         .target(
             name: "MaskBenchFormats",
@@ -90,13 +93,23 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(
+            name: "MaskBenchImagingTests",
+            dependencies: [
+                "MaskBenchImaging", "MaskBenchTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Fixtures", "Vectors"]
+        ),
+        .testTarget(
             name: "MaskBenchGateTests",
             dependencies: ["MaskBenchCore", "MaskBenchGate", "MaskBenchReport", "MaskBenchTestSupport"],
             exclude: ["Vectors"]
         ),
         .testTarget(
             name: "MaskBenchInferenceTests",
-            dependencies: ["MaskBenchCore", "MaskBenchImaging", "MaskBenchInference", "MaskBenchTestSupport"]
+            dependencies: [
+                "MaskBenchCore", "MaskBenchImaging", "MaskBenchInference", "MaskBenchTestSupport", "CMaskBenchPNG",
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "MaskBenchCLITests",

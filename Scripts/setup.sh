@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what MaskBench needs on Debian 12 and builds the release binary.
+# Installs what MaskBench needs on Debian 12, fetches the seed models (Scripts/fetch-models.sh) and builds the
+# release binary.
 #   Scripts/setup.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,5 +17,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
 Scripts/check-system-deps.sh
+Scripts/fetch-models.sh
 swift build -c release --product maskbench
 echo "built .build/release/maskbench"

@@ -1,4 +1,4 @@
-/// An image file whose header could not be read.
+/// An image file that could not be read, decoded or encoded.
 ///
 /// The description names the file, the C function that failed (when one did) and the library's own
 /// message, for example
@@ -12,6 +12,11 @@ public struct ImagingError: Error, Sendable, Hashable, CustomStringConvertible {
         case unsupportedFormat
         /// The decoding library rejected the file.
         case decodingFailed
+        /// The header announces more pixels than the decoder's pixel budget allows (a decompression bomb, or
+        /// simply a photo too large for the run); nothing was allocated for it.
+        case overPixelBudget
+        /// The encoding library failed to write an image.
+        case encodingFailed
     }
 
     /// What went wrong, in broad strokes.

@@ -1,0 +1,7 @@
+#ifndef CFUZZER_DRIVER_H
+#define CFUZZER_DRIVER_H
+#include <stddef.h>
+#include <stdint.h>
+/* libFuzzer's driver (compiler-rt), linked by -sanitize=fuzzer: runs the fuzzing loop with `callback`. */
+int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const uint8_t *data, size_t size));
+#endif

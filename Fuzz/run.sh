@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Fuzzes every reader with libFuzzer (swiftc -sanitize=fuzzer,address), each for a fixed number of
+# executions, seeded with the repository's fixtures and the real files in ../shared/datasets (copied into a
+# scratch corpus under .build-fuzz/, never into the repository). Prints one line per target; exits 1 and
+# names the input when one crashed, leaked or hung.
+#   Fuzz/run.sh [--runs 20000] [target ...]
+set -euo pipefail
+cd "$(dirname "$0")"
+runs=20000
+if [ "${1:-}" = "--runs" ]; then runs=$2; shift 2; fi
+all=(makesense dataroots voc coco coco-results predictions-csv predictions-jsonl faces-csv baseline rules claims)
+selected=("$@")
+[ "${#selected[@]}" -gt 0 ] || selected=("${all[@]}")
+
+scratch=.build-fuzz
+swift build -c release --scratch-path "$scratch" \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+bin="$scratch/release/maskbench-fuzz"
+
+root=..
+fixtures=$root/Tests/MaskBenchFormatsTests/Fixtures
+shared=$root/../shared/datasets
+seed() { # seed TARGET FILE...
+    local dir="$scratch/corpus/$1"; shift
+    mkdir -p "$dir"
+    for f in "$@"; do [ -f "$f" ] && cp "$f" "$dir/$(basename "$(dirname "$f")")-$(basename "$f")"; done
+    return 0
+}
+rm -rf "$scratch/corpus" "$scratch/findings"
+mkdir -p "$scratch/findings"
+seed makesense "$fixtures"/makesense/*.csv "$root"/Annotations/seed001-table/ground-truth.csv
+seed dataroots "$fixtures"/dataroots/*
+seed voc "$fixtures"/voc/*.xml "$fixtures"/voc-single/*.xml $(ls "$shared"/kaggle-face-mask/annotations/*.xml 2>/dev/null | head -20)
+seed coco "$fixtures"/coco-*.json
+seed coco-results "$fixtures"/coco-results*.json
+seed predictions-csv "$fixtures"/predictions/*.csv "$root"/Annotations/seed001-table/predictions.csv
+seed predictions-jsonl "$fixtures"/predictions/*.jsonl
+seed faces-csv "$root"/Reports/seed001-table/faces.csv
+seed baseline "$root"/Baselines/*.json
+seed rules "$root"/Baselines/rules/*.yml
+seed claims "$root"/Baselines/claims/*.yml
+# Seeds the repository does not hold as files: a rules file, and a baseline recorded from the sample run.
+mkdir -p "$scratch/corpus/rules" "$scratch/corpus/baseline"
+printf 'rules:\n  - metric: pipeline.tnr.value\n    better: higher\n    absolute: 0.01\n    significance: 0.05\n' \
+    >"$scratch/corpus/rules/default.yml"
+if [ -x "$root/.build/release/maskbench" ]; then
+    (cd "$root" && .build/release/maskbench baseline record --from Reports/seed001-table --name fuzz-seed \
+        --baselines "$OLDPWD/$scratch/corpus/baseline" >/dev/null 2>&1) || true
+fi
+
+status=0
+for t in "${selected[@]}"; do
+    log="$scratch/findings/$t.log"
+    if MASKBENCH_FUZZ_TARGET=$t "$bin" "$scratch/corpus/$t" -runs="$runs" -max_len=65536 -timeout=10 \
+        -rss_limit_mb=2048 -artifact_prefix="$scratch/findings/$t-" >"$log" 2>&1; then
+        echo "$t: $(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 | sed 's/ second/ s/'), no crash, leak or hang"
+    else
+        echo "$t: FAILED, see $log and $scratch/findings/$t-*"
+        status=1
+    fi
+done
+exit $status

@@ -1,0 +1,83 @@
+// Internal helpers shared by the C++ files of CMaskBenchDNN (not part of the C API, not seen by Swift).
+
+#ifndef CMASKBENCH_DNN_INTERNAL_HPP
+#define CMASKBENCH_DNN_INTERNAL_HPP
+
+#include "CMaskBenchDNN.h"
+
+#include <opencv2/core.hpp>
+#include <opencv2/dnn.hpp>
+
+#include <cstring>
+#include <exception>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+struct mbdnn_net {
+    cv::dnn::Net net;
+    /// The default outputs: the unconnected output layers, or for a Keras model its outputs in order.
+    std::vector<std::string> defaultOutputs;
+    /// The outputs kept by the last forward, in the order asked.
+    std::vector<cv::Mat> outputs;
+};
+
+namespace mbdnn {
+
+/// An error raised inside the shim with its C status code; turned into a return code by `guarded`.
+struct Error : std::runtime_error {
+    int status;
+    Error(int status, const std::string &message) : std::runtime_error(message), status(status) {}
+};
+
+/// Writes `message` into the caller's buffer, NUL-terminated and truncated to fit.
+inline void writeMessage(char *err, size_t errlen, const std::string &message) noexcept {
+    if (err == nullptr || errlen == 0) {
+        return;
+    }
+    size_t n = message.size() < errlen - 1 ? message.size() : errlen - 1;
+    std::memcpy(err, message.data(), n);
+    err[n] = '\0';
+}
+
+/// Runs `body` and turns every C++ exception into a status code plus message: nothing unwinds past here.
+template <typename Body> int guarded(const char *function, char *err, size_t errlen, Body &&body) noexcept {
+    try {
+        body();
+        return MBDNN_OK;
+    } catch (const Error &e) {
+        writeMessage(err, errlen, std::string(function) + ": " + e.what());
+        return e.status;
+    } catch (const cv::Exception &e) {
+        writeMessage(err, errlen, std::string(function) + ": OpenCV: " + e.what());
+        return MBDNN_ERR_OPENCV;
+    } catch (const std::bad_alloc &) {
+        writeMessage(err, errlen, std::string(function) + ": out of memory");
+        return MBDNN_ERR_INTERNAL;
+    } catch (const std::exception &e) {
+        writeMessage(err, errlen, std::string(function) + ": " + e.what());
+        return MBDNN_ERR_INTERNAL;
+    } catch (...) {
+        writeMessage(err, errlen, std::string(function) + ": unknown C++ exception");
+        return MBDNN_ERR_INTERNAL;
+    }
+}
+
+/// Throws MBDNN_ERR_ARGUMENT with `message` unless `condition`.
+inline void require(bool condition, const std::string &message) {
+    if (!condition) {
+        throw Error(MBDNN_ERR_ARGUMENT, message);
+    }
+}
+
+/// Throws MBDNN_ERR_IO unless `path` names a readable file.
+void requireReadableFile(const char *path, const char *what);
+
+/// Builds a network from a Keras 2 HDF5 file (keras.cpp). Throws `Error` or `cv::Exception`.
+void importKeras(const std::string &path, mbdnn_net &out);
+
+} // namespace mbdnn
+
+#endif
