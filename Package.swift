@@ -59,7 +59,10 @@ let package = Package(
         ),
         .target(
             name: "MaskBenchReport",
-            dependencies: ["MaskBenchCore", "MaskBenchFormats", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "MaskBenchCore", "MaskBenchFormats", "MaskBenchImaging",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "MaskBenchGate",
@@ -76,7 +79,7 @@ let package = Package(
             name: "maskbench",
             dependencies: [
                 "MaskBenchCore", "MaskBenchFormats", "MaskBenchReport", "MaskBenchGate", "MaskBenchInference",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "MaskBenchImaging", "Yams", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
@@ -109,7 +112,12 @@ let package = Package(
             dependencies: [
                 "MaskBenchCore", "MaskBenchImaging", "MaskBenchInference", "MaskBenchTestSupport", "CMaskBenchPNG",
             ],
-            exclude: ["Fixtures"]
+            exclude: ["Workers", "Fixtures"]
+        ),
+        .testTarget(
+            name: "MaskBenchReportTests",
+            dependencies: ["MaskBenchCore", "MaskBenchReport", "MaskBenchTestSupport"],
+            exclude: ["Snapshots"]
         ),
         .testTarget(
             name: "MaskBenchCLITests",

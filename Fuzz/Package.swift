@@ -20,6 +20,6 @@ let package = Package(
                 .product(name: "MaskBenchFormats", package: parent.lastPathComponent),
                 .product(name: "MaskBenchGate", package: parent.lastPathComponent),
             ]
-        )
+        ),
     ]
 )

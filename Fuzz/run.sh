@@ -14,7 +14,7 @@ selected=("$@")
 
 scratch=.build-fuzz
 swift build -c release --scratch-path "$scratch" \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld
 bin="$scratch/release/maskbench-fuzz"
 
 root=..
@@ -34,13 +34,17 @@ seed voc "$fixtures"/voc/*.xml "$fixtures"/voc-single/*.xml $(ls "$shared"/kaggl
 seed coco "$fixtures"/coco-*.json
 seed coco-results "$fixtures"/coco-results*.json
 seed predictions-csv "$fixtures"/predictions/*.csv "$root"/Annotations/seed001-table/predictions.csv
-seed predictions-jsonl "$fixtures"/predictions/*.jsonl
+seed predictions-jsonl "$fixtures"/predictions/*.jsonl "$fixtures"/*.jsonl
 seed faces-csv "$root"/Reports/seed001-table/faces.csv
 seed baseline "$root"/Baselines/*.json
 seed rules "$root"/Baselines/rules/*.yml
 seed claims "$root"/Baselines/claims/*.yml
-# Seeds the repository does not hold as files: a rules file, and a baseline recorded from the sample run.
-mkdir -p "$scratch/corpus/rules" "$scratch/corpus/baseline"
+# Seeds the repository does not hold as files: JSON Lines predictions, a rules file, and a baseline recorded
+# from the sample run.
+mkdir -p "$scratch/corpus/rules" "$scratch/corpus/baseline" "$scratch/corpus/predictions-jsonl"
+printf '%s\n' '{"image": "a.jpg", "box": [10, 20, 30, 40], "faceScore": 0.9, "maskScore": 0.2}' \
+    '{"image": "b.jpg", "faces": [{"box": [1, 2, 3, 4], "faceScore": 1, "maskScore": 1, "label": "masked"}]}' \
+    >"$scratch/corpus/predictions-jsonl/seed.jsonl"
 printf 'rules:\n  - metric: pipeline.tnr.value\n    better: higher\n    absolute: 0.01\n    significance: 0.05\n' \
     >"$scratch/corpus/rules/default.yml"
 if [ -x "$root/.build/release/maskbench" ]; then
@@ -51,7 +55,7 @@ fi
 status=0
 for t in "${selected[@]}"; do
     log="$scratch/findings/$t.log"
-    if MASKBENCH_FUZZ_TARGET=$t "$bin" "$scratch/corpus/$t" -runs="$runs" -max_len=65536 -timeout=10 \
+    if LSAN_OPTIONS="suppressions=$PWD/lsan.supp:print_suppressions=0" MASKBENCH_FUZZ_TARGET=$t "$bin" "$scratch/corpus/$t" -runs="$runs" -max_len=65536 -timeout=10 \
         -rss_limit_mb=2048 -artifact_prefix="$scratch/findings/$t-" >"$log" 2>&1; then
         echo "$t: $(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 | sed 's/ second/ s/'), no crash, leak or hang"
     else

@@ -4,7 +4,8 @@
 # message when it is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift format lint --strict --recursive Sources Tests Package.swift Benchmarks/Package.swift Benchmarks/Sources
+swift format lint --strict --recursive Sources Tests Package.swift Benchmarks/Package.swift Benchmarks/Sources \
+    Fuzz/Package.swift Fuzz/Sources
 swift build --build-tests -Xswiftc -warnings-as-errors
 swift test --skip-build
 swift test -c release -Xswiftc -enable-testing

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import MaskBenchFormats
 import MaskBenchGate
+import MaskBenchImaging
+import MaskBenchInference
 import MaskBenchReport
 
 /// The `maskbench` command.
@@ -17,7 +19,8 @@ struct MaskBenchCommand: AsyncParsableCommand {
         abstract: "Evaluate face-mask detection pipelines: detector, classifier and the whole pipeline.",
         version: version,
         subcommands: [
-            Evaluate.self, Validate.self, Sweep.self, Gate.self, BaselineCommand.self, ClaimsCommand.self,
+            Run.self, Evaluate.self, Validate.self, Sweep.self, Gate.self, BaselineCommand.self, ClaimsCommand.self,
+            ReportCommand.self,
         ]
     )
 
@@ -38,6 +41,11 @@ struct MaskBenchCommand: AsyncParsableCommand {
         } catch let error as InputError {
             Self.fail(error.description)
         } catch let error as ClaimsError {
+            Self.fail(error.description)
+        } catch let error as InferenceError {
+            // A missing or altered model, a network that cannot be loaded: before any image is read.
+            Self.fail(error.description)
+        } catch let error as ImagingError {
             Self.fail(error.description)
         } catch {
             let code = exitCode(for: error)

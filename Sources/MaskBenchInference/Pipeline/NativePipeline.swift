@@ -115,9 +115,16 @@ final class NativeWorker: PipelineWorker {
             guard let score = try maskScore(image, detection.box) else { continue }
             faces.append(DetectedFace(box: detection.box, faceScore: detection.score, maskScore: score))
         }
-        // The classifier alone on each ground-truth face (seed 001's "classifier evaluated separately");
-        // a face with no pixels inside the image gets no score (NaN marks it).
-        let crops = try request.groundTruthBoxes.map { try maskScore(image, $0) ?? .nan }
+        // The classifier alone on each ground-truth face (seed 001's "classifier evaluated separately"). An
+        // image with a face that has no pixels inside it gives no crop scores, and is left out of those numbers.
+        var crops: [Double]? = []
+        for box in request.groundTruthBoxes {
+            guard let score = try maskScore(image, box) else {
+                crops = nil
+                break
+            }
+            crops?.append(score)
+        }
         return PipelineResult(faces: faces, cropMaskScores: crops)
     }
 

@@ -20,6 +20,9 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
     public var classifier: Classifier
     /// The detector × classifier threshold grid of `maskbench sweep`; absent from `evaluate`'s documents.
     public var operatingPoints: OperatingPoints? = nil
+    /// How `maskbench run` got the predictions: the pipeline, and the images that failed with their reasons
+    /// (those are left out of every number). Absent for `maskbench evaluate`.
+    public var run: RunSummary? = nil
 
     public struct Tool: Sendable, Hashable, Codable {
         public var name: String
@@ -194,9 +197,68 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
         }
     }
 
+    public struct RunSummary: Sendable, Hashable, Codable {
+        /// One image the pipeline failed on.
+        public struct Failure: Sendable, Hashable, Codable {
+            public var image: String
+            public var reason: String
+
+            public init(image: String, reason: String) {
+                self.image = image
+                self.reason = reason
+            }
+        }
+
+        /// The pipeline's name and fingerprint (what cached results are keyed by).
+        public var pipeline: String
+        public var pipelineFingerprint: String
+        /// Images in the ground truth; computed on this run, taken from the cache, failed.
+        public var images: Int
+        public var computed: Int
+        public var cached: Int
+        public var failed: Int
+        /// The failed images in ground-truth order.
+        public var failures: [Failure]
+
+        public init(
+            pipeline: String, pipelineFingerprint: String, images: Int, computed: Int, cached: Int,
+            failures: [Failure]
+        ) {
+            self.pipeline = pipeline
+            self.pipelineFingerprint = pipelineFingerprint
+            self.images = images
+            self.computed = computed
+            self.cached = cached
+            self.failed = failures.count
+            self.failures = failures
+        }
+    }
+
     public struct Classifier: Sendable, Hashable, Codable {
         /// The classifier on the faces the detector found (matched detections).
         public var matched: ClassifierOnFaces
+        /// The classifier on ground-truth crops, independent of the detector; only runs that classify the
+        /// crops themselves have it (absent from the file otherwise, so older files still decode).
+        public var groundTruthCrops: ClassifierOnFaces? = nil
+    }
+}
+
+extension MetricsDocument.ClassifierOnFaces {
+    /// The numbers of a classifier from its `confusion[truth, call]` and ROC (the ground-truth crops).
+    public init(accuracy: Rate, confusion: ConfusionMatrix, roc: ROCCurve?, auc: Estimate) {
+        var table: [String: [String: Int]] = [:]
+        for truth in confusion.classes {
+            table[truth.rawValue] = Dictionary(
+                uniqueKeysWithValues: confusion.classes.map { ($0.rawValue, confusion[truth, $0]) })
+        }
+        self.init(
+            faces: confusion.total,
+            accuracy: accuracy,
+            auc: auc.value,
+            aucInterval: MetricsDocument.Interval(low: auc.low, high: auc.high),
+            confusion: table,
+            roc: MetricsDocument.Curve(roc, auc)
+        )
     }
 }
 

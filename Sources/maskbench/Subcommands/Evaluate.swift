@@ -85,6 +85,9 @@ struct Evaluate: AsyncParsableCommand {
         clock.lap("write metrics.json and summary.md")
         try FaceOutcomesCSV.write(result, dataset: truth.dataset, to: out + "/faces.csv")
         clock.lap("write faces.csv")
+        try ReportWriter.write(
+            result, dataset: truth.dataset, predictions: loaded.predictions, folder: out, images: groundTruth.images)
+        clock.lap("write the report (index.html, charts, boxes.csv, extras.csv)")
 
         let diagnostics = truth.diagnostics + loaded.diagnostics
         for diagnostic in diagnostics.prefix(20) {
@@ -95,7 +98,7 @@ struct Evaluate: AsyncParsableCommand {
         }
         if !quiet {
             print(SummaryRenderer(style: .text).render(document), terminator: "")
-            print("\nWrote \(out)/metrics.json, \(out)/summary.md and \(out)/faces.csv")
+            print("\nWrote \(out)/metrics.json, summary.md, faces.csv and index.html")
         }
     }
 }

@@ -1,0 +1,50 @@
+public import Crypto
+import Foundation
+public import MaskBenchCore
+
+/// What a cached result is keyed by, besides the pipeline's fingerprint: the SHA-256 of the image file's
+/// bytes and, when crops are asked, of the ground-truth boxes (their classifier scores depend on them).
+public struct ImageKey: Sendable, Hashable, CustomStringConvertible {
+    /// `<64 hex digits>` or `<64 hex digits>+<16 hex digits of the boxes' hash>`.
+    public var description: String
+
+    /// The key of the image at `path` asked with `boxes`.
+    ///
+    /// - Throws: ``RunnerError`` naming the file when it cannot be read.
+    public init(imageAt path: String, boxes: [Box]) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw RunnerError(file: path, "cannot read the image: \(Self.reason(path))")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        do {
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                hasher.update(data: chunk)
+            }
+        } catch {
+            throw RunnerError(file: path, "cannot read the image: \(error.localizedDescription)")
+        }
+        self.init(imageDigest: hasher.finalize(), boxes: boxes)
+    }
+
+    /// The key of image bytes whose SHA-256 is `imageDigest`, asked with `boxes`.
+    public init(imageDigest: SHA256.Digest, boxes: [Box]) {
+        var key = Self.hex(imageDigest)
+        if !boxes.isEmpty {
+            var text = ""
+            for box in boxes { text += "\(box.x),\(box.y),\(box.width),\(box.height);" }
+            key += "+" + Self.hex(SHA256.hash(data: Data(text.utf8))).prefix(16)
+        }
+        description = key
+    }
+
+    private static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func reason(_ path: String) -> String {
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
+        return isDirectory.boolValue ? "it is a folder" : "permission denied"
+    }
+}

@@ -1,0 +1,235 @@
+import Crypto
+import Foundation
+import MaskBenchCore
+
+/// A pipeline run by an external program that speaks ``WorkerProtocol`` over its standard input and output.
+///
+/// ``start(_:)`` launches the first worker to read its handshake (name, model fingerprint), so that the
+/// pipeline's ``fingerprint`` is known before any image: the cache is consulted first, and that worker is then
+/// handed to the runner as worker 0 instead of being started twice.
+public struct ExternalPipeline: PipelineDefinition {
+    /// How to start and talk to the workers.
+    public struct Configuration: Sendable, Hashable {
+        /// The command line, split into arguments without a shell (see ``shell``).
+        public var command: String
+        /// Run the command through `/bin/sh -c`, for pipes, variables or `cd … &&`.
+        public var shell: Bool
+        /// Seconds a worker may take to answer one image before it is killed and restarted.
+        public var timeout: Double
+        /// Seconds a worker may take to print its handshake (loading TensorFlow takes a while).
+        public var startupTimeout: Double
+        /// How many times an image is retried on a restarted worker after a crash, hang or garbled answer.
+        public var retries: Int
+        /// The folder of the workers' standard-error logs, `worker-1.log`, `worker-2.log`, ….
+        public var logDirectory: String
+        /// The longest answer line accepted, in bytes.
+        public var maxLineBytes: Int
+
+        /// Creates a configuration.
+        public init(
+            command: String,
+            logDirectory: String,
+            shell: Bool = false,
+            timeout: Double = 60,
+            startupTimeout: Double = 300,
+            retries: Int = 1,
+            maxLineBytes: Int = 16 << 20
+        ) {
+            self.command = command
+            self.logDirectory = logDirectory
+            self.shell = shell
+            self.timeout = timeout
+            self.startupTimeout = startupTimeout
+            self.retries = retries
+            self.maxLineBytes = maxLineBytes
+        }
+
+        /// The program and arguments to start.
+        func arguments() throws -> [String] {
+            shell ? ["/bin/sh", "-c", command] : try CommandLineSplitter.split(command)
+        }
+    }
+
+    /// The configuration.
+    public let configuration: Configuration
+    /// What the first worker announced.
+    public let handshake: WorkerProtocol.Handshake
+    /// Restarts and other worker incidents, for the run's report.
+    public let events: WorkerEvents
+    private let spare: SpareConnection
+
+    public var name: String { handshake.name }
+
+    /// `external:NAME:FINGERPRINT` when the worker announces a model fingerprint; otherwise
+    /// `external:NAME:command-sha256:…` of the command line, so that changing the command invalidates cached
+    /// results (and changing the model behind an unchanged command does not: announce a fingerprint).
+    public var fingerprint: String {
+        if let model = handshake.fingerprint { return "external:\(handshake.name):\(model)" }
+        let digest = SHA256.hash(data: Data("\(configuration.shell ? "sh" : "exec")\u{0}\(configuration.command)".utf8))
+        return "external:\(handshake.name):command-sha256:" + digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Starts the first worker and reads its handshake.
+    ///
+    /// - Throws: ``ExternalWorkerError`` when the command cannot start or its handshake is missing, late or
+    ///   invalid; the message points at the worker's log.
+    public static func start(_ configuration: Configuration) throws -> ExternalPipeline {
+        let events = WorkerEvents()
+        let first = try WorkerConnection.launch(configuration, index: 0, expected: nil)
+        return ExternalPipeline(
+            configuration: configuration,
+            handshake: first.handshake,
+            events: events,
+            spare: SpareConnection(first)
+        )
+    }
+
+    private init(
+        configuration: Configuration,
+        handshake: WorkerProtocol.Handshake,
+        events: WorkerEvents,
+        spare: SpareConnection
+    ) {
+        self.configuration = configuration
+        self.handshake = handshake
+        self.events = events
+        self.spare = spare
+    }
+
+    public func makeWorker(index: Int) throws -> any PipelineWorker {
+        let connection: WorkerConnection
+        if index == 0, let first = spare.take() {
+            connection = first
+        } else {
+            connection = try WorkerConnection.launch(configuration, index: index, expected: handshake)
+        }
+        return ExternalWorker(configuration: configuration, index: index, connection: connection, events: events)
+    }
+
+    /// Ends the first worker if no runner took it (every image was cached).
+    public func shutdown() {
+        spare.take()?.process.finish(grace: 2)
+    }
+}
+
+/// Incidents of a run's workers (restarts and their reasons), gathered from every worker thread.
+public final class WorkerEvents: Sendable {
+    private let entries = Mutex<[String]>([])
+
+    /// Creates an empty log.
+    public init() {}
+
+    /// Adds one incident.
+    func record(_ message: String) {
+        entries.withLock { $0.append(message) }
+    }
+
+    /// Every incident so far, in the order recorded.
+    public var all: [String] { entries.withLock { $0 } }
+}
+
+/// The first worker, kept between ``ExternalPipeline/start(_:)`` and the runner's `makeWorker(index: 0)`.
+///
+/// `@unchecked Sendable` is safe: the connection is only reached through `lock`, and it is handed out once,
+/// after which only the thread that took it uses it.
+private final class SpareConnection: @unchecked Sendable {
+    private let lock = NSLock()
+    private var connection: WorkerConnection?
+
+    init(_ connection: WorkerConnection) {
+        self.connection = connection
+    }
+
+    @discardableResult
+    func take() -> WorkerConnection? {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = connection
+        connection = nil
+        return taken
+    }
+}
+
+/// A started worker process that has sent a valid handshake.
+final class WorkerConnection {
+    let process: WorkerProcess
+    let handshake: WorkerProtocol.Handshake
+    /// `worker 2 (pid 4711)`, for messages.
+    let label: String
+    /// The first request id sent to this process; an answer below it is from nothing this process was asked.
+    var firstID: Int?
+
+    private init(process: WorkerProcess, handshake: WorkerProtocol.Handshake, label: String) {
+        self.process = process
+        self.handshake = handshake
+        self.label = label
+    }
+
+    /// Starts worker number `index` and reads its handshake.
+    ///
+    /// - Parameter expected: the handshake the first worker gave; every worker must give the same.
+    static func launch(
+        _ configuration: ExternalPipeline.Configuration,
+        index: Int,
+        expected: WorkerProtocol.Handshake?
+    ) throws -> WorkerConnection {
+        let logPath = configuration.logDirectory + "/worker-\(index + 1).log"
+        do {
+            try FileManager.default.createDirectory(
+                atPath: configuration.logDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw ExternalWorkerError(
+                .cannotStart,
+                "cannot create the worker log folder \(configuration.logDirectory): \(error.localizedDescription)")
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["PYTHONUNBUFFERED"] = "1"
+        environment["MASKBENCH_WORKER_INDEX"] = String(index + 1)
+        environment["MASKBENCH_PROTOCOL_VERSION"] = String(WorkerProtocol.version)
+        let process = try WorkerProcess(
+            arguments: try configuration.arguments(),
+            environment: environment.map { "\($0.key)=\($0.value)" }.sorted(),
+            logPath: logPath,
+            maxLineBytes: configuration.maxLineBytes
+        )
+        let label = "worker \(index + 1) (pid \(process.pid))"
+        let seeLog = "; see \(logPath)"
+        let deadline = DispatchTime.now() + configuration.startupTimeout
+        let line: [UInt8]
+        switch process.readLine(deadline: deadline) {
+        case .line(let bytes):
+            line = bytes
+        case .timedOut:
+            process.kill()
+            throw ExternalWorkerError(
+                .badHandshake,
+                "\(label) sent no handshake within \(configuration.startupTimeout) s (--startup-timeout)\(seeLog)")
+        case .endOfFile:
+            _ = process.waitForExit(timeout: 1)
+            let how = process.exitDescription ?? "closed its standard output"
+            process.kill()
+            throw ExternalWorkerError(.badHandshake, "\(label) \(how) before sending its handshake\(seeLog)")
+        case .oversized(let prefix):
+            process.kill()
+            throw ExternalWorkerError(
+                .badHandshake,
+                "\(label): handshake line longer than \(formatBytes(configuration.maxLineBytes)), starting \(WorkerProtocol.excerpt(prefix))"
+            )
+        }
+        let handshake: WorkerProtocol.Handshake
+        do {
+            handshake = try WorkerProtocol.decodeHandshake(line, worker: label)
+        } catch let error as ExternalWorkerError {
+            process.kill()
+            throw ExternalWorkerError(error.kind, error.message + seeLog)
+        }
+        if let expected, expected != handshake {
+            process.kill()
+            throw ExternalWorkerError(
+                .badHandshake,
+                "\(label) announced \(handshake), but worker 1 announced \(expected); every worker must be the same pipeline"
+            )
+        }
+        return WorkerConnection(process: process, handshake: handshake, label: label)
+    }
+}

@@ -1,0 +1,46 @@
+import Dispatch
+import Foundation
+import MaskBenchCore
+
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Turns the first Ctrl-C (`SIGINT`) into a ``RunStop`` request, so that a run stops after the images in
+/// progress and keeps what is done; a second Ctrl-C kills the external workers and exits at once with status
+/// 130 (what is cached stays).
+public final class InterruptTrap {
+    private let source: any DispatchSourceSignal
+    private let presses = Mutex(0)
+
+    /// Starts catching `SIGINT` for `stop`.
+    ///
+    /// - Parameter notice: printed on standard error at the first Ctrl-C.
+    public init(stop: RunStop, notice: String) {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        let presses = self.presses
+        source.setEventHandler {
+            let count = presses.withLock { count in
+                count += 1
+                return count
+            }
+            if count == 1 {
+                stop.request()
+                FileHandle.standardError.write(Data("\n\(notice)\n".utf8))
+            } else {
+                WorkerProcess.killAll()
+                _exit(130)
+            }
+        }
+        source.resume()
+    }
+
+    /// Stops catching `SIGINT`; it terminates the process again.
+    public func cancel() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+public import MaskBenchCore
+
+/// One image to run: its name (the ground truth's key), its file and its ground-truth boxes.
+public struct RunItem: Sendable, Hashable {
+    /// The image's name in the ground truth.
+    public var name: String
+    /// The image file.
+    public var path: String
+    /// The ground-truth boxes, for the classifier on ground-truth crops.
+    public var groundTruthBoxes: [Box]
+
+    /// Creates an item.
+    public init(name: String, path: String, groundTruthBoxes: [Box] = []) {
+        self.name = name
+        self.path = path
+        self.groundTruthBoxes = groundTruthBoxes
+    }
+}
+
+/// What became of one image.
+public enum ImageOutcome: Sendable, Hashable {
+    /// The pipeline answered on this run.
+    case computed(PipelineResult)
+    /// The answer came from the cache.
+    case cached(PipelineResult)
+    /// The image failed; the reason.
+    case failed(String)
+
+    /// The pipeline's answer, if there is one.
+    public var result: PipelineResult? {
+        switch self {
+        case .computed(let result), .cached(let result): result
+        case .failed: nil
+        }
+    }
+}
+
+/// What a run gave: an outcome per image in input order (`nil`: not run, the run was stopped).
+public struct RunReport: Sendable, Hashable {
+    /// `outcomes[i]` belongs to the `i`-th item.
+    public var outcomes: [ImageOutcome?]
+    /// Whether the run was stopped (Ctrl-C) before every image was done.
+    public var interrupted: Bool
+    /// Why results could not be cached (a full disk), if they could not; the results themselves are kept.
+    public var cacheError: String?
+
+    /// Images the pipeline answered on this run.
+    public var computedCount: Int { outcomes.filter { if case .computed = $0 { true } else { false } }.count }
+    /// Images answered from the cache.
+    public var cachedCount: Int { outcomes.filter { if case .cached = $0 { true } else { false } }.count }
+    /// Images that failed.
+    public var failedCount: Int { outcomes.filter { if case .failed = $0 { true } else { false } }.count }
+}
+
+/// Runs a pipeline over images on several threads, each with its own ``PipelineWorker``, consulting and
+/// filling a ``PredictionCache``.
+///
+/// Each worker is made on the thread that uses it, all before the first image (a model that cannot load is
+/// an error before any image is read). Threads take the next image in input order; outcomes are stored by
+/// index, so the report's order never depends on which thread finished first. A ``RunStop`` request makes
+/// every thread stop after its current image.
+public struct PipelineRunner: Sendable {
+    /// How many workers run at once.
+    public var workers: Int
+    /// Where results are looked up and stored; `nil` runs everything.
+    public var cache: PredictionCache?
+    /// Progress display; `nil` shows nothing.
+    public var progress: RunProgress?
+    /// Asked to stop by Ctrl-C.
+    public var stop: RunStop
+
+    /// Creates a runner.
+    public init(
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        cache: PredictionCache? = nil,
+        progress: RunProgress? = nil,
+        stop: RunStop = RunStop()
+    ) {
+        self.workers = max(1, workers)
+        self.cache = cache
+        self.progress = progress
+        self.stop = stop
+    }
+
+    /// Runs `pipeline` on every item.
+    ///
+    /// - Throws: ``RunnerError`` when a worker cannot be made (its error's description included).
+    public func run(_ pipeline: any PipelineDefinition, on items: [RunItem]) throws -> RunReport {
+        let outcomes = Mutex([ImageOutcome?](repeating: nil, count: items.count))
+        let keys = Mutex([ImageKey?](repeating: nil, count: items.count))
+
+        // Cache look-up first: when every image is cached, no worker is started.
+        if let cache {
+            DispatchQueue.concurrentPerform(iterations: items.count) { index in
+                let item = items[index]
+                do {
+                    let key = try ImageKey(imageAt: item.path, boxes: item.groundTruthBoxes)
+                    keys.withLock { $0[index] = key }
+                    if let result = cache.result(for: key) { outcomes.withLock { $0[index] = .cached(result) } }
+                } catch {
+                    outcomes.withLock { $0[index] = .failed("\(error)") }
+                }
+            }
+        }
+        let pending = outcomes.withLock { all in items.indices.filter { all[$0] == nil } }
+        let cached = outcomes.withLock { all in all.filter { if case .cached = $0 { true } else { false } }.count }
+        progress?.start(total: pending.count, cached: cached, failedBefore: items.count - pending.count - cached)
+        guard !pending.isEmpty else {
+            progress?.finish(interrupted: false)
+            return RunReport(outcomes: outcomes.withLock { $0 }, interrupted: false, cacheError: nil)
+        }
+
+        let threadCount = min(workers, pending.count)
+        let next = Mutex(0)
+        let startErrors = Mutex([(Int, String)]())
+        let storeError = Mutex<String?>(nil)
+        let made = DispatchGroup()
+        let finished = DispatchGroup()
+        let go = DispatchSemaphore(value: 0)
+        let abort = Mutex(false)
+        let (cache, progress, stop) = (self.cache, self.progress, self.stop)
+
+        for threadIndex in 0..<threadCount {
+            made.enter()
+            finished.enter()
+            let thread = Thread {
+                defer { finished.leave() }
+                var worker: (any PipelineWorker)?
+                do {
+                    worker = try pipeline.makeWorker(index: threadIndex)
+                } catch {
+                    startErrors.withLock { $0.append((threadIndex, "\(error)")) }
+                }
+                made.leave()
+                go.wait()
+                guard let worker, !abort.withLock({ $0 }) else { return }
+                while !stop.isRequested {
+                    let slot: Int? = next.withLock { position in
+                        guard position < pending.count else { return nil }
+                        defer { position += 1 }
+                        return pending[position]
+                    }
+                    guard let index = slot else { break }
+                    let item = items[index]
+                    let outcome: ImageOutcome
+                    do {
+                        let result = try worker.run(
+                            PipelineRequest(imagePath: item.path, groundTruthBoxes: item.groundTruthBoxes))
+                        outcome = .computed(result)
+                        if let cache, let key = keys.withLock({ $0[index] }) {
+                            do {
+                                try cache.store(result, for: key)
+                            } catch {
+                                storeError.withLock { $0 = $0 ?? "\(error)" }
+                            }
+                        }
+                    } catch {
+                        outcome = .failed("\(error)")
+                    }
+                    outcomes.withLock { $0[index] = outcome }
+                    progress?.advance(failed: outcome.result == nil)
+                }
+            }
+            // OpenCV and TensorFlow-sized stacks; Foundation's default on Linux is smaller.
+            thread.stackSize = 8 << 20
+            thread.name = "maskbench-worker-\(threadIndex + 1)"
+            thread.start()
+        }
+        made.wait()
+        let errors = startErrors.withLock { $0 }.sorted { $0.0 < $1.0 }
+        if !errors.isEmpty { abort.withLock { $0 = true } }
+        progress?.workersReady()
+        for _ in 0..<threadCount { go.signal() }
+        finished.wait()
+        cache?.flush()
+        if let (index, message) = errors.first {
+            progress?.finish(interrupted: true)
+            throw RunnerError("cannot start worker \(index + 1) of pipeline '\(pipeline.name)': \(message)")
+        }
+        let all = outcomes.withLock { $0 }
+        let interrupted = all.contains(nil)
+        progress?.finish(interrupted: interrupted)
+        return RunReport(outcomes: all, interrupted: interrupted, cacheError: storeError.withLock { $0 })
+    }
+}
+
+/// A request to stop a run, shared by the Ctrl-C handler and the worker threads.
+public final class RunStop: Sendable {
+    private let requested = Mutex(false)
+
+    /// Creates a flag that is not set.
+    public init() {}
+
+    /// Whether a stop was requested.
+    public var isRequested: Bool { requested.withLock { $0 } }
+
+    /// Asks every worker thread to stop after its current image.
+    public func request() {
+        requested.withLock { $0 = true }
+    }
+}

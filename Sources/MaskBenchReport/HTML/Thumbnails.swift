@@ -1,0 +1,44 @@
+import Foundation
+public import MaskBenchCore
+import MaskBenchImaging
+
+/// Makes the thumbnails of the gallery of mistakes: a function from an image file and a region of it to a
+/// small JPEG, as a struct of one closure so tests and builds without a decoder can supply their own.
+public struct Thumbnails: Sendable {
+    /// A thumbnail: JPEG bytes showing `region` (image pixels, clamped to the image) of the image.
+    public struct Thumbnail: Sendable, Hashable {
+        /// A JPEG file.
+        public var jpeg: [UInt8]
+        /// The part of the image it shows, in image pixels.
+        public var region: Box
+
+        public init(jpeg: [UInt8], region: Box) {
+            self.jpeg = jpeg
+            self.region = region
+        }
+    }
+
+    /// Returns the thumbnail of `region` of the image file at `path`, at most `maxSide` pixels on a side.
+    public var make: @Sendable (_ path: String, _ region: Box, _ maxSide: Int) throws -> Thumbnail
+
+    public init(make: @escaping @Sendable (_ path: String, _ region: Box, _ maxSide: Int) throws -> Thumbnail) {
+        self.make = make
+    }
+
+    /// Decodes with ``MaskBenchImaging/ImageDecoder`` (PNG or JPEG, pixel budget enforced), crops, scales
+    /// down and encodes with libturbojpeg at quality 80.
+    public static let imaging = Thumbnails { path, region, maxSide in
+        let image = try ImageDecoder.decode(path: path)
+        let rect = PixelRect(
+            minX: Int(region.x.rounded(.down)), minY: Int(region.y.rounded(.down)),
+            maxX: Int(region.maxX.rounded(.up)), maxY: Int(region.maxY.rounded(.up))
+        ).clamped(toWidth: image.width, height: image.height)
+        guard !rect.isEmpty else {
+            throw ReportError(path: path, "the face lies outside the \(image.width)×\(image.height) image")
+        }
+        let crop = image.cropped(to: rect).resized(toFit: maxSide)
+        return Thumbnail(
+            jpeg: try JPEGEncoder.encode(crop, quality: 80),
+            region: Box(x: Double(rect.x), y: Double(rect.y), width: Double(rect.width), height: Double(rect.height)))
+    }
+}

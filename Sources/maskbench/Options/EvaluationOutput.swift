@@ -1,0 +1,38 @@
+import Foundation
+import MaskBenchCore
+import MaskBenchReport
+
+/// What an evaluation writes and prints, whichever command made it: `OUT/metrics.json`, `OUT/summary.md`,
+/// `OUT/faces.csv`, the HTML report, the ground truth's notes on standard error and the summary table on
+/// standard output.
+enum EvaluationOutput {
+    /// Writes the files and prints.
+    ///
+    /// - Throws: ``MaskBenchReport/ReportError`` naming a file that could not be written.
+    static func write(
+        _ document: MetricsDocument,
+        evaluation: Evaluation,
+        dataset: Dataset,
+        predictions: PredictionSet,
+        images: String?,
+        out: String,
+        diagnostics: [String],
+        quiet: Bool
+    ) throws {
+        try AtomicFile.makeDirectory(out)
+        try AtomicFile.write(try document.jsonData(), to: out + "/metrics.json")
+        try AtomicFile.write(Data(SummaryRenderer(style: .markdown).render(document).utf8), to: out + "/summary.md")
+        try FaceOutcomesCSV.write(evaluation, dataset: dataset, to: out + "/faces.csv")
+        try ReportWriter.write(evaluation, dataset: dataset, predictions: predictions, folder: out, images: images)
+        for diagnostic in diagnostics.prefix(20) {
+            FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
+        }
+        if diagnostics.count > 20 {
+            FileHandle.standardError.write(Data("… and \(diagnostics.count - 20) more notes\n".utf8))
+        }
+        if !quiet {
+            print(SummaryRenderer(style: .text).render(document), terminator: "")
+            print("\nWrote \(out)/metrics.json, summary.md, faces.csv and index.html")
+        }
+    }
+}

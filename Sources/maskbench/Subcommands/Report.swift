@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import MaskBenchReport
+
+/// `maskbench report`: re-renders `index.html` and `charts/*.svg` from a saved run, running nothing again.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Render index.html and charts/*.svg from a saved evaluation.",
+        discussion: """
+            Reads DIR/metrics.json with faces.csv, boxes.csv and extras.csv beside it (as `maskbench evaluate` \
+            writes them) and writes index.html and charts/*.svg into OUT (default: DIR). Thumbnails of mistakes \
+            are cut from --images (default: the image folder the run recorded). Exit 0 on success, 2 on a usage \
+            or input error (including a metrics.json of another schema version).
+            """
+    )
+
+    @Option(help: "The run's metrics.json.")
+    var metrics: String
+
+    @Option(help: "Folder of the images, for gallery thumbnails.")
+    var images: String?
+
+    @Option(help: "Output folder (default: the folder of --metrics).")
+    var out: String?
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func run() throws {
+        let written = try ReportWriter.render(metricsPath: metrics, images: images, out: out)
+        if !quiet, let index = written.last {
+            print("Wrote \(index) and \(written.count - 1) charts")
+        }
+    }
+}

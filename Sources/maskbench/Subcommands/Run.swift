@@ -1,0 +1,246 @@
+import ArgumentParser
+import Foundation
+import MaskBenchCore
+import MaskBenchFormats
+import MaskBenchInference
+import MaskBenchReport
+
+/// `maskbench run`: a pipeline over every image of a ground truth → predictions, then the evaluation.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a pipeline over a ground truth's images, then evaluate it.",
+        discussion: """
+            The pipeline is built in (--pipeline), described by a config file (--config), or an external \
+            program speaking MaskBench's worker protocol (--external, see Docs/worker-protocol.md). Results are \
+            cached in OUT/cache by pipeline fingerprint and image content, so a re-run or a run after Ctrl-C \
+            recomputes nothing already done. Writes OUT/predictions.jsonl, OUT/failures.jsonl (images that \
+            failed, with the reason; they are left out of the numbers), OUT/logs/ (worker logs), then what \
+            `maskbench evaluate` writes. Images are looked up in --images (default: the folder holding the \
+            ground truth). Exit 0 on success, 1 when some images failed, 2 on a usage or input \
+            error, 130 when stopped by Ctrl-C.
+            """
+    )
+
+    @OptionGroup var groundTruth: GroundTruthArguments
+
+    @Option(help: "A built-in pipeline by name.")
+    var pipeline: String?
+
+    @Option(help: "A pipeline config file (YAML or JSON).")
+    var config: String?
+
+    @Option(help: ArgumentHelp("A worker command speaking the MaskBench worker protocol.", valueName: "CMD"))
+    var external: String?
+
+    @Flag(help: "Run the --external command through /bin/sh -c (pipes, variables, cd … &&).")
+    var shell = false
+
+    @Option(help: "Workers running at once (default: the number of cores).")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Seconds an external worker may take on one image before it is restarted.")
+    var timeout: Double = 60
+
+    @Option(name: .customLong("startup-timeout"), help: "Seconds an external worker may take to start.")
+    var startupTimeout: Double = 300
+
+    @Option(help: "Retries of an image after its worker crashed, hung or answered garbage.")
+    var retries: Int = 1
+
+    @Option(help: "Models folder of the built-in pipelines.")
+    var models: String?
+
+    @Option(help: "Cache folder (default: OUT/cache).")
+    var cache: String?
+
+    @Flag(name: .customLong("no-cache"), help: "Neither read nor write cached results.")
+    var noCache = false
+
+    @OptionGroup var evaluation: EvaluationArguments
+
+    @Option(help: "Output folder.")
+    var out: String = "Reports/latest"
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        let sources = [pipeline, config, external].compactMap { $0 }
+        guard sources.count == 1 else {
+            throw ValidationError("give exactly one of --pipeline NAME, --config FILE or --external CMD")
+        }
+        if shell && external == nil { throw ValidationError("--shell goes with --external") }
+        guard workers >= 1 else { throw ValidationError("--workers must be 1 or more, got \(workers)") }
+        guard timeout > 0, startupTimeout > 0 else {
+            throw ValidationError("--timeout and --startup-timeout must be > 0")
+        }
+        guard retries >= 0 else { throw ValidationError("--retries must be 0 or more, got \(retries)") }
+    }
+
+    func run() async throws {
+        let settings = try evaluation.settings(incorrectAs: groundTruth.incorrectAs)
+        let truth = try GroundTruthReader.read(path: groundTruth.path, options: try groundTruth.options())
+        let imagesDirectory =
+            groundTruth.images ?? URL(fileURLWithPath: groundTruth.path).deletingLastPathComponent().path
+        let items = truth.dataset.images.map { image in
+            RunItem(
+                name: image.name,
+                // Absolute, so that a worker that changes its folder still finds the image.
+                path: URL(fileURLWithPath: imagesDirectory).appendingPathComponent(image.name).standardizedFileURL.path,
+                groundTruthBoxes: image.faces.map(\.box)
+            )
+        }
+        try AtomicFile.makeDirectory(out)
+
+        let (definition, external) = try makePipeline()
+        defer { external?.shutdown() }
+        let report: RunReport
+        do {
+            let store =
+                noCache
+                ? nil : try PredictionCache(directory: cache ?? out + "/cache", fingerprint: definition.fingerprint)
+            if let store, store.skippedLines > 0 {
+                note("\(store.path): skipped \(store.skippedLines) unreadable line(s), such as one torn by a crash")
+            }
+            let stop = RunStop()
+            let trap = InterruptTrap(
+                stop: stop,
+                notice:
+                    "Stopping after the images in progress (finished images are cached); Ctrl-C again quits at once."
+            )
+            defer { trap.cancel() }
+            let runner = PipelineRunner(
+                workers: workers, cache: store, progress: quiet ? nil : RunProgress(), stop: stop)
+            report = try runner.run(definition, on: items)
+        } catch let error as RunnerError {
+            throw InputError(error.description)
+        }
+        if let events = external?.events.all, !events.isEmpty {
+            try AtomicFile.makeDirectory(out + "/logs")
+            try AtomicFile.write(Data(events.map { $0 + "\n" }.joined().utf8), to: out + "/logs/events.log")
+            for event in events.prefix(10) { note(event) }
+            if events.count > 10 { note("… \(events.count - 10) more in \(out)/logs/events.log") }
+        }
+        if let cacheError = report.cacheError { note("results were not all cached: \(cacheError)") }
+        if report.interrupted {
+            let done = report.outcomes.filter { $0 != nil }.count
+            note("Interrupted: \(done) of \(items.count) images done and cached; run the same command again to resume.")
+            // 130 as a shell reports Ctrl-C; main maps every other code but 0 and 1 to 2 (usage), so exit here.
+            external?.shutdown()
+            Foundation.exit(130)
+        }
+
+        // Predictions and failures.
+        var byImage: [String: [Prediction]] = [:]
+        var cropScores: [String: [Double]] = [:]
+        var failures: [MetricsDocument.RunSummary.Failure] = []
+        for (item, outcome) in zip(items, report.outcomes) {
+            guard let outcome else { continue }
+            if case .failed(let reason) = outcome {
+                failures.append(.init(image: item.name, reason: reason))
+                continue
+            }
+            guard let result = outcome.result else { continue }
+            byImage[item.name] = result.faces.map {
+                Prediction(box: $0.box, faceScore: $0.faceScore, maskScore: $0.maskScore)
+            }
+            if let scores = result.cropMaskScores { cropScores[item.name] = scores }
+        }
+        let predictions = PredictionSet(byImage: byImage)
+        let predictionsPath = out + "/predictions.jsonl"
+        try PredictionJSONL.write(predictions, toFile: predictionsPath)
+        try AtomicFile.write(Self.failuresJSONL(failures), to: out + "/failures.jsonl")
+
+        // The evaluation, on the images that did not fail.
+        let failedNames = Set(failures.map(\.image))
+        let dataset = Dataset(images: truth.dataset.images.filter { !failedNames.contains($0.name) })
+        let result = Evaluator(settings: settings).evaluate(dataset, predictions)
+        var document = MetricsDocument(
+            result,
+            inputs: MetricsDocument.Inputs(
+                groundTruth: groundTruth.path,
+                groundTruthFormat: truth.format.rawValue,
+                predictions: predictionsPath,
+                predictionsFormat: PredictionFormat.jsonl.rawValue,
+                images: imagesDirectory
+            ),
+            version: MaskBenchCommand.version,
+            datasetFingerprint: dataset.fingerprint()
+        )
+        if let crops = GroundTruthCropsEvaluation.evaluate(dataset, scores: cropScores, settings: settings) {
+            document.classifier.groundTruthCrops = MetricsDocument.ClassifierOnFaces(
+                accuracy: crops.accuracy, confusion: crops.confusion, roc: crops.roc, auc: crops.auc)
+        }
+        document.run = MetricsDocument.RunSummary(
+            pipeline: definition.name,
+            pipelineFingerprint: definition.fingerprint,
+            images: items.count,
+            computed: report.computedCount,
+            cached: report.cachedCount,
+            failures: failures
+        )
+        try EvaluationOutput.write(
+            document,
+            evaluation: result,
+            dataset: dataset,
+            predictions: predictions,
+            images: imagesDirectory,
+            out: out,
+            diagnostics: truth.diagnostics.map { "\($0)" },
+            quiet: quiet
+        )
+        if !quiet {
+            print("Pipeline \(definition.name): \(report.computedCount) images computed, \(report.cachedCount) cached")
+        }
+        if !failures.isEmpty {
+            for failure in failures.prefix(10) { note("failed: \(failure.image): \(failure.reason)") }
+            note(
+                "\(failures.count) of \(items.count) images failed (listed in \(out)/failures.jsonl and metrics.json); "
+                    + "the other \(items.count - failures.count) were evaluated")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The pipeline the options name, and the external pipeline when it is one (to read its events and end it).
+    private func makePipeline() throws -> (any PipelineDefinition, ExternalPipeline?) {
+        do {
+            if let external {
+                let configuration = ExternalPipeline.Configuration(
+                    command: external,
+                    logDirectory: out + "/logs",
+                    shell: shell,
+                    timeout: timeout,
+                    startupTimeout: startupTimeout,
+                    retries: retries
+                )
+                let pipeline = try ExternalPipeline.start(configuration)
+                return (pipeline, pipeline)
+            }
+            if let config {
+                return (try PipelineConfigFile.load(path: config), nil)
+            }
+            let settings = PipelineRegistry.Settings(modelsDirectory: models)
+            return (try PipelineRegistry.pipeline(named: pipeline ?? "", settings: settings), nil)
+        } catch let error as ExternalWorkerError {
+            throw InputError("cannot start the external worker: \(error.description)")
+        } catch let error as RunnerError {
+            throw InputError(error.description)
+        }
+    }
+
+    /// `{"image": …, "reason": …}` per failed image, in ground-truth order.
+    static func failuresJSONL(_ failures: [MetricsDocument.RunSummary.Failure]) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = Data()
+        for failure in failures {
+            data.append(try encoder.encode(failure))
+            data.append(UInt8(ascii: "\n"))
+        }
+        return data
+    }
+
+    private func note(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import MaskBenchCore
+import MaskBenchInference
+import MaskBenchTestSupport
+import Testing
+
+/// The external worker protocol against a real process (`Workers/test_worker.py`) that misbehaves on purpose.
+@Suite struct ExternalWorkerTests {
+    struct Misbehaviour: Sendable, CustomStringConvertible {
+        var mode: String
+        /// What the failed image's reason must contain.
+        var reason: String
+        /// Whether the image is retried on a restarted worker before it fails.
+        var retried: Bool
+        var description: String { mode }
+    }
+
+    static let misbehaviours: [Misbehaviour] = [
+        Misbehaviour(mode: "exit", reason: "exited with status 3 before answering", retried: true),
+        Misbehaviour(mode: "sleep", reason: "gave no answer within 1 s (--timeout)", retried: true),
+        Misbehaviour(mode: "garbage", reason: "printed a line that is not JSON: 'this is not JSON'", retried: true),
+        Misbehaviour(mode: "huge", reason: "printed a line longer than 16 MB, starting 'xxxx", retried: true),
+        Misbehaviour(mode: "wrong-id", reason: "while id", retried: true),
+        Misbehaviour(mode: "twice", reason: "twice: '{\"id\": ", retried: true),
+        Misbehaviour(mode: "close-stdout", reason: "closed its standard output while still running", retried: true),
+        Misbehaviour(
+            mode: "error", reason: "could not process the image: cannot decode img3.jpg: test error", retried: false),
+    ]
+
+    private func configuration(
+        _ command: String, _ fixture: RunnerFixture, retries: Int = 1, shell: Bool = false
+    ) -> ExternalPipeline.Configuration {
+        ExternalPipeline.Configuration(
+            command: command,
+            logDirectory: fixture.outPath + "/logs",
+            shell: shell,
+            timeout: 1,
+            startupTimeout: 10,
+            retries: retries
+        )
+    }
+
+    @Test(arguments: misbehaviours)
+    func aMisbehavingWorkerCostsOneImageNeverTheRun(_ case: Misbehaviour) throws {
+        let fixture = try RunnerFixture(count: 6)
+        defer { fixture.remove() }
+        let pipeline = try ExternalPipeline.start(
+            configuration(RunnerFixture.command(`case`.mode, "img3.jpg"), fixture))
+        defer { pipeline.shutdown() }
+        #expect(pipeline.name == "test-worker")
+        let report = try PipelineRunner(workers: 2).run(pipeline, on: fixture.items)
+        #expect(!report.interrupted)
+        #expect(report.computedCount == 5)
+        #expect(report.failedCount == 1)
+        guard case .failed(let reason) = report.outcomes[2] else {
+            Issue.record("img3.jpg did not fail: \(String(describing: report.outcomes[2]))")
+            return
+        }
+        #expect(reason.contains(`case`.reason), "\(reason)")
+        #expect(reason.hasPrefix("worker "), "the reason names the worker: \(reason)")
+        #expect(reason.hasSuffix(" (2 attempts)") == `case`.retried, "\(reason)")
+        for (index, outcome) in report.outcomes.enumerated() where index != 2 {
+            let face = try #require(outcome?.result?.faces.first)
+            #expect(face.box == Box(x: 0, y: 0, width: 10, height: 10))
+            #expect(face.maskScore == (fixture.names[index].contains("unmasked") ? 0.2 : 0.8))
+        }
+        #expect(pipeline.events.all.count == (`case`.retried ? 2 : 0))
+    }
+
+    @Test func aCrashOnTheThirdImageIsRetriedOnARestartedWorker() throws {
+        let fixture = try RunnerFixture(count: 6)
+        defer { fixture.remove() }
+        let pipeline = try ExternalPipeline.start(configuration(RunnerFixture.command("exit", "3"), fixture))
+        defer { pipeline.shutdown() }
+        let report = try PipelineRunner(workers: 1).run(pipeline, on: fixture.items)
+        #expect(report.computedCount == 6)
+        // Worker 1 died on its 3rd image (img3) and the restarted one on its 3rd (img5-unmasked).
+        let events = pipeline.events.all
+        #expect(events.count == 2)
+        #expect(events.first?.hasPrefix("img3.jpg: worker 1 (pid ") == true)
+        #expect(
+            events.first?.hasSuffix("exited with status 3 before answering; worker restarted, retrying the image")
+                == true)
+        #expect(events.last?.hasPrefix("img5-unmasked.jpg: worker 1 (pid ") == true)
+        let log = try String(contentsOfFile: fixture.outPath + "/logs/worker-1.log", encoding: .utf8)
+        #expect(log.components(separatedBy: "test worker started").count == 4)
+    }
+
+    @Test func aWorkerThatExitsBetweenImagesIsRestarted() throws {
+        let fixture = try RunnerFixture(count: 6)
+        defer { fixture.remove() }
+        let pipeline = try ExternalPipeline.start(configuration(RunnerFixture.command("exit-after", "2"), fixture))
+        defer { pipeline.shutdown() }
+        let report = try PipelineRunner(workers: 1).run(pipeline, on: fixture.items)
+        #expect(report.computedCount == 6)
+        // It answers its 2nd image and exits; the 3rd request finds it gone (EPIPE, or end of output).
+        let events = pipeline.events.all
+        #expect(events.count == 2)
+        #expect(events.first?.hasPrefix("img3.jpg: worker 1 (pid ") == true, "\(events)")
+        #expect(events.last?.hasPrefix("img5-unmasked.jpg: worker 1 (pid ") == true, "\(events)")
+    }
+
+    @Test func withoutRetriesTheThirdImageFails() throws {
+        let fixture = try RunnerFixture(count: 4)
+        defer { fixture.remove() }
+        let pipeline = try ExternalPipeline.start(
+            configuration(RunnerFixture.command("exit", "3"), fixture, retries: 0))
+        defer { pipeline.shutdown() }
+        let report = try PipelineRunner(workers: 1).run(pipeline, on: fixture.items)
+        #expect(report.failedCount == 1)
+        guard case .failed(let reason) = report.outcomes[2] else {
+            Issue.record("the 3rd image did not fail")
+            return
+        }
+        #expect(reason.hasPrefix("worker 1 (pid "))
+        #expect(reason.hasSuffix("exited with status 3 before answering"))
+    }
+
+    @Test func cropsAreAskedOnlyOfAWorkerThatAnnouncesThem() throws {
+        let fixture = try RunnerFixture(count: 3)
+        defer { fixture.remove() }
+        let plain = try ExternalPipeline.start(configuration(RunnerFixture.command("ok"), fixture))
+        defer { plain.shutdown() }
+        let plainReport = try PipelineRunner(workers: 1).run(plain, on: fixture.items)
+        #expect(plainReport.outcomes.allSatisfy { $0?.result?.cropMaskScores == nil })
+
+        // The environment variable needs a shell: this also runs --shell.
+        let command = "MASKBENCH_TEST_CROPS=1 " + RunnerFixture.command("ok")
+        let crops = try ExternalPipeline.start(configuration(command, fixture, shell: true))
+        defer { crops.shutdown() }
+        #expect(crops.handshake.crops)
+        let report = try PipelineRunner(workers: 1).run(crops, on: fixture.items)
+        #expect(report.outcomes.allSatisfy { $0?.result?.cropMaskScores == [0.9] })
+    }
+
+    @Test func theFingerprintComesFromTheHandshake() throws {
+        let fixture = try RunnerFixture(count: 1)
+        defer { fixture.remove() }
+        let pipeline = try ExternalPipeline.start(configuration(RunnerFixture.command("ok"), fixture))
+        defer { pipeline.shutdown() }
+        #expect(pipeline.fingerprint == "external:test-worker:test-ok")
+    }
+
+    @Test func aWrongProtocolVersionIsRefusedBeforeAnyImage() throws {
+        let fixture = try RunnerFixture(count: 1)
+        defer { fixture.remove() }
+        #expect {
+            try ExternalPipeline.start(configuration(RunnerFixture.command("bad-handshake"), fixture))
+        } throws: { error in
+            "\(error)".contains("the worker speaks protocol version 99; this MaskBench speaks version 1")
+        }
+    }
+
+    @Test func aWorkerThatExitsBeforeItsHandshakeIsAnError() throws {
+        let fixture = try RunnerFixture(count: 1)
+        defer { fixture.remove() }
+        #expect {
+            try ExternalPipeline.start(configuration(RunnerFixture.command("no-handshake"), fixture))
+        } throws: { error in
+            "\(error)".contains(
+                "exited with status 4 before sending its handshake; see \(fixture.outPath)/logs/worker-1.log")
+        }
+    }
+
+    @Test func aMissingProgramIsAnError() throws {
+        let fixture = try RunnerFixture(count: 1)
+        defer { fixture.remove() }
+        #expect {
+            try ExternalPipeline.start(configuration("no-such-program-maskbench --flag", fixture))
+        } throws: { error in
+            "\(error)" == "cannot start 'no-such-program-maskbench': posix_spawnp: No such file or directory"
+        }
+    }
+}

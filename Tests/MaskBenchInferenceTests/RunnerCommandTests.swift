@@ -1,0 +1,147 @@
+import Foundation
+import MaskBenchTestSupport
+import Testing
+
+/// `maskbench run --external` end to end: the built executable, the test worker, the files it writes.
+@Suite struct RunnerCommandTests {
+    private func arguments(_ fixture: RunnerFixture, _ command: String, _ extra: [String] = []) -> [String] {
+        [
+            "run", "--external", command, "--ground-truth", fixture.groundTruthURL.path, "--images",
+            fixture.imagesPath, "--out", fixture.outPath, "--timeout", "1", "--startup-timeout", "20",
+            "--bootstrap", "0", "--quiet",
+        ] + extra
+    }
+
+    private func json(_ path: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test func aFailedImageIsReportedAndTheOthersEvaluated() throws {
+        let fixture = try RunnerFixture(count: 6)
+        defer { fixture.remove() }
+        let result = try Command.maskbench(
+            arguments(fixture, RunnerFixture.command("exit", "img4.jpg"), ["--workers", "2", "--retries", "0"]))
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("1 of 6 images failed (listed in \(fixture.outPath)/failures.jsonl"))
+        #expect(result.stderr.contains("failed: img4.jpg: worker "))
+
+        let failures = try String(contentsOfFile: fixture.outPath + "/failures.jsonl", encoding: .utf8)
+        #expect(failures.split(separator: "\n").count == 1)
+        #expect(failures.hasPrefix("{\"image\":\"img4.jpg\",\"reason\":\"worker "))
+        #expect(failures.contains("exited with status 3 before answering"))
+
+        let metrics = try json(fixture.outPath + "/metrics.json")
+        let run = try #require(metrics["run"] as? [String: Any])
+        #expect(run["failed"] as? Int == 1)
+        #expect(run["computed"] as? Int == 5)
+        #expect(run["pipeline"] as? String == "test-worker")
+        let dataset = try #require(metrics["dataset"] as? [String: Any])
+        #expect(dataset["images"] as? Int == 5)
+        // The worker answers every other image perfectly: every remaining face is found and called right.
+        let pipeline = try #require(metrics["pipeline"] as? [String: Any])
+        let tnr = try #require(pipeline["tnr"] as? [String: Any])
+        #expect(tnr["count"] as? Int == 2)
+        #expect(tnr["total"] as? Int == 2)
+        let detector = try #require(metrics["detector"] as? [String: Any])
+        #expect(detector["falsePositives"] as? Int == 0)
+        #expect(detector["truePositives"] as? Int == 5)
+        let classifier = try #require(metrics["classifier"] as? [String: Any])
+        #expect(classifier["groundTruthCrops"] == nil)
+
+        let predictions = try String(contentsOfFile: fixture.outPath + "/predictions.jsonl", encoding: .utf8)
+        #expect(predictions.split(separator: "\n").count == 5)
+        #expect(!predictions.contains("img4.jpg"))
+        #expect(FileManager.default.fileExists(atPath: fixture.outPath + "/logs/worker-1.log"))
+        #expect(FileManager.default.fileExists(atPath: fixture.outPath + "/index.html"))
+    }
+
+    @Test func cropScoresGiveTheGroundTruthCropsNumbers() throws {
+        let fixture = try RunnerFixture(count: 3)
+        defer { fixture.remove() }
+        let command = "MASKBENCH_TEST_CROPS=1 " + RunnerFixture.command("ok")
+        let result = try Command.maskbench(arguments(fixture, command, ["--shell", "--workers", "1"]))
+        #expect(result.status == 0, "\(result.stderr)")
+        let metrics = try json(fixture.outPath + "/metrics.json")
+        let classifier = try #require(metrics["classifier"] as? [String: Any])
+        let crops = try #require(classifier["groundTruthCrops"] as? [String: Any])
+        // Every crop scores 0.9: the two masked faces are right, the unmasked one wrong.
+        #expect(crops["faces"] as? Int == 3)
+        let accuracy = try #require(crops["accuracy"] as? [String: Any])
+        #expect(accuracy["count"] as? Int == 2)
+        let confusion = try #require(crops["confusion"] as? [String: [String: Int]])
+        #expect(confusion["unmasked"]?["masked"] == 1)
+    }
+
+    @Test func anInterruptedRunResumesWithOnlyTheMissingImages() throws {
+        let fixture = try RunnerFixture(count: 12)
+        defer { fixture.remove() }
+        let countFile = fixture.folder.appendingPathComponent("calls.txt").path
+        // The worker writes one line per image to the count file; the environment goes through --shell.
+        let command = "MASKBENCH_TEST_COUNT_FILE='\(countFile)' " + RunnerFixture.command("slow")
+        let process = Process()
+        process.executableURL = Command.productsDirectory.appendingPathComponent("maskbench")
+        process.arguments = arguments(fixture, command, ["--shell", "--workers", "2"])
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until a few images are cached, then press Ctrl-C.
+        let cacheFolder = fixture.outPath + "/cache"
+        var cachedLines = 0
+        for _ in 0..<600 where cachedLines < 4 {
+            usleep(50_000)
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: cacheFolder)) ?? []
+            cachedLines =
+                files.first.map {
+                    ((try? String(contentsOfFile: cacheFolder + "/" + $0, encoding: .utf8)) ?? "").split(
+                        separator: "\n"
+                    )
+                    .count
+                } ?? 0
+        }
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let firstCalls = try String(contentsOfFile: countFile, encoding: .utf8).split(separator: "\n")
+        #expect(firstCalls.count >= 3)
+        #expect(firstCalls.count < 12)
+        #expect(!FileManager.default.fileExists(atPath: fixture.outPath + "/metrics.json"))
+
+        let result = try Command.maskbench(arguments(fixture, command, ["--shell", "--workers", "2"]))
+        #expect(result.status == 0, "\(result.stderr)")
+        let allCalls = try String(contentsOfFile: countFile, encoding: .utf8).split(separator: "\n")
+        let secondCalls = allCalls.dropFirst(firstCalls.count)
+        #expect(secondCalls.count == 12 - firstCalls.count)
+        #expect(Set(firstCalls).isDisjoint(with: Set(secondCalls)))
+        #expect(Set(allCalls).count == 12)
+        let metrics = try json(fixture.outPath + "/metrics.json")
+        let run = try #require(metrics["run"] as? [String: Any])
+        #expect(run["cached"] as? Int == firstCalls.count)
+        #expect(run["computed"] as? Int == 12 - firstCalls.count)
+
+        // A third run: everything cached, nothing asked.
+        let third = try Command.maskbench(arguments(fixture, command, ["--shell"]))
+        #expect(third.status == 0)
+        #expect(try String(contentsOfFile: countFile, encoding: .utf8).split(separator: "\n").count == 12)
+    }
+
+    @Test(arguments: [
+        (["--pipeline", "no-such-pipeline"], "unknown pipeline 'no-such-pipeline'"),
+        (
+            ["--external", "python3 x.py", "--pipeline", "p"],
+            "give exactly one of --pipeline NAME, --config FILE or --external CMD"
+        ),
+        (
+            ["--external", "no-such-program-maskbench"],
+            "cannot start the external worker: cannot start 'no-such-program-maskbench'"
+        ),
+    ])
+    func usageAndInputErrorsExitWith2(_ extra: [String], _ message: String) throws {
+        let fixture = try RunnerFixture(count: 1)
+        defer { fixture.remove() }
+        let result = try Command.maskbench(
+            ["run", "--ground-truth", fixture.groundTruthURL.path, "--out", fixture.outPath] + extra)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+}

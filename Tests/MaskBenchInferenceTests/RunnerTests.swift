@@ -1,0 +1,238 @@
+import Foundation
+import MaskBenchCore
+import MaskBenchInference
+import MaskBenchTestSupport
+import Testing
+
+/// A pipeline made in the test: answers one face whose `x` is the image's number, records every call, fails
+/// on the images it is told to, and can ask the run to stop after some calls.
+private struct CountingPipeline: PipelineDefinition {
+    let calls = Mutex([String]())
+    var failing: Set<String> = []
+    var stopAfter: (count: Int, stop: RunStop)?
+    var unstartable: Int?
+
+    var name: String { "counting" }
+    var fingerprint: String { "counting-v1" }
+
+    func makeWorker(index: Int) throws -> any PipelineWorker {
+        if index == unstartable { throw RunnerError("model 'x' is missing") }
+        return Worker(pipeline: self)
+    }
+
+    final class Worker: PipelineWorker {
+        let pipeline: CountingPipeline
+
+        init(pipeline: CountingPipeline) {
+            self.pipeline = pipeline
+        }
+
+        func run(_ request: PipelineRequest) throws -> PipelineResult {
+            let name = (request.imagePath as NSString).lastPathComponent
+            let count = pipeline.calls.withLock { calls in
+                calls.append(name)
+                return calls.count
+            }
+            if let (limit, stop) = pipeline.stopAfter, count >= limit { stop.request() }
+            // Uneven work, so threads finish out of order.
+            usleep(UInt32((name.hashValue & 0x7) * 500))
+            if pipeline.failing.contains(name) { throw RunnerError(file: request.imagePath, "corrupt on purpose") }
+            let number = Double(name.filter(\.isNumber)) ?? -1
+            return PipelineResult(
+                faces: [DetectedFace(box: Box(x: number, y: 0, width: 10, height: 10), faceScore: 0.9, maskScore: 0.7)],
+                cropMaskScores: request.groundTruthBoxes.map { _ in 0.6 }
+            )
+        }
+    }
+}
+
+@Suite struct RunnerTests {
+    @Test func outcomesFollowTheInputOrderWhicheverWorkerFinishesFirst() throws {
+        let fixture = try RunnerFixture(count: 24)
+        defer { fixture.remove() }
+        let pipeline = CountingPipeline()
+        let report = try PipelineRunner(workers: 4).run(pipeline, on: fixture.items)
+        #expect(report.outcomes.count == 24)
+        #expect(report.computedCount == 24)
+        for (item, outcome) in zip(fixture.items, report.outcomes) {
+            let x = try #require(outcome?.result?.faces.first?.box.x)
+            #expect(x == Double(item.name.filter(\.isNumber)))
+        }
+        #expect(pipeline.calls.withLock { $0.count } == 24)
+    }
+
+    @Test func aFailedImageCarriesItsReasonAndTheRunGoesOn() throws {
+        let fixture = try RunnerFixture(count: 6)
+        defer { fixture.remove() }
+        var pipeline = CountingPipeline()
+        pipeline.failing = ["img4.jpg"]
+        let report = try PipelineRunner(workers: 2).run(pipeline, on: fixture.items)
+        #expect(report.failedCount == 1)
+        #expect(report.computedCount == 5)
+        let failed = try #require(report.outcomes[3])
+        #expect(failed == .failed("\(fixture.imagesPath)/img4.jpg: corrupt on purpose"))
+    }
+
+    @Test func aRerunRecomputesNothing() throws {
+        let fixture = try RunnerFixture(count: 10)
+        defer { fixture.remove() }
+        let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
+        let first = CountingPipeline()
+        let firstReport = try PipelineRunner(
+            workers: 2, cache: try PredictionCache(directory: cacheDirectory, fingerprint: first.fingerprint)
+        ).run(first, on: fixture.items)
+        #expect(firstReport.computedCount == 10)
+
+        let second = CountingPipeline()
+        let cache = try PredictionCache(directory: cacheDirectory, fingerprint: second.fingerprint)
+        #expect(cache.loadedCount == 10)
+        let secondReport = try PipelineRunner(workers: 2, cache: cache).run(second, on: fixture.items)
+        #expect(second.calls.withLock { $0.count } == 0)
+        #expect(secondReport.cachedCount == 10)
+        #expect(secondReport.outcomes.map { $0?.result } == firstReport.outcomes.map { $0?.result })
+    }
+
+    @Test func aChangedImageIsComputedAgain() throws {
+        let fixture = try RunnerFixture(count: 4)
+        defer { fixture.remove() }
+        let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
+        let first = CountingPipeline()
+        _ = try PipelineRunner(
+            workers: 1, cache: try PredictionCache(directory: cacheDirectory, fingerprint: first.fingerprint)
+        ).run(first, on: fixture.items)
+        try Data("changed".utf8).write(to: URL(fileURLWithPath: fixture.items[2].path))
+        let second = CountingPipeline()
+        _ = try PipelineRunner(
+            workers: 1, cache: try PredictionCache(directory: cacheDirectory, fingerprint: second.fingerprint)
+        ).run(second, on: fixture.items)
+        #expect(second.calls.withLock { $0 } == [fixture.names[2]])
+    }
+
+    @Test func aStoppedRunResumesWithOnlyTheMissingImages() throws {
+        let fixture = try RunnerFixture(count: 12)
+        defer { fixture.remove() }
+        let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
+        let stop = RunStop()
+        var first = CountingPipeline()
+        first.stopAfter = (4, stop)
+        let firstReport = try PipelineRunner(
+            workers: 1, cache: try PredictionCache(directory: cacheDirectory, fingerprint: first.fingerprint),
+            stop: stop
+        ).run(first, on: fixture.items)
+        #expect(firstReport.interrupted)
+        #expect(firstReport.computedCount == 4)
+        #expect(firstReport.outcomes.filter { $0 == nil }.count == 8)
+
+        let second = CountingPipeline()
+        let secondReport = try PipelineRunner(
+            workers: 2, cache: try PredictionCache(directory: cacheDirectory, fingerprint: second.fingerprint)
+        ).run(second, on: fixture.items)
+        #expect(!secondReport.interrupted)
+        #expect(secondReport.cachedCount == 4)
+        #expect(Set(second.calls.withLock { $0 }) == Set(fixture.names.dropFirst(4)))
+        #expect(second.calls.withLock { $0.count } == 8)
+    }
+
+    @Test func aTornLastLineIsCutOffAndTheRestKept() throws {
+        let fixture = try RunnerFixture(count: 5)
+        defer { fixture.remove() }
+        let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
+        let first = CountingPipeline()
+        let cache = try PredictionCache(directory: cacheDirectory, fingerprint: first.fingerprint)
+        _ = try PipelineRunner(workers: 1, cache: cache).run(first, on: Array(fixture.items.prefix(4)))
+        // A crash in the middle of writing a line.
+        let handle = try #require(FileHandle(forWritingAtPath: cache.path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("{\"cropMaskScores\":[0.6],\"faces\":[{\"bo".utf8))
+        try handle.close()
+
+        let second = CountingPipeline()
+        let reopened = try PredictionCache(directory: cacheDirectory, fingerprint: second.fingerprint)
+        #expect(reopened.loadedCount == 4)
+        #expect(reopened.skippedLines == 1)
+        _ = try PipelineRunner(workers: 1, cache: reopened).run(second, on: fixture.items)
+        #expect(second.calls.withLock { $0 } == [fixture.names[4]])
+
+        let third = CountingPipeline()
+        let again = try PredictionCache(directory: cacheDirectory, fingerprint: third.fingerprint)
+        #expect(again.loadedCount == 5)
+        #expect(again.skippedLines == 0)
+    }
+
+    @Test func aCacheOfAnotherPipelineIsNotMixedIn() throws {
+        let fixture = try RunnerFixture(count: 2)
+        defer { fixture.remove() }
+        let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
+        let cache = try PredictionCache(directory: cacheDirectory, fingerprint: "counting-v1")
+        _ = try PipelineRunner(workers: 1, cache: cache).run(CountingPipeline(), on: fixture.items)
+        let other = try PredictionCache(directory: cacheDirectory, fingerprint: "counting-v2")
+        #expect(other.loadedCount == 0)
+        #expect(other.path != cache.path)
+    }
+
+    @Test func aWorkerThatCannotStartStopsTheRunBeforeAnyImage() throws {
+        let fixture = try RunnerFixture(count: 6)
+        defer { fixture.remove() }
+        var pipeline = CountingPipeline()
+        pipeline.unstartable = 1
+        #expect {
+            try PipelineRunner(workers: 2).run(pipeline, on: fixture.items)
+        } throws: { error in
+            "\(error)" == "cannot start worker 2 of pipeline 'counting': model 'x' is missing"
+        }
+        #expect(pipeline.calls.withLock { $0.count } == 0)
+    }
+
+    @Test func aMissingImageFailsWithItsReasonWhenCaching() throws {
+        let fixture = try RunnerFixture(count: 3)
+        defer { fixture.remove() }
+        var items = fixture.items
+        items[1].path += ".missing"
+        let cache = try PredictionCache(
+            directory: fixture.folder.appendingPathComponent("cache").path, fingerprint: "c")
+        let pipeline = CountingPipeline()
+        let report = try PipelineRunner(workers: 2, cache: cache).run(pipeline, on: items)
+        #expect(report.outcomes[1] == .failed("\(items[1].path): cannot read the image: no such file"))
+        #expect(pipeline.calls.withLock { $0.count } == 2)
+    }
+
+    @Test func plainProgressLinesWhenNotATerminal() throws {
+        let fixture = try RunnerFixture(count: 20)
+        defer { fixture.remove() }
+        let lines = Mutex([String]())
+        let progress = RunProgress(isTerminal: false) { text in lines.withLock { $0.append(text) } }
+        _ = try PipelineRunner(workers: 2, progress: progress).run(CountingPipeline(), on: fixture.items)
+        let written = lines.withLock { $0 }
+        #expect(written.first == "Running 20 images\n")
+        // A line every tenth of the images (or 10 s): 2, 4, …, 20.
+        #expect(written.count == 11)
+        #expect(written.last?.hasPrefix("20/20 images, ") == true)
+        #expect(written.allSatisfy { !$0.contains("\r") })
+    }
+
+    @Test func groundTruthCropsGiveAccuracyConfusionAndAUC() throws {
+        let face: (FaceClass) -> GroundTruthFace = {
+            GroundTruthFace(box: Box(x: 0, y: 0, width: 5, height: 5), label: $0)
+        }
+        let dataset = Dataset(images: [
+            AnnotatedImage(name: "a", faces: [face(.masked), face(.unmasked)]),
+            AnnotatedImage(name: "b", faces: [face(.masked), face(.incorrect)]),
+            AnnotatedImage(name: "c", faces: [face(.masked)]),
+        ])
+        // "c" has no crop scores (failed or not asked): left out.
+        let scores = ["a": [0.9, 0.3], "b": [0.4, 0.6]]
+        var settings = EvaluationSettings()
+        settings.bootstrap = Bootstrap(samples: 0)
+        let crops = try #require(GroundTruthCropsEvaluation.evaluate(dataset, scores: scores, settings: settings))
+        #expect(crops.faces == 4)
+        #expect(crops.accuracy.count == 2)
+        #expect(crops.accuracy.total == 4)
+        #expect(crops.confusion[.masked, .masked] == 1)
+        #expect(crops.confusion[.masked, .unmasked] == 1)
+        #expect(crops.confusion[.unmasked, .masked] == 1)
+        #expect(crops.confusion[.unmasked, .unmasked] == 1)
+        // Pairs (masked, unmasked): (0.9, 0.3) (0.9, 0.6) (0.4, 0.3) ranked right, (0.4, 0.6) wrong.
+        #expect(crops.auc.value == 0.75)
+        #expect(GroundTruthCropsEvaluation.evaluate(dataset, scores: [:], settings: settings) == nil)
+    }
+}

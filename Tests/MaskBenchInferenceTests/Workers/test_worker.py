@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""A MaskBench external worker (protocol version 1) for tests, Python standard library only.
+
+It answers every image with one face covering the image's top-left 10x10 pixels, maskScore 0.8 (0.2 when the
+image's name contains "unmasked"), and crop scores 0.9 per crop when asked. It misbehaves on purpose:
+
+    test_worker.py MODE [TARGET]
+
+MODE is one of: ok, exit, exit-after (answers, then exits), sleep, garbage, huge, wrong-id, twice, close-stdout, error, slow, bad-handshake,
+no-handshake. The misbehaviour hits the image whose file name is TARGET, or, when TARGET is a number N, the
+N-th image this process is asked about (so a restarted worker counts again from 1). "slow" sleeps 0.2 s per
+image. Environment: MASKBENCH_TEST_COUNT_FILE, when set, gets one line per image answered (the image name),
+so tests can count the worker calls; MASKBENCH_TEST_CROPS=1 announces crop support.
+"""
+import json
+import os
+import sys
+import time
+
+mode = sys.argv[1] if len(sys.argv) > 1 else "ok"
+target = sys.argv[2] if len(sys.argv) > 2 else "3"
+count_file = os.environ.get("MASKBENCH_TEST_COUNT_FILE")
+crops = os.environ.get("MASKBENCH_TEST_CROPS") == "1"
+
+
+def send(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+if mode == "no-handshake":
+    sys.exit(4)
+if mode == "bad-handshake":
+    send({"protocol": "maskbench-worker", "version": 99, "name": "test"})
+    time.sleep(5)
+    sys.exit(0)
+
+handshake = {"protocol": "maskbench-worker", "version": 1, "name": "test-worker", "fingerprint": "test-" + mode}
+if crops:
+    handshake["crops"] = True
+send(handshake)
+print("test worker started, mode %s, target %s" % (mode, target), file=sys.stderr, flush=True)
+
+seen = 0
+for line in sys.stdin:
+    if not line.strip():
+        continue
+    request = json.loads(line)
+    seen += 1
+    name = os.path.basename(request["image"])
+    hit = (str(seen) == target) if target.isdigit() else (name == target)
+    answer = {
+        "id": request["id"],
+        "faces": [{"box": [0, 0, 10, 10], "faceScore": 0.99, "maskScore": 0.2 if "unmasked" in name else 0.8}],
+    }
+    if "crops" in request:
+        answer["cropMaskScores"] = [0.9 for _ in request["crops"]]
+    if mode == "slow":
+        time.sleep(0.2)
+    if hit:
+        print("misbehaving on %s (%s)" % (name, mode), file=sys.stderr, flush=True)
+        if mode == "exit":
+            sys.exit(3)
+        elif mode == "sleep":
+            time.sleep(30)
+        elif mode == "garbage":
+            sys.stdout.write("this is not JSON\n")
+            sys.stdout.flush()
+            continue
+        elif mode == "huge":
+            chunk = "x" * (1 << 20)
+            for _ in range(100):
+                try:
+                    sys.stdout.write(chunk)
+                except BrokenPipeError:
+                    sys.exit(1)
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+            continue
+        elif mode == "wrong-id":
+            answer["id"] = request["id"] + 1000
+        elif mode == "twice":
+            text = json.dumps(answer) + "\n"
+            sys.stdout.write(text + text)
+            sys.stdout.flush()
+            continue
+        elif mode == "close-stdout":
+            sys.stdout.close()
+            os.close(1)
+            time.sleep(30)
+            sys.exit(0)
+        elif mode == "error":
+            send({"id": request["id"], "error": "cannot decode %s: test error" % name})
+            continue
+    if count_file:
+        with open(count_file, "a") as f:
+            f.write(name + "\n")
+    send(answer)
+    if hit and mode == "exit-after":
+        sys.exit(0)
