@@ -6,7 +6,7 @@ one run, with ratios. Prints a Markdown table (the one in the README).
     .peers/bin/python Benchmarks/compare.py --data bench-data --runs 3 --tags 5k 50k
 
 maskbench is timed as a whole process (start-up, loading both JSON files, matching, every metric, writing
-metrics.json and summary.md) with /usr/bin/time; the Python tools by bench_coco.py's own clock around
+metrics.json, summary.md and faces.csv, and in the second and third rows the report) with /usr/bin/time; the Python tools by bench_coco.py's own clock around
 load + evaluate + accumulate (interpreter start-up and imports not counted, which favours them).
 """
 import argparse
@@ -22,9 +22,9 @@ root = os.path.dirname(here)
 shared_bench = os.path.join(root, "..", "shared", "bench")
 
 
-def run_maskbench(gt, dets, bootstrap, out):
+def run_maskbench(gt, dets, extra, out):
     cmd = ["/usr/bin/time", "-f", "%e %M", os.path.join(root, ".build/release/maskbench"), "evaluate",
-           "--ground-truth", gt, "--predictions", dets, "--bootstrap", str(bootstrap), "--quiet", "--out", out]
+           "--ground-truth", gt, "--predictions", dets, "--quiet", "--out", out] + extra
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
         sys.exit(f"maskbench failed: {p.stderr}")
@@ -73,14 +73,19 @@ def main():
         gt, dets = os.path.join(a.data, f"gt_{tag}.json"), os.path.join(a.data, f"dets_{tag}.json")
         results = {}
         with tempfile.TemporaryDirectory() as tmp:
-            for label, bootstrap in [("maskbench (no bootstrap)", 0), ("maskbench (1000 bootstrap)", 1000)]:
-                runs = [run_maskbench(gt, dets, bootstrap, tmp) for _ in range(a.runs)]
+            variants = [
+                ("maskbench, metrics only (--bootstrap 0 --no-report)", ["--bootstrap", "0", "--no-report"]),
+                ("maskbench with the report (--bootstrap 0)", ["--bootstrap", "0"]),
+                ("maskbench defaults (report, 1000 bootstrap replicates)", []),
+            ]
+            for label, extra in variants:
+                runs = [run_maskbench(gt, dets, extra, tmp) for _ in range(a.runs)]
                 results[label] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[0][2])
         for tool in ["hotcoco", "pycocotools"]:
             runs = [run_peer(tool, gt, dets) for _ in range(a.runs)]
             name = "hotcoco (1 thread)" if tool == "hotcoco" else tool
             results[name] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[0][2])
-        base = results["maskbench (no bootstrap)"][0]
+        base = results[variants[0][0]][0]
         for name, (seconds, rss, ap50) in results.items():
             rows.append(f"| {tag} | {name} | {seconds:.3f} | {seconds / base:.1f}× | {rss:.0f} | {ap50:.10f} |")
     print("| data | tool | seconds (median of %d) | time ÷ maskbench | peak RSS MB | AP50 (mean of classes) |" % a.runs)

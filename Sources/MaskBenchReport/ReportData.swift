@@ -83,6 +83,37 @@ public struct ReportData: Sendable {
         self.hasExtras = hasExtras
     }
 
+    /// The data of a run still in memory: what ``load(metricsPath:)`` reads back from the `faces.csv`,
+    /// `boxes.csv` and `extras.csv` that ``BoxTables`` and ``FaceOutcomesCSV`` write for it (the files hold
+    /// every number in full precision, so both give the same report). Used by `evaluate`, so writing a report
+    /// never re-parses the tables it has just written.
+    public init(document: MetricsDocument, evaluation: Evaluation, dataset: Dataset, predictions: PredictionSet) {
+        var faces: [Face] = []
+        faces.reserveCapacity(evaluation.outcomes.count)
+        for o in evaluation.outcomes {
+            let image = dataset.images[o.image]
+            var face = Face(image: image.name, face: o.face, truth: o.truth, call: o.call, maskScore: o.maskScore)
+            face.faceScore = o.faceScore
+            face.iou = o.iou
+            face.box = o.face < image.faces.count ? image.faces[o.face].box : nil
+            if let k = o.prediction {
+                let all = predictions[image.name]
+                face.predicted = k < all.count ? all[k].box : nil
+            }
+            face.imageWidth = image.width
+            face.imageHeight = image.height
+            faces.append(face)
+        }
+        let extras = evaluation.extras.map { e in
+            let image = dataset.images[e.image]
+            let all = predictions[image.name]
+            return Extra(
+                image: image.name, box: e.prediction < all.count ? all[e.prediction].box : nil,
+                faceScore: e.faceScore, maskScore: e.maskScore, call: e.call)
+        }
+        self.init(document: document, faces: faces, extras: extras, hasBoxes: true, hasExtras: true)
+    }
+
     /// Reads the report folder that holds `metricsPath`.
     ///
     /// - Throws: ``ReportError`` naming the file (and line): a `metrics.json` of another schema version

@@ -58,44 +58,57 @@ struct Gallery: Sendable {
     /// The gallery of `data`, at most `cap` items per kind.
     init(_ data: ReportData, cap: Int) {
         let threshold = data.document.settings.threshold
-        var missed: [(Double, Int, Item)] = []
-        var wrong: [(Double, Int, Item)] = []
-        var alarms: [(Double, Int, Item)] = []
+        // Rank first by (badness, position), build the captions of the shown items only: a 50k-image run has
+        // hundreds of thousands of mistakes.
+        var missed: [(Double, Int)] = []
+        var wrong: [(Double, Int)] = []
+        var alarms: [(Double, Int)] = []
         for (index, face) in data.faces.enumerated() {
             guard let box = face.box else { continue }
-            let truth = face.truth.rawValue
             if face.call == nil, face.truth != .masked {
-                let item = Item(
-                    kind: .missed, image: face.image, focus: box,
-                    caption: "\(truth), missed · \(Markup.coordinate(box.height)) px high",
-                    imageWidth: face.imageWidth, imageHeight: face.imageHeight)
-                missed.append((-box.height, index, item))
+                missed.append((-box.height, index))
             } else if let call = face.call, call != face.truth, let score = face.maskScore {
-                let item = Item(
-                    kind: .wrongCall, image: face.image, focus: face.predicted ?? box,
-                    caption: "\(truth) called \(call.rawValue) · maskScore \(Markup.fixed(score, 3))",
-                    imageWidth: face.imageWidth, imageHeight: face.imageHeight)
-                wrong.append((-abs(score - threshold), index, item))
+                wrong.append((-abs(score - threshold), index))
             }
         }
+        for (index, extra) in data.extras.enumerated() where extra.call != .masked && extra.box != nil {
+            alarms.append((-extra.faceScore, index))
+        }
+        func worstFirst(_ list: [(Double, Int)]) -> [Int] {
+            list.sorted { $0 < $1 }.prefix(cap).map(\.1)
+        }
+        func faceItem(_ index: Int, _ kind: Kind) -> Item {
+            let face = data.faces[index]
+            let box = face.box ?? Box(x: 0, y: 0, width: 0, height: 0)
+            let truth = face.truth.rawValue
+            let caption =
+                kind == .missed
+                ? "\(truth), missed · \(Markup.coordinate(box.height)) px high"
+                : "\(truth) called \(face.call?.rawValue ?? "") · maskScore \(Markup.fixed(face.maskScore ?? 0, 3))"
+            return Item(
+                kind: kind, image: face.image, focus: kind == .missed ? box : face.predicted ?? box, caption: caption,
+                imageWidth: face.imageWidth, imageHeight: face.imageHeight)
+        }
+        let alarmIndices = worstFirst(alarms)
+        let alarmImages = Set(alarmIndices.map { data.extras[$0].image })
         var sizes: [String: (Int?, Int?)] = [:]
-        for face in data.faces where sizes[face.image] == nil {
+        for face in data.faces where alarmImages.contains(face.image) && sizes[face.image] == nil {
             sizes[face.image] = (face.imageWidth, face.imageHeight)
         }
-        for (index, extra) in data.extras.enumerated() where extra.call != .masked {
-            guard let box = extra.box else { continue }
+        let alarmItems = alarmIndices.map { index -> Item in
+            let extra = data.extras[index]
             let size = sizes[extra.image] ?? (nil, nil)
-            let item = Item(
-                kind: .falseAlarm, image: extra.image, focus: box,
+            return Item(
+                kind: .falseAlarm, image: extra.image, focus: extra.box ?? Box(x: 0, y: 0, width: 0, height: 0),
                 caption:
                     "no face, called \(extra.call.rawValue) · faceScore \(Markup.fixed(extra.faceScore, 3)), maskScore \(Markup.fixed(extra.maskScore, 3))",
                 imageWidth: size.0, imageHeight: size.1)
-            alarms.append((-extra.faceScore, index, item))
         }
-        func worstFirst(_ list: [(Double, Int, Item)]) -> [Item] {
-            list.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.prefix(cap).map(\.2)
-        }
-        items = [.missed: worstFirst(missed), .wrongCall: worstFirst(wrong), .falseAlarm: worstFirst(alarms)]
+        items = [
+            .missed: worstFirst(missed).map { faceItem($0, .missed) },
+            .wrongCall: worstFirst(wrong).map { faceItem($0, .wrongCall) },
+            .falseAlarm: alarmItems,
+        ]
         totals = [.missed: missed.count, .wrongCall: wrong.count, .falseAlarm: alarms.count]
 
         let shown = Set(items.values.joined().map(\.image))

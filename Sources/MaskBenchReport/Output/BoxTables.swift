@@ -27,20 +27,25 @@ public enum BoxTables {
         var header = CSVWriter()
         header.appendRow(boxesHeader)
         var out = header.bytes
-        out.reserveCapacity(evaluation.outcomes.count * 80)
-        var names: [Int: [UInt8]] = [:]
+        out.reserveCapacity(evaluation.outcomes.count * 64)
+        var name: (image: Int, bytes: [UInt8]) = (-1, [])
         for o in evaluation.outcomes {
             let image = dataset.images[o.image]
-            let name = names[o.image] ?? CSVWriter.encodeField(image.name)
-            names[o.image] = name
-            var fields: [String] = [String(o.face)]
-            let box = o.face < image.faces.count ? image.faces[o.face].box : nil
-            fields += Self.box(box)
-            fields += [image.width.map(String.init) ?? "", image.height.map(String.init) ?? ""]
-            let all = predictions[image.name]
-            let predicted = o.prediction.flatMap { $0 < all.count ? all[$0].box : nil }
-            fields += Self.box(predicted)
-            append(name, fields, to: &out)
+            if name.image != o.image { name = (o.image, CSVWriter.encodeField(image.name)) }
+            out.append(contentsOf: name.bytes)
+            out.append(comma)
+            appendInteger(o.face, to: &out)
+            appendBox(o.face < image.faces.count ? image.faces[o.face].box : nil, to: &out)
+            out.append(comma)
+            if let width = image.width { appendInteger(width, to: &out) }
+            out.append(comma)
+            if let height = image.height { appendInteger(height, to: &out) }
+            let predicted = o.prediction.flatMap { k in
+                let all = predictions[image.name]
+                return k < all.count ? all[k].box : nil
+            }
+            appendBox(predicted, to: &out)
+            out.append(newline)
         }
         return out
     }
@@ -50,16 +55,54 @@ public enum BoxTables {
         var header = CSVWriter()
         header.appendRow(extrasHeader)
         var out = header.bytes
+        out.reserveCapacity(evaluation.extras.count * 80)
+        var name: (image: Int, bytes: [UInt8]) = (-1, [])
         for e in evaluation.extras {
             let image = dataset.images[e.image]
+            if name.image != e.image { name = (e.image, CSVWriter.encodeField(image.name)) }
+            out.append(contentsOf: name.bytes)
+            out.append(comma)
+            appendInteger(e.prediction, to: &out)
             let all = predictions[image.name]
-            let box = e.prediction < all.count ? all[e.prediction].box : nil
-            let fields =
-                [String(e.prediction)] + Self.box(box)
-                + [e.faceScore.description, e.maskScore.description, e.call.rawValue]
-            append(CSVWriter.encodeField(image.name), fields, to: &out)
+            appendBox(e.prediction < all.count ? all[e.prediction].box : nil, to: &out)
+            out.append(comma)
+            appendNumber(e.faceScore, to: &out)
+            out.append(comma)
+            appendNumber(e.maskScore, to: &out)
+            out.append(comma)
+            out.append(contentsOf: e.call.rawValue.utf8)
+            out.append(newline)
         }
         return out
+    }
+
+    private static let comma = UInt8(ascii: ",")
+    private static let newline = UInt8(ascii: "\n")
+
+    /// `,x,y,width,height`, or four empty fields.
+    private static func appendBox(_ box: Box?, to out: inout [UInt8]) {
+        guard let box else {
+            out.append(contentsOf: [comma, comma, comma, comma])
+            return
+        }
+        for value in [box.x, box.y, box.width, box.height] {
+            out.append(comma)
+            appendNumber(value, to: &out)
+        }
+    }
+
+    /// Whole numbers (most box coordinates) as integers, others as Swift prints them (shortest round-trip).
+    private static func appendNumber(_ value: Double, to out: inout [UInt8]) {
+        if value == value.rounded(), abs(value) < 1e15 {
+            appendInteger(Int(value), to: &out)
+        } else {
+            out.append(contentsOf: value.description.utf8)
+        }
+    }
+
+    /// (Integers up to 15 digits are small strings: no allocation.)
+    private static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: String(value).utf8)
     }
 
     /// Writes both files into `folder`, atomically.
@@ -72,20 +115,5 @@ public enum BoxTables {
             Data(boxes(evaluation, dataset: dataset, predictions: predictions)), to: folder + "/boxes.csv")
         try AtomicFile.write(
             Data(extras(evaluation, dataset: dataset, predictions: predictions)), to: folder + "/extras.csv")
-    }
-
-    private static func box(_ box: Box?) -> [String] {
-        guard let box else { return ["", "", "", ""] }
-        return [box.x.description, box.y.description, box.width.description, box.height.description]
-    }
-
-    /// Appends a row whose first field is already encoded; the others are numbers or class names.
-    private static func append(_ name: [UInt8], _ fields: [String], to out: inout [UInt8]) {
-        out.append(contentsOf: name)
-        for field in fields {
-            out.append(UInt8(ascii: ","))
-            out.append(contentsOf: field.utf8)
-        }
-        out.append(UInt8(ascii: "\n"))
     }
 }

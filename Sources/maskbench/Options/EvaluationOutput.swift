@@ -2,12 +2,15 @@ import Foundation
 import MaskBenchCore
 import MaskBenchReport
 
-/// What an evaluation writes and prints, whichever command made it: `OUT/metrics.json`, `OUT/summary.md`,
-/// `OUT/faces.csv`, the HTML report, the ground truth's notes on standard error and the summary table on
-/// standard output.
+/// What an evaluation writes and prints, whichever command made it (`evaluate`, `run`, `sweep`):
+/// `OUT/metrics.json`, `OUT/summary.md`, `OUT/faces.csv`, the report (`index.html`, `charts/`, `boxes.csv`,
+/// `extras.csv`), the readers' notes on standard error and the summary table on standard output.
 enum EvaluationOutput {
     /// Writes the files and prints.
     ///
+    /// - Parameters:
+    ///   - report: whether to write the report too (`--no-report` turns it off).
+    ///   - clock: laps each write for `--timings`.
     /// - Throws: ``MaskBenchReport/ReportError`` naming a file that could not be written.
     static func write(
         _ document: MetricsDocument,
@@ -17,13 +20,21 @@ enum EvaluationOutput {
         images: String?,
         out: String,
         diagnostics: [String],
-        quiet: Bool
+        quiet: Bool,
+        report: Bool = true,
+        clock: inout PhaseClock
     ) throws {
         try AtomicFile.makeDirectory(out)
         try AtomicFile.write(try document.jsonData(), to: out + "/metrics.json")
         try AtomicFile.write(Data(SummaryRenderer(style: .markdown).render(document).utf8), to: out + "/summary.md")
+        clock.lap("write metrics.json and summary.md")
         try FaceOutcomesCSV.write(evaluation, dataset: dataset, to: out + "/faces.csv")
-        try ReportWriter.write(evaluation, dataset: dataset, predictions: predictions, folder: out, images: images)
+        clock.lap("write faces.csv")
+        if report {
+            try ReportWriter.write(
+                document, evaluation, dataset: dataset, predictions: predictions, folder: out, images: images)
+            clock.lap("write the report (index.html, charts, boxes.csv, extras.csv)")
+        }
         for diagnostic in diagnostics.prefix(20) {
             FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
         }
@@ -32,7 +43,7 @@ enum EvaluationOutput {
         }
         if !quiet {
             print(SummaryRenderer(style: .text).render(document), terminator: "")
-            print("\nWrote \(out)/metrics.json, summary.md, faces.csv and index.html")
+            print("\nWrote \(out)/metrics.json, summary.md, faces.csv" + (report ? " and index.html" : ""))
         }
     }
 }

@@ -47,14 +47,6 @@ struct LoadedRun {
         return LoadedRun(truth: truth, predictions: loaded)
     }
 
-    /// The notes both readers left (clamped boxes, skipped predictions), at most 20 then a count.
-    func printDiagnostics() {
-        let diagnostics = truth.diagnostics + predictions.diagnostics
-        for diagnostic in diagnostics.prefix(20) {
-            FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
-        }
-        if diagnostics.count > 20 {
-            FileHandle.standardError.write(Data("… and \(diagnostics.count - 20) more notes\n".utf8))
-        }
-    }
+    /// The notes both readers left (clamped boxes, skipped predictions).
+    var diagnostics: [Diagnostic] { truth.diagnostics + predictions.diagnostics }
 }

@@ -179,6 +179,7 @@ struct Run: AsyncParsableCommand {
             cached: report.cachedCount,
             failures: failures
         )
+        var clock = PhaseClock(enabled: false)
         try EvaluationOutput.write(
             document,
             evaluation: result,
@@ -187,7 +188,8 @@ struct Run: AsyncParsableCommand {
             images: imagesDirectory,
             out: out,
             diagnostics: truth.diagnostics.map { "\($0)" },
-            quiet: quiet
+            quiet: quiet,
+            clock: &clock
         )
         if !quiet {
             print("Pipeline \(definition.name): \(report.computedCount) images computed, \(report.cachedCount) cached")

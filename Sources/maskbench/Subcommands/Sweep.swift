@@ -99,10 +99,17 @@ struct Sweep: AsyncParsableCommand {
             datasetFingerprint: dataset.fingerprint()
         )
         document.operatingPoints = operatingPoints
-        try AtomicFile.makeDirectory(out)
-        try AtomicFile.write(try document.jsonData(), to: out + "/metrics.json")
-        try AtomicFile.write(Data(SummaryRenderer(style: .markdown).render(document).utf8), to: out + "/summary.md")
-        try FaceOutcomesCSV.write(result, dataset: dataset, to: out + "/faces.csv")
+        try EvaluationOutput.write(
+            document,
+            evaluation: result,
+            dataset: dataset,
+            predictions: predictions,
+            images: groundTruth.images,
+            out: out,
+            diagnostics: loaded.diagnostics.map { "\($0)" },
+            quiet: true,
+            clock: &clock
+        )
         try OperatingPointsCSV.write(front, to: out + "/sweep.csv")
         if let gridCSV {
             var points: [OperatingPoint] = []
@@ -110,7 +117,6 @@ struct Sweep: AsyncParsableCommand {
             grid.forEachPoint { points.append($0) }
             try OperatingPointsCSV.write(points, to: gridCSV)
         }
-        loaded.printDiagnostics()
 
         if !quiet {
             print(Self.frontTable(front, grid: grid))
@@ -125,7 +131,7 @@ struct Sweep: AsyncParsableCommand {
             }
         }
         if !quiet {
-            print("\nWrote \(out)/metrics.json, \(out)/summary.md, \(out)/faces.csv and \(out)/sweep.csv")
+            print("\nWrote \(out)/metrics.json, summary.md, faces.csv, index.html and sweep.csv")
         }
         if unmet > 0 { throw ExitCode(1) }
     }
