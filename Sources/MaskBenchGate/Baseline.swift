@@ -17,6 +17,9 @@ public struct Baseline: Sendable, Hashable, Codable {
     public var name: String
     /// `metrics.dataset.fingerprint` of the run: `sha256:` of the images and faces evaluated.
     public var datasetFingerprint: String
+    /// `metrics.run.pipelineFingerprint` when `maskbench run` made the predictions (hashes of the weights and
+    /// the settings); absent for a predictions file evaluated with `maskbench evaluate`.
+    public var pipelineFingerprint: String?
     /// The tool and version that made the run.
     public var harness: MetricsDocument.Tool
     /// The evaluation settings of the run (also inside ``metrics``; here so a reader sees them first).
@@ -31,6 +34,7 @@ public struct Baseline: Sendable, Hashable, Codable {
         schemaVersion = Self.currentSchemaVersion
         self.name = name
         datasetFingerprint = metrics.dataset.fingerprint
+        pipelineFingerprint = metrics.run?.pipelineFingerprint
         harness = metrics.tool
         settings = metrics.settings
         self.metrics = metrics
