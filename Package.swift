@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "MaskBenchFormats", targets: ["MaskBenchFormats"]),
         .library(name: "MaskBenchReport", targets: ["MaskBenchReport"]),
         .library(name: "MaskBenchGate", targets: ["MaskBenchGate"]),
+        .library(name: "MaskBenchImaging", targets: ["MaskBenchImaging"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -19,6 +19,7 @@ let package = Package(
                 .product(name: "MaskBenchCore", package: parent.lastPathComponent),
                 .product(name: "MaskBenchFormats", package: parent.lastPathComponent),
                 .product(name: "MaskBenchGate", package: parent.lastPathComponent),
+                .product(name: "MaskBenchImaging", package: parent.lastPathComponent),
             ]
         ),
     ]

@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 runs=20000
 if [ "${1:-}" = "--runs" ]; then runs=$2; shift 2; fi
-all=(makesense dataroots voc coco coco-results predictions-csv predictions-jsonl faces-csv baseline rules claims)
+all=(makesense dataroots voc coco coco-results predictions-csv predictions-jsonl faces-csv baseline rules claims
+    image image-size)
 selected=("$@")
 [ "${#selected[@]}" -gt 0 ] || selected=("${all[@]}")
 
@@ -39,6 +40,10 @@ seed faces-csv "$root"/Reports/seed001-table/faces.csv
 seed baseline "$root"/Baselines/*.json
 seed rules "$root"/Baselines/rules/*.yml
 seed claims "$root"/Baselines/claims/*.yml
+imaging=$root/Tests/MaskBenchImagingTests/Fixtures
+kaggle_images=$(ls "$shared"/kaggle-face-mask/images/*.png 2>/dev/null | head -8)
+seed image "$imaging"/* $kaggle_images
+seed image-size "$imaging"/* $kaggle_images
 # Seeds the repository does not hold as files: JSON Lines predictions, a rules file, and a baseline recorded
 # from the sample run.
 mkdir -p "$scratch/corpus/rules" "$scratch/corpus/baseline" "$scratch/corpus/predictions-jsonl"

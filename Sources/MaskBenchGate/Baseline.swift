@@ -28,9 +28,12 @@ public struct Baseline: Sendable, Hashable, Codable {
     public var metrics: MetricsDocument
     /// Every ground-truth face's outcome, from the run's `faces.csv`, sorted by image then face.
     public var faces: [FaceRecord]
+    /// The detections that matched no face, from the run's `extras.csv` (absent in runs without a report, and
+    /// in baselines recorded before it was kept): with the faces' faceScores, the detector's AP per image.
+    public var extras: [DetectionRecord]?
 
     /// A baseline of the run whose `metrics.json` and `faces.csv` are given.
-    public init(name: String, metrics: MetricsDocument, faces: [FaceRecord]) {
+    public init(name: String, metrics: MetricsDocument, faces: [FaceRecord], extras: [DetectionRecord]? = nil) {
         schemaVersion = Self.currentSchemaVersion
         self.name = name
         datasetFingerprint = metrics.dataset.fingerprint
@@ -39,6 +42,7 @@ public struct Baseline: Sendable, Hashable, Codable {
         settings = metrics.settings
         self.metrics = metrics
         self.faces = faces.sorted { $0.key < $1.key }
+        self.extras = extras
     }
 
     /// Reads `DIR/metrics.json` and `DIR/faces.csv`, the output folder of `maskbench evaluate`.
@@ -52,7 +56,11 @@ public struct Baseline: Sendable, Hashable, Codable {
             throw GateError(
                 file: facesPath, "no faces.csv beside metrics.json; run `maskbench evaluate --out \(directory)` again")
         }
-        return Baseline(name: name, metrics: metrics, faces: try FaceOutcomesReader.read(path: facesPath))
+        let extrasPath = directory + "/extras.csv"
+        let extras =
+            FileManager.default.fileExists(atPath: extrasPath) ? try ExtraDetectionsReader.read(path: extrasPath) : nil
+        return Baseline(
+            name: name, metrics: metrics, faces: try FaceOutcomesReader.read(path: facesPath), extras: extras)
     }
 
     /// Pretty-printed JSON with sorted keys and a final newline: the same baseline gives the same bytes.

@@ -84,8 +84,45 @@ public enum FaceOutcomesReader {
         if call != nil, maskScore == nil {
             throw fail(scoreColumn, "a face with a call needs a maskScore")
         }
+        var faceScore: Double?
+        if columns["faceScore"] != nil, call != nil {
+            let (text, column) = field("faceScore")
+            if !text.isEmpty {
+                guard let value = Double(text), value.isFinite else {
+                    throw fail(column, "expected a number for faceScore, found '\(text)'")
+                }
+                faceScore = value
+            }
+        }
         return FaceRecord(
             image: image, face: face, truth: truth, detected: call != nil, correct: call == truth,
-            maskScore: call == nil ? nil : maskScore)
+            maskScore: call == nil ? nil : maskScore, faceScore: faceScore)
+    }
+}
+
+/// Reads `extras.csv` (the detections that matched no face, written with the report) for the detector's AP.
+public enum ExtraDetectionsReader {
+    /// The image and faceScore of every row of the `extras.csv` at `path`.
+    ///
+    /// - Throws: ``GateError`` at `file:line` for a missing column or a bad number.
+    public static func read(path: String) throws -> [DetectionRecord] {
+        var columns: [String: Int] = [:]
+        var records: [DetectionRecord] = []
+        try CSVReader.forEachRecord(inFile: path) { record in
+            guard !columns.isEmpty else {
+                for index in record.fields.indices { columns[record.field(index)] = index }
+                guard columns["image"] != nil, columns["faceScore"] != nil else {
+                    throw GateError(file: path, line: record.line, "extras.csv header lacks image or faceScore")
+                }
+                return
+            }
+            let image = record.field(columns["image"] ?? 0)
+            let text = record.field(columns["faceScore"] ?? 0)
+            guard let score = Double(text), score.isFinite else {
+                throw GateError(file: path, line: record.line, "expected a number for faceScore, found '\(text)'")
+            }
+            records.append(DetectionRecord(image: image, faceScore: score))
+        }
+        return records
     }
 }

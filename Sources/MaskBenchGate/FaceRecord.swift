@@ -17,15 +17,22 @@ public struct FaceRecord: Sendable, Hashable, Codable {
     public var correct: Bool
     /// The matched prediction's maskScore; `nil` for a missed face.
     @NullEncoded public var maskScore: Double?
+    /// The matched prediction's faceScore (for the detector's AP); `nil` for a missed face, and in
+    /// baselines recorded before it was kept.
+    public var faceScore: Double?
 
     /// Creates a record.
-    public init(image: String, face: Int, truth: FaceClass, detected: Bool, correct: Bool, maskScore: Double?) {
+    public init(
+        image: String, face: Int, truth: FaceClass, detected: Bool, correct: Bool, maskScore: Double?,
+        faceScore: Double? = nil
+    ) {
         self.image = image
         self.face = face
         self.truth = truth
         self.detected = detected
         self.correct = correct
         self.maskScore = maskScore
+        self.faceScore = faceScore
     }
 
     /// The pairing key: image file name and face index.
@@ -39,5 +46,19 @@ public struct FaceRecord: Sendable, Hashable, Codable {
         public static func < (a: Key, b: Key) -> Bool {
             a.image != b.image ? a.image < b.image : a.face < b.face
         }
+    }
+}
+
+/// A detection that matched no face (a row of `extras.csv`): what the detector's AP needs besides the faces.
+public struct DetectionRecord: Sendable, Hashable, Codable {
+    /// The image's file name.
+    public var image: String
+    /// The detector's confidence.
+    public var faceScore: Double
+
+    /// Creates a record.
+    public init(image: String, faceScore: Double) {
+        self.image = image
+        self.faceScore = faceScore
     }
 }

@@ -1,6 +1,7 @@
 import MaskBenchCore
 
-/// A paired bootstrap over images of the change in pipeline AUC between two runs on the same faces.
+/// A paired bootstrap over images of the change in pipeline AUC, or in the detector's AP, between two runs on
+/// the same faces.
 ///
 /// Each replicate draws as many images as there are, with replacement (replicate `r` seeded from
 /// `(seed, r)` with ``MaskBenchCore/SplitMix64``, so the result is the same on every run), weights every
@@ -49,9 +50,23 @@ public struct PairedBootstrap: Sendable, Hashable {
     ///   - imageCount: the number of images resampled.
     /// - Returns: `nil` when no replicate has both AUCs defined.
     public func aucDifference(baseline: [Sample], current: [Sample], imageCount: Int) -> Result? {
-        guard replicates > 0, imageCount > 0 else { return nil }
         let a = Self.sorted(baseline)
         let b = Self.sorted(current)
+        return difference(imageCount: imageCount) { weights in
+            guard
+                let before = ROCCurve.weightedAUC(
+                    sortedScores: a.scores, labels: a.labels, weights: a.images.map { weights[$0] }),
+                let after = ROCCurve.weightedAUC(
+                    sortedScores: b.scores, labels: b.labels, weights: b.images.map { weights[$0] })
+            else { return nil }
+            return after - before
+        }
+    }
+
+    /// The percentile interval and p-value of `delta` over the replicates (each draws `imageCount` images with
+    /// replacement, seeded from `(seed, r)`); a replicate where `delta` is `nil` is left out.
+    private func difference(imageCount: Int, _ delta: ([Double]) -> Double?) -> Result? {
+        guard replicates > 0, imageCount > 0 else { return nil }
         var weights = [Double](repeating: 0, count: imageCount)
         var deltas: [Double] = []
         deltas.reserveCapacity(replicates)
@@ -59,13 +74,7 @@ public struct PairedBootstrap: Sendable, Hashable {
             for i in weights.indices { weights[i] = 0 }
             var rng = SplitMix64(seed: seed ^ (UInt64(r) &* 0xD1B5_4A32_D192_ED03))
             for _ in 0..<imageCount { weights[Int(rng.next() % UInt64(imageCount))] += 1 }
-            guard
-                let before = ROCCurve.weightedAUC(
-                    sortedScores: a.scores, labels: a.labels, weights: a.images.map { weights[$0] }),
-                let after = ROCCurve.weightedAUC(
-                    sortedScores: b.scores, labels: b.labels, weights: b.images.map { weights[$0] })
-            else { continue }
-            deltas.append(after - before)
+            if let d = delta(weights) { deltas.append(d) }
         }
         guard !deltas.isEmpty else { return nil }
         deltas.sort()
@@ -79,6 +88,54 @@ public struct PairedBootstrap: Sendable, Hashable {
             pValue: min(1, 2 * min(atOrBelow, atOrAbove) / n),
             replicates: deltas.count
         )
+    }
+
+    /// One run's detections for the detector's AP: scores, whether each is a true positive, its image, and
+    /// the image of every face (the positives).
+    public struct Detections: Sendable, Hashable {
+        public var scores: [Double] = []
+        public var truePositives: [Bool] = []
+        public var images: [Int] = []
+        /// The image of each ground-truth face.
+        public var positives: [Int] = []
+
+        public init() {}
+
+        mutating func append(score: Double, truePositive: Bool, image: Int) {
+            scores.append(score)
+            truePositives.append(truePositive)
+            images.append(image)
+        }
+
+        /// Ranked by descending score (ties in input order), as AP ranks them.
+        func ranked() -> (RankedDetections, images: [Int32]) {
+            let order = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
+            return (
+                RankedDetections(
+                    isTruePositive: order.map { truePositives[$0] }, scores: order.map { scores[$0] },
+                    positives: positives.count),
+                order.map { Int32(truncatingIfNeeded: images[$0]) }
+            )
+        }
+    }
+
+    /// The bootstrap of `AP(current) − AP(baseline)` (VOC all-point, class-agnostic), images resampled as in
+    /// ``aucDifference(baseline:current:imageCount:)``.
+    ///
+    /// - Returns: `nil` when no replicate has faces.
+    public func apDifference(baseline: Detections, current: Detections, imageCount: Int) -> Result? {
+        let (a, aImages) = baseline.ranked()
+        let (b, bImages) = current.ranked()
+        return difference(imageCount: imageCount) { weights in
+            guard
+                let before = a.weightedAllPointAP(
+                    images: aImages, imageWeights: weights, positives: baseline.positives.reduce(0) { $0 + weights[$1] }
+                ),
+                let after = b.weightedAllPointAP(
+                    images: bImages, imageWeights: weights, positives: current.positives.reduce(0) { $0 + weights[$1] })
+            else { return nil }
+            return after - before
+        }
     }
 
     /// Samples in descending score order (ties in input order), as ``MaskBenchCore/ROCCurve/weightedAUC(sortedScores:labels:weights:)`` needs.

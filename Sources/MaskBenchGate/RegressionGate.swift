@@ -31,12 +31,15 @@ public struct RegressionGate: Sendable {
     public struct Run: Sendable {
         public var metrics: MetricsDocument
         public var faces: [FaceRecord]
+        /// The run's `extras.csv`, when it has one.
+        public var extras: [DetectionRecord]?
         /// The file the run is read from (the baseline, or `metrics.json`), for messages.
         public var file: String
 
-        public init(metrics: MetricsDocument, faces: [FaceRecord], file: String) {
+        public init(metrics: MetricsDocument, faces: [FaceRecord], extras: [DetectionRecord]? = nil, file: String) {
             self.metrics = metrics
             self.faces = faces
+            self.extras = extras
             self.file = file
         }
     }
@@ -47,6 +50,8 @@ public struct RegressionGate: Sendable {
         /// (called unmasked for TNR, not called unmasked when masked for FNR, found for recall).
         case mcNemar(population: @Sendable (FaceRecord) -> Bool, right: @Sendable (FaceRecord) -> Bool)
         case aucBootstrap
+        /// A paired bootstrap of the detector's VOC all-point AP, from the faces' and extras' faceScores.
+        case apBootstrap
     }
 
     static let pairedTests: [String: PairedTest] = [
@@ -54,6 +59,7 @@ public struct RegressionGate: Sendable {
         "pipeline.fnr.value": .mcNemar(population: { $0.truth == .masked }, right: { !$0.detected || $0.correct }),
         "detector.recall.value": .mcNemar(population: { _ in true }, right: { $0.detected }),
         "pipeline.roc.auc": .aucBootstrap,
+        "detector.ap.voc": .apBootstrap,
     ]
 
     /// The metrics a rule may set `significance` on.
@@ -89,10 +95,12 @@ public struct RegressionGate: Sendable {
         }
 
         let pairs = Self.pair(baseline.faces, current.faces)
+        let detections = Self.detections(baseline, current, pairs: pairs.paired)
         let verdicts = rules.map { rule in
             verdict(
                 rule, before.lookup(rule.metric), after.lookup(rule.metric), pairs: pairs.paired,
-                missedScores: (baseline.settings.missedFaceScore, current.metrics.settings.missedFaceScore))
+                missedScores: (baseline.settings.missedFaceScore, current.metrics.settings.missedFaceScore),
+                detections: detections)
         }
         return GateReport(
             verdicts: verdicts,
@@ -141,12 +149,13 @@ public struct RegressionGate: Sendable {
         _ baseline: MetricValues.Lookup,
         _ current: MetricValues.Lookup,
         pairs: [Pair],
-        missedScores: (Double?, Double?)
+        missedScores: (Double?, Double?),
+        detections: PairedDetections? = nil
     ) -> Verdict {
         var verdict = Verdict(rule: rule, baseline: nil, current: nil, test: nil, outcome: .pass, reason: "")
         if case .number(let value) = baseline { verdict.baseline = value }
         if case .number(let value) = current { verdict.current = value }
-        verdict.test = test(rule.metric, pairs: pairs, missedScores: missedScores)
+        verdict.test = test(rule.metric, pairs: pairs, missedScores: missedScores, detections: detections)
         guard let before = verdict.baseline else {
             verdict.reason = "undefined in the baseline: nothing to compare"
             return verdict
@@ -170,7 +179,11 @@ public struct RegressionGate: Sendable {
         }
         guard let test = verdict.test else {
             verdict.outcome = .regression
-            verdict.reason = beyond + "; no paired faces to test significance on"
+            verdict.reason =
+                beyond
+                + (Self.pairedTests[rule.metric].map { if case .apBootstrap = $0 { true } else { false } } == true
+                    ? "; AP significance needs extras.csv in both runs and coco or voc matching"
+                    : "; no paired faces to test significance on")
             return verdict
         }
         if test.pValue < alpha {
@@ -184,7 +197,9 @@ public struct RegressionGate: Sendable {
     }
 
     /// The metric's paired test on `pairs`, or `nil` when it has none or there is nothing to test.
-    func test(_ metric: String, pairs: [Pair], missedScores: (Double?, Double?)) -> Verdict.Test? {
+    func test(
+        _ metric: String, pairs: [Pair], missedScores: (Double?, Double?), detections: PairedDetections? = nil
+    ) -> Verdict.Test? {
         switch Self.pairedTests[metric] {
         case .mcNemar(let population, let right)?:
             var b = 0
@@ -212,8 +227,53 @@ public struct RegressionGate: Sendable {
             else { return nil }
             return .bootstrap(
                 low: result.low, high: result.high, pValue: result.pValue, replicates: result.replicates)
+        case .apBootstrap?:
+            guard let detections,
+                let result = bootstrap.apDifference(
+                    baseline: detections.baseline, current: detections.current, imageCount: detections.imageCount)
+            else { return nil }
+            return .bootstrap(
+                low: result.low, high: result.high, pValue: result.pValue, replicates: result.replicates)
         case nil:
             return nil
         }
+    }
+
+    /// Both runs' ranked detections over the paired faces' images: each matched face is a true positive at
+    /// its faceScore, each extra detection a false positive. `nil` without `extras.csv` in both runs or
+    /// faceScores in both, or under `dataroots` matching (whose assignment is not AP's).
+    struct PairedDetections {
+        var baseline: PairedBootstrap.Detections
+        var current: PairedBootstrap.Detections
+        var imageCount: Int
+    }
+
+    static func detections(_ baseline: Baseline, _ current: Run, pairs: [Pair]) -> PairedDetections? {
+        guard let baselineExtras = baseline.extras, let currentExtras = current.extras,
+            baseline.settings.matching.mode != .dataroots, current.metrics.settings.matching.mode != .dataroots,
+            pairs.allSatisfy({
+                ($0.baseline.detected == ($0.baseline.faceScore != nil))
+                    && ($0.current.detected == ($0.current.faceScore != nil))
+            })
+        else { return nil }
+        var images: [String: Int] = [:]
+        for (a, _) in pairs where images[a.image] == nil { images[a.image] = images.count }
+        func ranked(_ faces: [FaceRecord], _ extras: [DetectionRecord]) -> PairedBootstrap.Detections {
+            var detections = PairedBootstrap.Detections()
+            for face in faces {
+                guard let image = images[face.image] else { continue }
+                detections.positives.append(image)
+                if let score = face.faceScore { detections.append(score: score, truePositive: true, image: image) }
+            }
+            for extra in extras {
+                guard let image = images[extra.image] else { continue }
+                detections.append(score: extra.faceScore, truePositive: false, image: image)
+            }
+            return detections
+        }
+        return PairedDetections(
+            baseline: ranked(pairs.map(\.baseline), baselineExtras),
+            current: ranked(pairs.map(\.current), currentExtras),
+            imageCount: images.count)
     }
 }

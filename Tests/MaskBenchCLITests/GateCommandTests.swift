@@ -53,11 +53,48 @@ import Testing
         return path
     }
 
+    /// The sample's predictions with the first `count` moved 300 px right: their faces become missed and they
+    /// become extra detections, so the detector's AP drops.
+    func movedPredictions(_ count: Int, in setup: Setup) throws -> String {
+        let url = Fixtures.packageRoot.appendingPathComponent(Self.sample + "predictions.csv")
+        var lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+        for i in lines.indices.dropFirst().prefix(count) {
+            var fields = lines[i].split(separator: ",").map(String.init)
+            fields[1] = String((Double(fields[1]) ?? 0) + 300)
+            lines[i] = fields.joined(separator: ",")
+        }
+        let path = setup.path("moved-\(count).csv")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     func gate(_ setup: Setup, run: String, _ extra: [String] = []) throws -> Command.Result {
         try Command.maskbench(["gate", "--baseline", setup.baseline, "--metrics", run + "/metrics.json"] + extra)
     }
 
     // MARK: - Pass and fail
+
+    @Test func detectorAPHasAPairedBootstrapThatTellsManyLostFacesFromOne() throws {
+        let setup = try setUp()
+        let rules = setup.path("ap.yml")
+        try """
+        - metric: detector.ap.voc
+          direction: higher
+          absoluteTolerance: 0.001
+          significance: 0.05
+        """.write(toFile: rules, atomically: true, encoding: .utf8)
+        let many = setup.path("many")
+        try evaluate(predictions: try movedPredictions(60, in: setup), out: many)
+        let failed = try gate(setup, run: many, ["--rules", rules])
+        #expect(failed.status == 1, "\(failed.stdout)\(failed.stderr)")
+        #expect(failed.stdout.contains("detector.ap.voc (higher is better)"))
+        #expect(failed.stdout.contains("regression"))
+        let one = setup.path("one")
+        try evaluate(predictions: try movedPredictions(1, in: setup), out: one)
+        let passed = try gate(setup, run: one, ["--rules", rules])
+        #expect(passed.status == 0, "\(passed.stdout)\(passed.stderr)")
+        #expect(passed.stdout.contains("not significant"))
+    }
 
     @Test func identicalResultsPass() throws {
         let setup = try setUp()

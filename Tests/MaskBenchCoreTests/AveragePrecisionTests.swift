@@ -66,3 +66,28 @@ import Testing
         #expect(RankedDetections.linspace(101).last == 1)
     }
 }
+
+@Suite struct WeightedAveragePrecisionTests {
+    @Test func unitWeightsGiveTheAllPointAPAndDoubledImagesKeepIt() throws {
+        var rng = SplitMix64(seed: 31)
+        for n in [1, 5, 40, 300] {
+            let hits = (0..<n).map { _ in Bool.random(using: &rng) }
+            let scores = (0..<n).map { Double(n - $0) }
+            let images = (0..<n).map { _ in Int32.random(in: 0..<10, using: &rng) }
+            let positives = hits.filter { $0 }.count + 3
+            let ranked = RankedDetections(isTruePositive: hits, scores: scores, positives: positives)
+            let plain = try #require(ranked.averagePrecision(.allPoint))
+            let ones = try #require(
+                ranked.weightedAllPointAP(
+                    images: images, imageWeights: Array(repeating: 1, count: 10), positives: Double(positives)))
+            #expect(ones.isClose(to: plain), "n = \(n)")
+            // Every image drawn twice: the same curve.
+            let twos = try #require(
+                ranked.weightedAllPointAP(
+                    images: images, imageWeights: Array(repeating: 2, count: 10), positives: Double(2 * positives)))
+            #expect(twos.isClose(to: plain), "n = \(n)")
+        }
+        let empty = RankedDetections(isTruePositive: [], scores: [], positives: 0)
+        #expect(empty.weightedAllPointAP(images: [], imageWeights: [], positives: 0) == nil)
+    }
+}

@@ -23,8 +23,12 @@ import Testing
         let faces = try FaceOutcomesReader.read(path: path)
         #expect(
             faces == [
-                FaceRecord(image: "a.jpg", face: 0, truth: .masked, detected: true, correct: true, maskScore: 0.9),
-                FaceRecord(image: "a.jpg", face: 1, truth: .unmasked, detected: true, correct: false, maskScore: 0.6),
+                FaceRecord(
+                    image: "a.jpg", face: 0, truth: .masked, detected: true, correct: true, maskScore: 0.9,
+                    faceScore: 0.8),
+                FaceRecord(
+                    image: "a.jpg", face: 1, truth: .unmasked, detected: true, correct: false, maskScore: 0.6,
+                    faceScore: 0.8),
                 FaceRecord(image: "b.jpg", face: 0, truth: .unmasked, detected: false, correct: false, maskScore: nil),
             ])
     }

@@ -6,6 +6,7 @@ import Foundation
 import MaskBenchCore
 import MaskBenchFormats
 import MaskBenchGate
+import MaskBenchImaging
 
 /// The readers, by the name Fuzz/run.sh uses.
 let targets: [String: @Sendable (String) throws -> Void] = [
@@ -27,6 +28,9 @@ let targets: [String: @Sendable (String) throws -> Void] = [
     "baseline": { _ = try Baseline.read(path: $0) },
     "rules": { _ = try GateRules.read(path: $0) },
     "claims": { _ = try Claims.read(path: $0) },
+    // The decoders, with a small pixel budget so a forged header cannot ask for gigabytes.
+    "image": { _ = try ImageDecoder.decode(path: $0, pixelBudget: 4_000_000) },
+    "image-size": { _ = try ImageSize.read(path: $0) },
 ]
 
 let scratch = NSTemporaryDirectory() + "/maskbench-fuzz-\(getpid())"

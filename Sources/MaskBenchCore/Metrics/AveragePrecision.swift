@@ -201,3 +201,24 @@ public struct RankedDetections: Sendable, Hashable {
         return lo < recall.count ? lo : nil
     }
 }
+
+extension RankedDetections {
+    /// VOC all-point AP with every detection weighted by its image's weight (one bootstrap replicate).
+    ///
+    /// - Parameters:
+    ///   - images: the image of the detection at each rank.
+    ///   - imageWeights: how often each image was drawn.
+    ///   - positives: the weighted number of faces.
+    /// - Returns: `nil` when `positives` is 0.
+    public func weightedAllPointAP(images: [Int32], imageWeights: [Double], positives: Double) -> Double? {
+        guard positives > 0 else { return nil }
+        var scratch: [(tp: SIMD4<Double>, called: SIMD4<Double>)] = []
+        let result = weightedAveragePrecisions(
+            positives: SIMD4(repeating: positives),
+            images: images,
+            imageWeights: imageWeights.map { SIMD4(repeating: $0) },
+            scratch: &scratch
+        )
+        return result.allPoint[0]
+    }
+}

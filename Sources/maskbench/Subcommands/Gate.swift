@@ -45,6 +45,9 @@ struct Gate: ParsableCommand {
                 file: facesPath, "no faces.csv beside \(metrics); the gate pairs faces with the baseline's")
         }
         let faces = try FaceOutcomesReader.read(path: facesPath)
+        let extrasPath = URL(fileURLWithPath: metrics).deletingLastPathComponent().path + "/extras.csv"
+        let extras =
+            FileManager.default.fileExists(atPath: extrasPath) ? try ExtraDetectionsReader.read(path: extrasPath) : nil
         let gate = RegressionGate(
             rules: try rules.map { try GateRules.read(path: $0) } ?? GateRule.defaults,
             allowDatasetChange: allowDatasetChange
@@ -52,7 +55,7 @@ struct Gate: ParsableCommand {
         let report = try gate.check(
             baseline: recorded,
             baselineFile: baseline,
-            current: RegressionGate.Run(metrics: document, faces: faces, file: metrics)
+            current: RegressionGate.Run(metrics: document, faces: faces, extras: extras, file: metrics)
         )
         if let junit {
             try AtomicFile.write(Data(JUnitReport.xml(report).utf8), to: junit)
