@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MaskBenchCore
 import MaskBenchFormats
+import MaskBenchReport
 
 /// The predictions file and how to read it, for the commands that evaluate one.
 struct PredictionArguments: ParsableArguments {
@@ -45,6 +46,26 @@ struct LoadedRun {
         )
         clock.lap("check predictions")
         return LoadedRun(truth: truth, predictions: loaded)
+    }
+
+    /// The metrics.json of `evaluation` on this run's files.
+    func document(
+        _ evaluation: Evaluation, groundTruth: GroundTruthArguments, predictions arguments: PredictionArguments
+    )
+        -> MetricsDocument
+    {
+        MetricsDocument(
+            evaluation,
+            inputs: MetricsDocument.Inputs(
+                groundTruth: groundTruth.path,
+                groundTruthFormat: truth.format.rawValue,
+                predictions: arguments.predictions,
+                predictionsFormat: predictions.format.rawValue,
+                images: groundTruth.images
+            ),
+            version: MaskBenchCommand.version,
+            datasetFingerprint: truth.dataset.fingerprint()
+        )
     }
 
     /// The notes both readers left (clamped boxes, skipped predictions).

@@ -41,18 +41,7 @@ struct Evaluate: AsyncParsableCommand {
         let dataset = loaded.truth.dataset
         let result = Evaluator(settings: settings).evaluate(dataset, loaded.predictions.predictions)
         clock.lap("evaluate")
-        let document = MetricsDocument(
-            result,
-            inputs: MetricsDocument.Inputs(
-                groundTruth: groundTruth.path,
-                groundTruthFormat: loaded.truth.format.rawValue,
-                predictions: predictionArguments.predictions,
-                predictionsFormat: loaded.predictions.format.rawValue,
-                images: groundTruth.images
-            ),
-            version: MaskBenchCommand.version,
-            datasetFingerprint: dataset.fingerprint()
-        )
+        let document = loaded.document(result, groundTruth: groundTruth, predictions: predictionArguments)
         clock.lap("fingerprint")
         try EvaluationOutput.write(
             document,

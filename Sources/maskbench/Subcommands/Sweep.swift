@@ -86,18 +86,7 @@ struct Sweep: AsyncParsableCommand {
         let front = grid.paretoFront()
         let operatingPoints = MetricsDocument.OperatingPoints(grid, front: front, targets: targets)
 
-        var document = MetricsDocument(
-            result,
-            inputs: MetricsDocument.Inputs(
-                groundTruth: groundTruth.path,
-                groundTruthFormat: loaded.truth.format.rawValue,
-                predictions: predictionArguments.predictions,
-                predictionsFormat: loaded.predictions.format.rawValue,
-                images: groundTruth.images
-            ),
-            version: MaskBenchCommand.version,
-            datasetFingerprint: dataset.fingerprint()
-        )
+        var document = loaded.document(result, groundTruth: groundTruth, predictions: predictionArguments)
         document.operatingPoints = operatingPoints
         try EvaluationOutput.write(
             document,
