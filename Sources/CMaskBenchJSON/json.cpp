@@ -17,20 +17,17 @@
 #include <type_traits>
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace od = simdjson::ondemand;
 
 /// The input bytes, followed by at least SIMDJSON_PADDING zero bytes (simdjson reads up to that far past
-/// the end): a heap buffer reused across parses, or a private mapping of a regular file.
+/// the end): a heap buffer reused across parses.
 struct Input {
     char *data = nullptr;
     /// Bytes usable before the padding.
     size_t capacity = 0;
-    /// The mapping's length when `data` was mapped with mmap, else 0.
-    size_t mappedLength = 0;
 
     Input() = default;
     Input(const Input &) = delete;
@@ -38,14 +35,9 @@ struct Input {
     ~Input() { release(); }
 
     void release() noexcept {
-        if (mappedLength != 0) {
-            ::munmap(data, mappedLength);
-        } else {
-            delete[] data;
-        }
+        delete[] data;
         data = nullptr;
         capacity = 0;
-        mappedLength = 0;
     }
 };
 
@@ -109,35 +101,13 @@ mbjson_status status(simdjson::error_code code) noexcept {
 
 /// Makes room for `length` bytes plus padding in a heap buffer, keeping it when it is large enough.
 bool reserve(mbjson_document *doc, size_t length) {
-    if (doc->input.data != nullptr && doc->input.mappedLength == 0 && doc->input.capacity >= length) return true;
+    if (doc->input.data != nullptr && doc->input.capacity >= length) return true;
     size_t capacity = length < 4096 ? 4096 : length;
     char *data = new (std::nothrow) char[capacity + simdjson::SIMDJSON_PADDING];
     if (data == nullptr) return false;
     doc->input.release();
     doc->input.data = data;
     doc->input.capacity = capacity;
-    return true;
-}
-
-/// Maps a regular file of `length` bytes privately, followed by zeroed anonymous padding: no copy, and
-/// the page cache's pages are mapped in one go (MAP_POPULATE). `false` when mmap is refused.
-bool mapFile(mbjson_document *doc, int fd, size_t length) {
-    long page = ::sysconf(_SC_PAGESIZE);
-    size_t pageSize = page > 0 ? static_cast<size_t>(page) : 4096;
-    size_t total = (length + simdjson::SIMDJSON_PADDING + pageSize - 1) / pageSize * pageSize;
-    void *base = ::mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (base == MAP_FAILED) return false;
-    if (length > 0) {
-        void *file = ::mmap(base, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0);
-        if (file == MAP_FAILED) {
-            ::munmap(base, total);
-            return false;
-        }
-    }
-    doc->input.release();
-    doc->input.data = static_cast<char *>(base);
-    doc->input.capacity = total - simdjson::SIMDJSON_PADDING;
-    doc->input.mappedLength = total;
     return true;
 }
 
@@ -155,8 +125,7 @@ char closerOfRoot(const char *bytes, size_t length, size_t *last) noexcept {
 /// Indexes the `doc->length` bytes already in `doc->input` (simdjson stage 1).
 mbjson_status iterateLoaded(mbjson_document *doc, char *err, size_t errlen) {
     doc->ready = false;
-    // A mapped file is followed by zeroes already (the rest of its last page, then anonymous pages).
-    if (doc->input.mappedLength == 0) std::memset(doc->input.data + doc->length, 0, simdjson::SIMDJSON_PADDING);
+    std::memset(doc->input.data + doc->length, 0, simdjson::SIMDJSON_PADDING);
     // An array or object root must close at the end of the input; simdjson checks this only when the root
     // is opened as an array or object, and we open it as a value.
     size_t last = 0;
@@ -175,7 +144,7 @@ mbjson_status iterateLoaded(mbjson_document *doc, char *err, size_t errlen) {
     return MBJSON_OK;
 }
 
-/// Puts the whole file into `doc->input`: regular files mapped, pipes read until end of file.
+/// Reads the whole file (or pipe, until end of file) into `doc->input`.
 mbjson_status loadFile(mbjson_document *doc, const char *path, char *err, size_t errlen) {
     doc->length = 0;
     int fd = ::open(path, O_RDONLY | O_CLOEXEC);
@@ -197,11 +166,10 @@ mbjson_status loadFile(mbjson_document *doc, const char *path, char *err, size_t
         return MBJSON_ERR_IO;
     }
     size_t expected = S_ISREG(info.st_mode) ? static_cast<size_t>(info.st_size) : 0;
-    if (S_ISREG(info.st_mode) && mapFile(doc, fd, expected)) {
-        doc->length = expected;
-        return MBJSON_OK;
-    }
-    if (!reserve(doc, expected)) {
+    // Read, not mapped: a mapped file truncated by someone else while we parse it would kill the process with
+    // SIGBUS; a read one is merely shorter, and its JSON invalid. One byte more than the size, so the read
+    // that finds the end needs no bigger buffer.
+    if (!reserve(doc, expected + 1)) {
         writeMessage(err, errlen, "out of memory reading the file");
         return MBJSON_ERR_MEMORY;
     }
