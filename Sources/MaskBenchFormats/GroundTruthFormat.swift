@@ -29,6 +29,11 @@ public struct GroundTruthOptions: Sendable {
     /// When true, an unknown label becomes a diagnostic and the face is skipped (for `validate`);
     /// otherwise it is an error.
     public var collectUnknownLabels: Bool
+    /// Whether image names may lead out of the images folder (`--allow-outside-root`): absolute names,
+    /// `..` components and symbolic links out of it are refused otherwise (see ``MaskBenchImaging/ImageRoot``).
+    public var allowOutsideRoot: Bool
+    /// File size, line length and faces-per-image bounds.
+    public var limits: ReadLimits
 
     public init(
         labelMap: LabelMap = .defaults,
@@ -36,7 +41,9 @@ public struct GroundTruthOptions: Sendable {
         imagesDirectory: String? = nil,
         split: String? = nil,
         yoloClassNames: [String]? = nil,
-        collectUnknownLabels: Bool = false
+        collectUnknownLabels: Bool = false,
+        allowOutsideRoot: Bool = false,
+        limits: ReadLimits = .defaults
     ) {
         self.labelMap = labelMap
         self.format = format
@@ -44,6 +51,8 @@ public struct GroundTruthOptions: Sendable {
         self.split = split
         self.yoloClassNames = yoloClassNames
         self.collectUnknownLabels = collectUnknownLabels
+        self.allowOutsideRoot = allowOutsideRoot
+        self.limits = limits
     }
 }
 

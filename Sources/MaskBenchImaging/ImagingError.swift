@@ -17,6 +17,8 @@ public struct ImagingError: Error, Sendable, Hashable, CustomStringConvertible {
         case overPixelBudget
         /// The encoding library failed to write an image.
         case encodingFailed
+        /// An image name from an annotation leads outside the images folder (``ImageRoot``).
+        case outsideRoot
     }
 
     /// What went wrong, in broad strokes.

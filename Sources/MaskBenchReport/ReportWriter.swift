@@ -9,12 +9,14 @@ public enum ReportWriter {
 
     /// After an evaluation has written `metrics.json` and `faces.csv` into `folder`: writes `boxes.csv` and
     /// `extras.csv` beside them, then `index.html` and `charts/*.svg`, drawn from the run in memory (the same
-    /// report ``render(metricsPath:images:out:thumbnails:)`` draws from those files later).
+    /// report ``render(metricsPath:images:out:thumbnails:allowOutsideRoot:)`` draws from those files later).
+    ///
+    /// `allowOutsideRoot` lets thumbnails be cut from images whose names lead out of `images`.
     ///
     /// - Throws: ``ReportError`` naming the file that could not be written.
     public static func write(
         _ document: MetricsDocument, _ evaluation: Evaluation, dataset: Dataset, predictions: PredictionSet,
-        folder: String, images: String?
+        folder: String, images: String?, allowOutsideRoot: Bool = false
     ) throws {
         // Three independent jobs (on 50k images each takes a few hundred milliseconds): run them side by side.
         let results = Mutex([(any Error)?](repeating: nil, count: 3))
@@ -30,7 +32,10 @@ public enum ReportWriter {
                 default:
                     let data = ReportData(
                         document: document, evaluation: evaluation, dataset: dataset, predictions: predictions)
-                    try write(render(data, images: images ?? document.inputs.images, thumbnails: .imaging), to: folder)
+                    let files = render(
+                        data, images: images ?? document.inputs.images, thumbnails: .imaging,
+                        allowOutsideRoot: allowOutsideRoot)
+                    try write(files, to: folder)
                 }
             } catch {
                 results.withLock { $0[job] = error }
@@ -45,23 +50,30 @@ public enum ReportWriter {
     ///   - images: the image folder for gallery thumbnails; `nil` uses the one the run recorded, if any.
     ///   - out: where to write; `nil` writes beside `metrics.json`.
     ///   - thumbnails: how thumbnails are made; `nil` draws boxes on placeholders.
+    ///   - allowOutsideRoot: whether image names may lead out of `images` (absolute, `..`, symbolic links);
+    ///     otherwise such an image gets a placeholder and a note.
     /// - Returns: the paths written.
     /// - Throws: ``ReportError``: another `metrics.json` schema version (naming both), missing or malformed
     ///   tables, or a file that could not be written.
     @discardableResult
     public static func render(
-        metricsPath: String, images: String?, out: String? = nil, thumbnails: Thumbnails? = .imaging
+        metricsPath: String, images: String?, out: String? = nil, thumbnails: Thumbnails? = .imaging,
+        allowOutsideRoot: Bool = false
     ) throws -> [String] {
         let data = try ReportData.load(metricsPath: metricsPath)
         let folder = out ?? URL(fileURLWithPath: metricsPath).deletingLastPathComponent().path
         return try write(
-            render(data, images: images ?? data.document.inputs.images, thumbnails: thumbnails), to: folder)
+            render(
+                data, images: images ?? data.document.inputs.images, thumbnails: thumbnails,
+                allowOutsideRoot: allowOutsideRoot),
+            to: folder)
     }
 
     /// Writes `files` (relative path, content) into `folder`, each atomically; returns their paths.
     @discardableResult
     static func write(_ files: [(String, String)], to folder: String) throws -> [String] {
-        try AtomicFile.makeDirectory(folder + "/charts")
+        try AtomicFile.makeDirectory(folder)
+        try AtomicFile.makeSubdirectory("charts", in: folder)
         var written: [String] = []
         for (name, text) in files {
             let path = folder + "/" + name
@@ -72,10 +84,14 @@ public enum ReportWriter {
     }
 
     /// The report's files as (relative path, content), in a fixed order: the charts, then `index.html`.
-    public static func render(_ data: ReportData, images: String?, thumbnails: Thumbnails?) -> [(String, String)] {
+    public static func render(
+        _ data: ReportData, images: String?, thumbnails: Thumbnails?, allowOutsideRoot: Bool = false
+    ) -> [(String, String)] {
         let charts = ReportCharts.all(data)
         let gallery = Gallery(data, cap: galleryCap)
-        let html = HTMLReport(data: data, charts: charts, gallery: gallery, images: images, thumbnails: thumbnails)
+        let html = HTMLReport(
+            data: data, charts: charts, gallery: gallery, images: images, thumbnails: thumbnails,
+            allowOutsideRoot: allowOutsideRoot)
         return charts.map { ("charts/" + $0.name, $0.svg) } + [("index.html", html.render())]
     }
 }

@@ -1,4 +1,5 @@
 public import MaskBenchCore
+import MaskBenchImaging
 
 /// Reads a COCO ground-truth JSON file (`images`, `annotations`, `categories`).
 ///
@@ -37,9 +38,20 @@ public enum COCODatasetReader {
     public static func read(
         path: String, options: GroundTruthOptions = GroundTruthOptions()
     ) throws -> LoadedGroundTruth {
+        try options.limits.checkFileSize(path)
         let document = try JSONDocument(contentsOfFile: path)
         return try document.withRoot { root in
             let coco = try parse(root, document: document)
+            if !options.allowOutsideRoot {
+                for (index, image) in coco.images.enumerated() {
+                    guard let problem = ImageRoot.problem(withName: image.fileName) else { continue }
+                    let place = document.location(of: [.key("images"), .index(index), .key("file_name")])
+                    throw FormatError(
+                        file: path, line: place?.line, column: place?.column,
+                        "images[\(index)] (id \(image.id)): "
+                            + ImageRoot.refusal(name: image.fileName, problem: problem))
+                }
+            }
             return try groundTruth(from: coco, file: path, options: options) { index in
                 document.location(of: [.key("categories"), .index(index)])
             }
@@ -121,7 +133,9 @@ public enum COCODatasetReader {
             guard let index = imageIndex.position(of: annotation.imageID),
                 let label = labels[annotation.categoryID] ?? nil
             else { continue }
-            images[sortedPosition[index]].faces.append(GroundTruthFace(box: annotation.bbox, label: label))
+            let position = sortedPosition[index]
+            try options.limits.checkFaces(images[position].faces.count + 1, image: images[position].name, file: file)
+            images[position].faces.append(GroundTruthFace(box: annotation.bbox, label: label))
         }
         if crowd > 0 {
             diagnostics.append(

@@ -1,11 +1,25 @@
 import MaskBenchCore
+import MaskBenchImaging
 
 /// Gathers the rows of a one-face-per-row CSV into images, in the order images are first seen.
+///
+/// Each image name is checked when first seen (``MaskBenchImaging/ImageRoot/problem(withName:)``) and each
+/// image's face count against ``ReadLimits/maxFacesPerImage``, so both errors name the row.
 struct CSVImageAccumulator {
+    /// Whether image names may lead out of the images folder.
+    let allowOutsideRoot: Bool
+    /// The faces-per-image cap.
+    let limits: ReadLimits
     private var order: [String] = []
     private var images: [String: AnnotatedImage] = [:]
     private var lines: [String: [Int?]] = [:]
     private var sizeLines: [String: Int] = [:]
+
+    /// An empty accumulator.
+    init(allowOutsideRoot: Bool = false, limits: ReadLimits = .defaults) {
+        self.allowOutsideRoot = allowOutsideRoot
+        self.limits = limits
+    }
 
     /// Whether image `name` has been seen.
     func contains(_ name: String) -> Bool { images[name] != nil }
@@ -18,7 +32,8 @@ struct CSVImageAccumulator {
 
     /// Makes sure image `name` exists, with the size `width` × `height` when given.
     ///
-    /// - Throws: ``FormatError`` at `file:line` when an earlier row gave the image another size.
+    /// - Throws: ``FormatError`` at `file:line` when an earlier row gave the image another size, or when a new
+    ///   name leads out of the images folder.
     mutating func touch(_ name: String, width: Int? = nil, height: Int? = nil, file: String, line: Int) throws {
         if var image = images[name] {
             guard let width, let height else { return }
@@ -36,6 +51,9 @@ struct CSVImageAccumulator {
                 sizeLines[name] = line
             }
         } else {
+            if !allowOutsideRoot, let problem = ImageRoot.problem(withName: name) {
+                throw FormatError(file: file, line: line, ImageRoot.refusal(name: name, problem: problem))
+            }
             order.append(name)
             images[name] = AnnotatedImage(name: name, width: width, height: height, faces: [])
             lines[name] = []
@@ -49,8 +67,11 @@ struct CSVImageAccumulator {
         images[name]?.height = height
     }
 
-    /// Appends `face`, annotated on `line`, to image `name`, which must have been touched.
-    mutating func append(_ face: GroundTruthFace, line: Int, to name: String) {
+    /// Appends `face`, annotated on `line` of `file`, to image `name`, which must have been touched.
+    ///
+    /// - Throws: ``FormatError`` at `file:line` when the image would hold more faces than the limit.
+    mutating func append(_ face: GroundTruthFace, line: Int, to name: String, file: String) throws {
+        try limits.checkFaces((images[name]?.faces.count ?? 0) + 1, image: name, file: file, line: line)
         images[name]?.faces.append(face)
         lines[name]?.append(line)
     }

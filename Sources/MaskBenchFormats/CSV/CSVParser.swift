@@ -22,14 +22,22 @@ final class CSVParser {
     private var inRecord = false
     private var previousByteWasCR = false
     private var atStartOfInput = true
+    /// The longest record accepted, in bytes (``ReadLimits/maxLineBytes``).
+    private let maxRecordBytes: Int
+    /// Bytes fed since the current record began (reset at each row end and between records).
+    private var recordBytes = 0
 
     /// libcsv's internal state numbers (`libcsv.c`): a quoted field still waiting for its closing quote is
     /// `pstate == FIELD_BEGUN` with `quoted` set. Only used to report an unterminated quote at the end.
     private static let fieldBegunState: Int32 = 2
 
+    /// - Parameters:
+    ///   - file: The file name used in errors.
+    ///   - maxRecordBytes: The longest record accepted: a longer one is an error before it is all buffered.
     /// - Throws: ``FormatError`` when `csv_init` fails.
-    init(file: String) throws {
+    init(file: String, maxRecordBytes: Int = ReadLimits.defaults.maxLineBytes) throws {
         self.file = file
+        self.maxRecordBytes = maxRecordBytes
         parser = .allocate(capacity: 1)
         guard csv_init(parser, 0) == 0 else {
             parser.deallocate()
@@ -89,6 +97,13 @@ final class CSVParser {
             inRecord = true
             recordLine = line
         }
+        if inRecord {
+            recordBytes += segment.count
+            if recordBytes > maxRecordBytes {
+                try ReadLimits(maxLineBytes: maxRecordBytes).checkLine(
+                    length: recordBytes, file: file, line: recordLine)
+            }
+        }
         let context = Unmanaged.passUnretained(self).toOpaque()
         let used = csv_parse(parser, segment.baseAddress, segment.count, Self.fieldCallback, Self.rowCallback, context)
         guard used == segment.count else {
@@ -126,5 +141,6 @@ final class CSVParser {
         parser.records.append(CSVRecord(fields: parser.fields, line: parser.recordLine))
         parser.fields.removeAll(keepingCapacity: true)
         parser.inRecord = false
+        parser.recordBytes = 0
     }
 }

@@ -13,13 +13,17 @@ public enum CSVReader {
     ///
     /// - Parameters:
     ///   - path: The CSV file.
+    ///   - limits: The largest file and the longest record accepted.
     ///   - body: Called once per record; an error it throws stops the reading and is rethrown.
-    /// - Throws: ``FormatError`` naming the file (and line) when it cannot be read or its quoting is broken,
-    ///   or whatever `body` throws.
-    public static func forEachRecord(inFile path: String, _ body: (CSVRecord) throws -> Void) throws {
+    /// - Throws: ``FormatError`` naming the file (and line) when it cannot be read, its quoting is broken or
+    ///   it is over a limit, or whatever `body` throws.
+    public static func forEachRecord(
+        inFile path: String, limits: ReadLimits = .defaults, _ body: (CSVRecord) throws -> Void
+    ) throws {
         let handle = try open(path)
         defer { try? handle.close() }
-        let parser = try CSVParser(file: path)
+        try limits.checkFileSize(path)
+        let parser = try CSVParser(file: path, maxRecordBytes: limits.maxLineBytes)
         while true {
             let chunk: Data?
             do {

@@ -50,14 +50,14 @@ public enum DatarootsCSVReader {
     }
 
     static func read(path: String, options: GroundTruthOptions, log: inout GroundTruthLog) throws -> Dataset {
-        var images = CSVImageAccumulator()
+        var images = CSVImageAccumulator(allowOutsideRoot: options.allowOutsideRoot, limits: options.limits)
         var column: [String: Int] = [:]
         var header: CSVRecord?
         var rawPaths: [String: (path: String, line: Int)] = [:]
         var splitsSeen: Set<String> = []
         var skippedByImage: [String: Int] = [:]
 
-        try CSVReader.forEachRecord(inFile: path) { record in
+        try CSVReader.forEachRecord(inFile: path, limits: options.limits) { record in
             guard let header else {
                 column = try columnIndices(record, file: path)
                 header = record
@@ -100,7 +100,7 @@ public enum DatarootsCSVReader {
                     raw, options: options, file: path, line: record.line, column: classColumn + 1, image: name)
             else { return }
             try images.touch(name, file: path, line: record.line)
-            images.append(GroundTruthFace(box: box, label: label), line: record.line, to: name)
+            try images.append(GroundTruthFace(box: box, label: label), line: record.line, to: name, file: path)
         }
 
         guard header != nil else {
@@ -125,7 +125,8 @@ public enum DatarootsCSVReader {
         guard !images.names.isEmpty else { throw FormatError(file: path, "no annotation rows after the header") }
 
         if let folder = options.imagesDirectory {
-            try readSizes(into: &images, folder: folder, file: path, log: &log)
+            try readSizes(
+                into: &images, folder: folder, file: path, allowOutsideRoot: options.allowOutsideRoot, log: &log)
         }
         var dataset: [AnnotatedImage] = []
         for (image, lines) in images.result {
@@ -159,9 +160,10 @@ public enum DatarootsCSVReader {
 
     /// Reads each image's size from the images folder; a missing or unreadable image is a warning.
     private static func readSizes(
-        into images: inout CSVImageAccumulator, folder: String, file: String, log: inout GroundTruthLog
+        into images: inout CSVImageAccumulator, folder: String, file: String, allowOutsideRoot: Bool,
+        log: inout GroundTruthLog
     ) throws {
-        let directory = try ImageDirectory(path: folder)
+        let directory = try ImageDirectory(path: folder, allowsOutside: allowOutsideRoot, source: file)
         for name in images.names {
             guard let imagePath = directory.path(ofImage: name), directory.contains(name) else {
                 log.add(
@@ -174,6 +176,8 @@ public enum DatarootsCSVReader {
             do {
                 let size = try directory.size(ofImage: name)
                 images.setSize(of: name, width: size.width, height: size.height)
+            } catch let error as ImagingError where error.kind == .outsideRoot {
+                throw error
             } catch {
                 log.add(
                     ValidationFinding(

@@ -39,9 +39,9 @@ public enum MakesenseCSVReader {
     }
 
     static func read(path: String, options: GroundTruthOptions, log: inout GroundTruthLog) throws -> Dataset {
-        var images = CSVImageAccumulator()
+        var images = CSVImageAccumulator(allowOutsideRoot: options.allowOutsideRoot, limits: options.limits)
         var isFirst = true
-        try CSVReader.forEachRecord(inFile: path) { record in
+        try CSVReader.forEachRecord(inFile: path, limits: options.limits) { record in
             defer { isFirst = false }
             if isFirst, isHeader(record) { return }
             try record.requireFieldCount(columns, file: path)
@@ -60,7 +60,7 @@ public enum MakesenseCSVReader {
                     raw, options: options, file: path, line: record.line, column: 1, image: name)
             else { return }
             let placed = log.place(box, imageWidth: width, height: height, file: path, line: record.line, image: name)
-            images.append(GroundTruthFace(box: placed, label: label), line: record.line, to: name)
+            try images.append(GroundTruthFace(box: placed, label: label), line: record.line, to: name, file: path)
         }
         let result = images.result
         guard !result.isEmpty else {

@@ -21,15 +21,18 @@ public enum PredictionCSV {
     /// - Parameters:
     ///   - path: The CSV file.
     ///   - labelMap: Spellings accepted in the `label` column.
+    ///   - limits: The largest file and the longest record accepted.
     /// - Returns: The predictions, keyed by image name.
     /// - Throws: ``FormatError`` at `file:line:column` for a missing or unknown column, a wrong field count,
     ///   a non-numeric or non-finite value, a negative width or height, `maskScore` outside `[0, 1]`, or an
     ///   unknown label. Nothing is returned on error.
-    public static func read(path: String, labelMap: LabelMap = .defaults) throws -> LoadedPredictions {
+    public static func read(
+        path: String, labelMap: LabelMap = .defaults, limits: ReadLimits = .defaults
+    ) throws -> LoadedPredictions {
         var column: [String: Int] = [:]
         var header: CSVRecord?
         var byImage: [String: [Prediction]] = [:]
-        try CSVReader.forEachRecord(inFile: path) { record in
+        try CSVReader.forEachRecord(inFile: path, limits: limits) { record in
             guard let header else {
                 column = try columnIndices(record, file: path)
                 header = record

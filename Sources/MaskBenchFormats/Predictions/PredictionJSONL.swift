@@ -38,15 +38,21 @@ public enum PredictionJSONL {
     /// - Parameters:
     ///   - path: the file, as named in error messages.
     ///   - labelMap: maps `label` values to ``FaceClass``.
+    ///   - limits: the largest file and the longest line accepted.
     /// - Throws: ``FormatError`` naming the file, line and column.
-    public static func read(path: String, labelMap: LabelMap = .defaults) throws -> LoadedPredictions {
+    public static func read(
+        path: String, labelMap: LabelMap = .defaults, limits: ReadLimits = .defaults
+    ) throws -> LoadedPredictions {
+        try limits.checkFileSize(path)
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw FormatError(file: path, "cannot read: \(error.localizedDescription)")
         }
-        return try data.withUnsafeBytes { bytes in try decode(bytes, source: path, labelMap: labelMap) }
+        return try data.withUnsafeBytes { bytes in
+            try decode(bytes, source: path, labelMap: labelMap, maxLineBytes: limits.maxLineBytes)
+        }
     }
 
     /// Reads JSON Lines predictions from a string.
@@ -91,8 +97,10 @@ public enum PredictionJSONL {
         }
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer, source: String, labelMap: LabelMap) throws -> LoadedPredictions
-    {
+    static func decode(
+        _ bytes: UnsafeRawBufferPointer, source: String, labelMap: LabelMap,
+        maxLineBytes: Int = ReadLimits.defaults.maxLineBytes
+    ) throws -> LoadedPredictions {
         let parser = try JSONLineParser(source: source)
         var byImage: [String: [Prediction]] = [:]
         var perImageLine: [String: Int] = [:]
@@ -104,6 +112,10 @@ public enum PredictionJSONL {
             var end = start
             while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
             let next = end + 1
+            if end - start > maxLineBytes {
+                try ReadLimits(maxLineBytes: maxLineBytes).checkLine(
+                    length: end - start, file: source, line: lineNumber)
+            }
             if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
             let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
             start = next

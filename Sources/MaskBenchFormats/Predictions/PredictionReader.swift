@@ -10,6 +10,8 @@ public struct ParsedPredictions: Sendable {
     var content: Content
     /// The file, as named in messages.
     var path: String
+    /// The bounds it was read with; the faces-per-image cap is checked once the images are known.
+    var limits: ReadLimits = .defaults
 }
 
 /// Reads a predictions file of any supported format and checks it against the ground truth.
@@ -54,18 +56,32 @@ public enum PredictionReader {
 
     /// Reads the file without its ground truth, so that the two can be read at the same time; then
     /// ``resolve(_:groundTruth:labelMap:allowUnknownImages:)``.
+    ///
+    /// - Throws: ``FormatError`` naming the file and place, also when the file is over a ``ReadLimits``
+    ///   bound (size, line length, faces per image).
     public static func parse(
         path: String,
         format: PredictionFormat? = nil,
-        labelMap: LabelMap = .defaults
+        labelMap: LabelMap = .defaults,
+        limits: ReadLimits = .defaults
     ) throws -> ParsedPredictions {
-        let content: ParsedPredictions.Content =
-            switch try format ?? detectFormat(path: path) {
-            case .csv: .predictions(try PredictionCSV.read(path: path, labelMap: labelMap))
-            case .jsonl: .predictions(try PredictionJSONL.read(path: path, labelMap: labelMap))
-            case .cocoResults: .cocoResults(try COCOResultsReader.parseDetections(path: path))
-            }
-        return ParsedPredictions(content: content, path: path)
+        let format = try format ?? detectFormat(path: path)
+        try limits.checkFileSize(path)
+        let content: ParsedPredictions.Content
+        switch format {
+        case .csv: content = .predictions(try PredictionCSV.read(path: path, labelMap: labelMap, limits: limits))
+        case .jsonl: content = .predictions(try PredictionJSONL.read(path: path, labelMap: labelMap, limits: limits))
+        case .cocoResults: content = .cocoResults(try COCOResultsReader.parseDetections(path: path))
+        }
+        if case .predictions(let loaded) = content { try checkFaces(loaded.predictions, file: path, limits: limits) }
+        return ParsedPredictions(content: content, path: path, limits: limits)
+    }
+
+    /// Checks every image's prediction count against the faces-per-image cap.
+    private static func checkFaces(_ predictions: PredictionSet, file: String, limits: ReadLimits) throws {
+        for (image, faces) in predictions.byImage where faces.count > limits.maxFacesPerImage {
+            try limits.checkFaces(faces.count, image: image, file: file)
+        }
     }
 
     /// Checks parsed predictions against the ground truth: every image must be in it (or, with
@@ -94,13 +110,15 @@ public enum PredictionReader {
                 groundTruth: coco,
                 allowUnknownImages: allowUnknownImages
             )
-            // Keyed by the ground truth's own file names: nothing left to check.
-            return try COCOResultsReader.predictions(
+            // Keyed by the ground truth's own file names: only the faces-per-image cap left to check.
+            let loaded = try COCOResultsReader.predictions(
                 from: checked,
                 groundTruth: coco,
                 labelMap: labelMap,
                 file: detections.path
             )
+            try checkFaces(loaded.predictions, file: detections.path, limits: parsed.limits)
+            return loaded
         }
         let path = parsed.path
         let known = Set(groundTruth.images.map(\.name))

@@ -48,7 +48,9 @@ public enum VOCReader {
         }
         let files = isDirectory.boolValue ? try annotationFiles(in: path) : [path]
         guard !files.isEmpty else { throw FormatError(file: path, "no .xml files in the folder") }
-        let images = try options.imagesDirectory.map { try ImageDirectory(path: $0) }
+        let images = try options.imagesDirectory.map {
+            try ImageDirectory(path: $0, allowsOutside: options.allowOutsideRoot, source: path)
+        }
 
         var dataset: [AnnotatedImage] = []
         var annotatedBy: [String: String] = [:]
@@ -69,6 +71,7 @@ public enum VOCReader {
         _ file: String, options: GroundTruthOptions, images: ImageDirectory?, log: inout GroundTruthLog
     ) throws -> AnnotatedImage {
         let data: Data
+        try options.limits.checkFileSize(file)
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: file))
         } catch {
@@ -84,10 +87,14 @@ public enum VOCReader {
             throw FormatError(file: file, line: document.filename?.line, "missing <filename>: the image's name")
         }
         let name = filename.value
+        if !options.allowOutsideRoot, let problem = ImageRoot.problem(withName: name) {
+            throw FormatError(file: file, line: filename.line, ImageRoot.refusal(name: name, problem: problem))
+        }
+        try options.limits.checkFaces(document.objects.count, image: name, file: file)
         var width = try pixels(document.width, element: "width", file: file)
         var height = try pixels(document.height, element: "height", file: file)
         if width == nil || height == nil, let images {
-            (width, height) = size(of: name, in: images, file: file, log: &log)
+            (width, height) = try size(of: name, in: images, file: file, log: &log)
         }
 
         var faces: [GroundTruthFace] = []
@@ -151,7 +158,7 @@ public enum VOCReader {
     /// The size read from the image file, or `(nil, nil)` with a finding when it cannot be.
     private static func size(
         of name: String, in images: ImageDirectory, file: String, log: inout GroundTruthLog
-    ) -> (Int?, Int?) {
+    ) throws -> (Int?, Int?) {
         guard images.contains(name) else {
             log.add(
                 ValidationFinding(
@@ -162,6 +169,8 @@ public enum VOCReader {
         do {
             let size = try images.size(ofImage: name)
             return (size.width, size.height)
+        } catch let error as ImagingError where error.kind == .outsideRoot {
+            throw error
         } catch {
             log.add(
                 ValidationFinding(

@@ -38,7 +38,9 @@ public enum GroundTruthValidator {
         }
         var findings = log.findings
         if let folder = options.imagesDirectory {
-            findings += try checkImages(dataset, format: format, folder: folder, alreadyFound: log.findings)
+            findings += try checkImages(
+                dataset, format: format, folder: folder, source: path, allowOutsideRoot: options.allowOutsideRoot,
+                alreadyFound: log.findings)
         }
         return GroundTruthValidation(format: format, dataset: dataset, findings: findings)
     }
@@ -65,10 +67,14 @@ public enum GroundTruthValidator {
     }
 
     /// Missing and unreadable images, size mismatches, and images that no annotation names.
+    ///
+    /// - Throws: ``MaskBenchImaging/ImagingError`` of kind `outsideRoot` for an image reached through a
+    ///   symbolic link out of the folder: that is refused, not reported as a finding.
     private static func checkImages(
-        _ dataset: Dataset, format: GroundTruthFormat, folder: String, alreadyFound: [ValidationFinding]
+        _ dataset: Dataset, format: GroundTruthFormat, folder: String, source: String, allowOutsideRoot: Bool,
+        alreadyFound: [ValidationFinding]
     ) throws -> [ValidationFinding] {
-        let directory = try ImageDirectory(path: folder)
+        let directory = try ImageDirectory(path: folder, allowsOutside: allowOutsideRoot, source: source)
         let reported = Set(
             alreadyFound.filter { $0.kind == .missingImage || $0.kind == .unreadableImage }.compactMap(\.image))
         let noPipeline = "a pipeline cannot run on it; unless a predictions file covers it, its faces count as missed"
@@ -92,7 +98,9 @@ public enum GroundTruthValidator {
             guard format != .yolo else { continue }
             let size: ImageSize
             do {
-                size = try ImageSize.read(path: path)
+                size = try directory.size(ofImage: image.name)
+            } catch let error as ImagingError where error.kind == .outsideRoot {
+                throw error
             } catch {
                 findings.append(
                     ValidationFinding(

@@ -10,19 +10,26 @@ struct ImageDirectory {
     let root: String
     /// The file names directly inside ``root``, sorted by their bytes.
     let fileNames: [String]
+    /// Where names become paths to open: refuses names and symbolic links leading out of ``root``.
+    let images: ImageRoot
 
     /// Extensions tried, in this order, when an image is looked up by stem.
     static let extensions = ["png", "jpg", "jpeg"]
 
     /// Lists the folder.
     ///
+    /// - Parameters:
+    ///   - path: The folder.
+    ///   - allowsOutside: Whether image names may lead out of it (`--allow-outside-root`).
+    ///   - source: The annotation file the names come from, for error messages.
     /// - Throws: ``FormatError`` naming the folder when it does not exist or is not a folder.
-    init(path: String) throws {
+    init(path: String, allowsOutside: Bool = false, source: String? = nil) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw FormatError(file: path, "images folder not found")
         }
         root = path
+        images = ImageRoot(path, allowsOutside: allowsOutside, source: source)
         do {
             fileNames = try FileManager.default.contentsOfDirectory(atPath: path)
                 .filter { !$0.hasPrefix(".") }
@@ -33,10 +40,11 @@ struct ImageDirectory {
     }
 
     /// The path of the image called `name` (relative to the folder), or `nil` when the name would leave the
-    /// folder. Whether the file exists is not checked.
+    /// folder (``MaskBenchImaging/ImageRoot/problem(withName:)``). Neither whether the file exists nor where
+    /// symbolic links lead is checked: open images through ``size(ofImage:)`` or ``images``.
     func path(ofImage name: String) -> String? {
-        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
-        guard !name.isEmpty, !name.hasPrefix("/"), !parts.contains(".."), !name.contains("\\") else { return nil }
+        if images.allowsOutside, name.hasPrefix("/") { return name }
+        guard images.allowsOutside || ImageRoot.problem(withName: name) == nil else { return nil }
         return root.hasSuffix("/") ? root + name : root + "/" + name
     }
 
@@ -66,12 +74,10 @@ struct ImageDirectory {
 
     /// The size of image `name`.
     ///
-    /// - Throws: ``ImagingError`` when the header cannot be read; ``FormatError`` when the name leaves the folder.
+    /// - Throws: ``ImagingError`` when the header cannot be read, or of kind `outsideRoot` when the name or a
+    ///   symbolic link leads out of the folder (callers let that one through: it is never just a finding).
     func size(ofImage name: String) throws -> ImageSize {
-        guard let path = path(ofImage: name) else {
-            throw FormatError(file: root, "image name '\(name)' points outside the images folder; not read")
-        }
-        return try ImageSize.read(path: path)
+        try ImageSize.read(path: images.path(ofImage: name))
     }
 
     /// `a.b` for `a.b.png`.

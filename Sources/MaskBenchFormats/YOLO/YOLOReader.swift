@@ -79,7 +79,7 @@ public enum YOLOReader {
             throw FormatError(
                 file: path, "YOLO labels are normalised to the image size: pass the images folder (--images)")
         }
-        let images = try ImageDirectory(path: imagesPath)
+        let images = try ImageDirectory(path: imagesPath, allowsOutside: options.allowOutsideRoot, source: path)
         let byStem = images.imagesByStem()
         let classNames = options.yoloClassNames ?? defaultClassNames
 
@@ -100,6 +100,8 @@ public enum YOLOReader {
             let size: ImageSize
             do {
                 size = try images.size(ofImage: name)
+            } catch let error as ImagingError where error.kind == .outsideRoot {
+                throw error
             } catch {
                 guard missingImagesAreFindings else { throw error }
                 log.add(
@@ -121,6 +123,7 @@ public enum YOLOReader {
         log: inout GroundTruthLog
     ) throws -> AnnotatedImage {
         let data: Data
+        try options.limits.checkFileSize(file)
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: file))
         } catch {
@@ -175,6 +178,7 @@ public enum YOLOReader {
                 width: values[2] * width, height: values[3] * height)
             let placed = log.place(
                 box, imageWidth: size.width, height: size.height, file: file, line: line, image: name)
+            try options.limits.checkFaces(faces.count + 1, image: name, file: file, line: line)
             faces.append(GroundTruthFace(box: placed, label: label))
             lines.append(line)
         }

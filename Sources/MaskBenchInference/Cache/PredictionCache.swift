@@ -68,9 +68,16 @@ public final class PredictionCache: Sendable {
         let name = SHA256.hash(data: Data(fingerprint.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
         let path = directory + "/" + name + ".jsonl"
         self.path = path
-        let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        // Appended to, so never opened through a symbolic link (one planted in the output folder would make
+        // MaskBench append to its target): O_NOFOLLOW fails with ELOOP on a link.
+        let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else {
-            throw RunnerError(file: path, "cannot open the cache: \(String(cString: strerror(errno)))")
+            let code = errno
+            if code == ELOOP {
+                throw RunnerError(
+                    file: path, "the cache file is a symbolic link; refusing to append through it (delete the link)")
+            }
+            throw RunnerError(file: path, "cannot open the cache: \(String(cString: strerror(code)))")
         }
         var loaded: [String: PipelineResult] = [:]
         var skipped = 0

@@ -60,7 +60,7 @@ final class WorkerProcess {
         defer { Self.spawnLock.unlock() }
         // A worker that exits makes the next request's `write` fail with EPIPE instead of killing MaskBench.
         signal(SIGPIPE, SIG_IGN)
-        let log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard log >= 0 else { throw failure("cannot open the log \(logPath)", errno) }
         defer { close(log) }
         var toChild: [Int32] = [-1, -1]

@@ -1,4 +1,5 @@
 import Foundation
+public import MaskBenchImaging
 
 /// The built-in pipelines `maskbench run --pipeline NAME` knows.
 ///
@@ -8,10 +9,13 @@ public enum PipelineRegistry {
     public struct Settings: Sendable, Hashable {
         /// The models folder; `nil` for the default.
         public var modelsDirectory: String?
+        /// Images with more pixels than this are refused, not decoded (`--pixel-budget`).
+        public var pixelBudget: Int
 
         /// Creates settings.
-        public init(modelsDirectory: String? = nil) {
+        public init(modelsDirectory: String? = nil, pixelBudget: Int = ImageDecoder.defaultPixelBudget) {
             self.modelsDirectory = modelsDirectory
+            self.pixelBudget = pixelBudget
         }
     }
 
@@ -48,7 +52,8 @@ public enum PipelineRegistry {
             guard let detector = NativePipeline.builtIn[name] else {
                 throw RunnerError("no native detector for '\(name)'")
             }
-            return try NativePipeline(name: name, detector: detector, models: models)
+            return try NativePipeline(
+                name: name, detector: detector, models: models, pixelBudget: settings.pixelBudget)
         }
     }
 

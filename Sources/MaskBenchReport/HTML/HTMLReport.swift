@@ -1,5 +1,6 @@
 import Foundation
 import MaskBenchCore
+import MaskBenchImaging
 
 /// `index.html`: one self-contained page (inline CSS and SVG, thumbnails as `data:` JPEGs, nothing fetched)
 /// that reads without script; a few lines of script only add the gallery filter.
@@ -15,15 +16,21 @@ struct HTMLReport: Sendable {
     var images: String?
     /// `nil` when this build cannot decode images.
     var thumbnails: Thumbnails?
+    /// Whether image names may lead out of ``images`` (`--allow-outside-root`).
+    var allowOutsideRoot: Bool
     /// Longest side of a thumbnail, in pixels.
     var thumbnailSide = 176
 
-    init(data: ReportData, charts: [ReportChart], gallery: Gallery, images: String?, thumbnails: Thumbnails?) {
+    init(
+        data: ReportData, charts: [ReportChart], gallery: Gallery, images: String?, thumbnails: Thumbnails?,
+        allowOutsideRoot: Bool = false
+    ) {
         self.data = data
         self.charts = charts
         self.gallery = gallery
         self.images = images
         self.thumbnails = thumbnails
+        self.allowOutsideRoot = allowOutsideRoot
     }
 
     /// The page.
@@ -387,25 +394,23 @@ struct HTMLReport: Sendable {
     /// wrong per image (missing files, decoding errors), sorted and de-duplicated.
     private func thumbnailsFor(_ items: [Gallery.Item]) -> ([Thumbnails.Thumbnail?], [String]) {
         guard let images, let thumbnails else { return (items.map { _ in nil }, []) }
+        let root = ImageRoot(images, allowsOutside: allowOutsideRoot)
         let results = Mutex([(Thumbnails.Thumbnail?, String?)](repeating: (nil, nil), count: items.count))
         let side = thumbnailSide * 2
         DispatchQueue.concurrentPerform(iterations: items.count) { i in
             let item = items[i]
             var outcome: (Thumbnails.Thumbnail?, String?) = (nil, nil)
-            let parts = item.image.split(separator: "/", omittingEmptySubsequences: false)
-            if item.image.hasPrefix("/") || parts.contains("..") || item.image.isEmpty {
-                outcome.1 = "\(item.image): outside the image folder, not read"
-            } else {
-                let path = images + "/" + item.image
+            do {
+                let path = try root.path(ofImage: item.image)
                 if !FileManager.default.fileExists(atPath: path) {
                     outcome.1 = "\(item.image): not found in \(images)"
                 } else {
-                    do {
-                        outcome.0 = try thumbnails.make(path, Gallery.region(of: item), side)
-                    } catch {
-                        outcome.1 = "\(item.image): \(error)"
-                    }
+                    outcome.0 = try thumbnails.make(path, Gallery.region(of: item), side)
                 }
+            } catch let error as ImagingError where error.kind == .outsideRoot {
+                outcome.1 = "\(item.image): outside the image folder, not read (\(error.message))"
+            } catch {
+                outcome.1 = "\(item.image): \(error)"
             }
             results.withLock { $0[i] = outcome }
         }

@@ -1,32 +1,109 @@
 import Foundation
 
-/// Writes files so that a reader sees the old content or the new, never half of one.
+/// Writes files so that a reader sees the old content or the new, never half of one, and never through a
+/// symbolic link planted in the output folder.
+///
+/// MaskBench runs in CI with write access to a repository whose content it does not control: an output folder
+/// may hold a symbolic link named like an output (`metrics.json -> ~/.ssh/authorized_keys`). Writing through
+/// it would overwrite the link's target, so:
+/// - the content goes to a new temporary file beside the final one, created with
+///   `O_CREAT | O_EXCL | O_NOFOLLOW` (it never opens an existing file or link);
+/// - `rename(2)` then puts it in place: a link at the final name is replaced, its target untouched;
+/// - folders MaskBench makes inside the output folder (``makeSubdirectory(_:in:)``: `charts`, `logs`) are
+///   made with `mkdir(2)` and refused when a symbolic link already stands at their name. The output folder
+///   itself is the user's choice (``makeDirectory(_:)``) and is followed, so `--out Reports/latest` may be a
+///   link to a dated folder.
+///
+/// The file is not `fsync`ed: the rename makes the write atomic for readers and after a crash of MaskBench,
+/// not after a power cut.
 public enum AtomicFile {
     /// Writes `data` to a temporary file beside `path`, then renames it over `path`.
     ///
-    /// The rename replaces a symbolic link planted at `path` instead of following it.
-    /// - Throws: ``ReportError`` naming the file and the system's reason.
+    /// The rename replaces a symbolic link planted at `path` instead of following it; the temporary file is
+    /// created exclusively and without following links. On failure nothing is left behind.
+    /// - Throws: ``ReportError`` naming the file and the system's reason. The corresponding C functions are
+    ///   `open`, `write` and `rename`.
     public static func write(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
-        let temporary = directory + "/.\(url.lastPathComponent).\(getpid()).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-            throw ReportError(path: temporary, "cannot create the file (\(String(cString: strerror(errno))))")
+        let (descriptor, temporary) = try createTemporary(beside: url.lastPathComponent, in: directory)
+        var closed = false
+        defer {
+            if !closed { close(descriptor) }
         }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+        do {
+            do {
+                try FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).write(contentsOf: data)
+            } catch {
+                throw ReportError(path: temporary, "cannot write the file (\((error as NSError).localizedDescription))")
+            }
+            closed = true
+            guard close(descriptor) == 0 else {
+                throw ReportError(path: temporary, "cannot close the file (\(String(cString: strerror(errno))))")
+            }
+            guard rename(temporary, path) == 0 else {
+                throw ReportError(
+                    path: path, "cannot move the finished file into place (\(String(cString: strerror(errno))))")
+            }
+        } catch {
             unlink(temporary)
-            throw ReportError(path: path, "cannot move the finished file into place (\(reason))")
+            throw error
         }
     }
 
-    /// Creates `path` and its parents when missing.
+    /// Creates `path` and its parents when missing: the output folder the user named, links followed.
+    ///
+    /// - Throws: ``ReportError`` naming the folder and the system's reason.
     public static func makeDirectory(_ path: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
             throw ReportError(path: path, "cannot create the output folder (\(error.localizedDescription))")
         }
+    }
+
+    /// Creates folder `name` inside `folder` (which must exist) when missing, never through a symbolic link.
+    ///
+    /// When something already stands at the name it must be a real folder: a symbolic link there is refused,
+    /// even one to a folder, so a link planted as `charts` or `logs` cannot send outputs elsewhere.
+    /// - Returns: The folder's path, `folder/name`.
+    /// - Throws: ``ReportError`` naming the folder and the reason. The corresponding C functions are `mkdir`
+    ///   and `lstat`.
+    @discardableResult
+    public static func makeSubdirectory(_ name: String, in folder: String) throws -> String {
+        let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+        if mkdir(path, 0o755) == 0 { return path }
+        let reason = errno
+        var info = stat()
+        guard reason == EEXIST, lstat(path, &info) == 0 else {
+            throw ReportError(path: path, "cannot create the output folder (\(String(cString: strerror(reason))))")
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return path
+        case S_IFLNK:
+            throw ReportError(
+                path: path, "is a symbolic link; refusing to write through it (remove it, or write elsewhere)")
+        default:
+            throw ReportError(path: path, "exists and is not a folder")
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// A new file `.NAME.PID.RANDOM.tmp` in `directory`, opened for writing; retried on a name clash.
+    private static func createTemporary(beside name: String, in directory: String) throws -> (Int32, String) {
+        var lastError: Int32 = EEXIST
+        for _ in 0..<16 {
+            let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            let temporary = directory + "/.\(name).\(getpid()).\(suffix).tmp"
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            if descriptor >= 0 { return (descriptor, temporary) }
+            lastError = errno
+            guard lastError == EEXIST else { break }
+        }
+        throw ReportError(
+            path: directory + "/" + name,
+            "cannot create a temporary file beside it (\(String(cString: strerror(lastError))))")
     }
 }
 

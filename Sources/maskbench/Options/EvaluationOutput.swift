@@ -22,6 +22,7 @@ enum EvaluationOutput {
         diagnostics: [String],
         quiet: Bool,
         report: Bool = true,
+        allowOutsideRoot: Bool = false,
         clock: inout PhaseClock
     ) throws {
         try AtomicFile.makeDirectory(out)
@@ -32,7 +33,8 @@ enum EvaluationOutput {
         clock.lap("write faces.csv")
         if report {
             try ReportWriter.write(
-                document, evaluation, dataset: dataset, predictions: predictions, folder: out, images: images)
+                document, evaluation, dataset: dataset, predictions: predictions, folder: out, images: images,
+                allowOutsideRoot: allowOutsideRoot)
             clock.lap("write the report (index.html, charts, boxes.csv, extras.csv)")
         }
         for diagnostic in diagnostics.prefix(20) {

@@ -43,6 +43,38 @@ struct GroundTruthArguments: ParsableArguments {
         name: .customLong("incorrect-as"), help: "What a mask worn incorrectly counts as: unmasked, masked or class.")
     var incorrectAs: IncorrectPolicy = .unmasked
 
+    @Flag(
+        name: .customLong("allow-outside-root"),
+        help:
+            "Let image names in annotations be absolute, climb out with '..' or follow symbolic links out of --images.")
+    var allowOutsideRoot = false
+
+    @Option(
+        name: .customLong("max-file-size"),
+        help: ArgumentHelp("Largest annotation or predictions file read, in bytes.", valueName: "BYTES"))
+    var maxFileSize: Int = ReadLimits.defaults.maxFileBytes
+
+    @Option(
+        name: .customLong("max-line-length"),
+        help: ArgumentHelp("Longest CSV record or JSON Lines line, in bytes.", valueName: "BYTES"))
+    var maxLineLength: Int = ReadLimits.defaults.maxLineBytes
+
+    @Option(
+        name: .customLong("max-faces-per-image"),
+        help: "Most faces one image may have in a ground truth or predictions file.")
+    var maxFacesPerImage: Int = ReadLimits.defaults.maxFacesPerImage
+
+    func validate() throws {
+        guard maxFileSize > 0, maxLineLength > 0, maxFacesPerImage > 0 else {
+            throw ValidationError("--max-file-size, --max-line-length and --max-faces-per-image must be 1 or more")
+        }
+    }
+
+    /// The reading limits the options set.
+    var limits: ReadLimits {
+        ReadLimits(maxFileBytes: maxFileSize, maxLineBytes: maxLineLength, maxFacesPerImage: maxFacesPerImage)
+    }
+
     /// The label map: defaults plus every `--label`.
     func labelMap() throws -> LabelMap {
         var map = LabelMap.defaults
@@ -66,7 +98,9 @@ struct GroundTruthArguments: ParsableArguments {
             imagesDirectory: images,
             split: split,
             yoloClassNames: yoloClasses.map { $0.split(separator: ",").map { String($0) } },
-            collectUnknownLabels: collectUnknownLabels
+            collectUnknownLabels: collectUnknownLabels,
+            allowOutsideRoot: allowOutsideRoot,
+            limits: limits
         )
     }
 }

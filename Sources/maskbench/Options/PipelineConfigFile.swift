@@ -17,7 +17,8 @@ import Yams
 enum PipelineConfigFile {
     static let keys: Set<String> = ["name", "pipeline", "detector", "detectorConfidence", "models", "pixelBudget"]
 
-    static func load(path: String) throws -> NativePipeline {
+    /// Loads the config at `path`; `pixelBudget`, when given (`--pixel-budget`), wins over the file's.
+    static func load(path: String, pixelBudget: Int? = nil) throws -> NativePipeline {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -68,7 +69,7 @@ enum PipelineConfigFile {
         guard (0...1).contains(confidence) else {
             throw InputError("\(path): 'detectorConfidence' must be in [0, 1], not \(confidence)")
         }
-        let budget = try number("pixelBudget").map { Int($0) } ?? ImageDecoder.defaultPixelBudget
+        let budget = try pixelBudget ?? number("pixelBudget").map { Int($0) } ?? ImageDecoder.defaultPixelBudget
         guard budget > 0 else { throw InputError("\(path): 'pixelBudget' must be positive") }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         let models = try string("models").map {

@@ -34,7 +34,8 @@ struct LoadedRun {
         let options = try groundTruth.options()
         let labelMap = try groundTruth.labelMap()
         let (path, format) = (predictions.predictions, predictions.predictionsFormat)
-        async let parsedPredictions = PredictionReader.parse(path: path, format: format, labelMap: labelMap)
+        async let parsedPredictions = PredictionReader.parse(
+            path: path, format: format, labelMap: labelMap, limits: groundTruth.limits)
         let truth = try GroundTruthReader.read(path: groundTruth.path, options: options)
         let parsed = try await parsedPredictions
         clock.lap("read ground truth and predictions")

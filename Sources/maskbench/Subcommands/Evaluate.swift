@@ -53,6 +53,7 @@ struct Evaluate: AsyncParsableCommand {
             diagnostics: loaded.diagnostics.map { "\($0)" },
             quiet: quiet,
             report: !noReport,
+            allowOutsideRoot: groundTruth.allowOutsideRoot,
             clock: &clock
         )
     }

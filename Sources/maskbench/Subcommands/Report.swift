@@ -21,6 +21,11 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Folder of the images, for gallery thumbnails.")
     var images: String?
 
+    @Flag(
+        name: .customLong("allow-outside-root"),
+        help: "Cut thumbnails from images whose names are absolute, climb out with '..' or link out of --images.")
+    var allowOutsideRoot = false
+
     @Option(help: "Output folder (default: the folder of --metrics).")
     var out: String?
 
@@ -28,7 +33,8 @@ struct ReportCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let written = try ReportWriter.render(metricsPath: metrics, images: images, out: out)
+        let written = try ReportWriter.render(
+            metricsPath: metrics, images: images, out: out, allowOutsideRoot: allowOutsideRoot)
         if !quiet, let index = written.last {
             print("Wrote \(index) and \(written.count - 1) charts")
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MaskBenchCore
 import MaskBenchFormats
+import MaskBenchImaging
 import MaskBenchInference
 import MaskBenchReport
 
@@ -56,6 +57,13 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Neither read nor write cached results.")
     var noCache = false
 
+    @Option(
+        name: .customLong("pixel-budget"),
+        help: ArgumentHelp(
+            "Images with more pixels are refused, not decoded (built-in and --config pipelines; default \(ImageDecoder.defaultPixelBudget)).",
+            valueName: "PIXELS"))
+    var pixelBudget: Int?
+
     @OptionGroup var evaluation: EvaluationArguments
 
     @Option(help: "Output folder.")
@@ -75,6 +83,13 @@ struct Run: AsyncParsableCommand {
             throw ValidationError("--timeout and --startup-timeout must be > 0")
         }
         guard retries >= 0 else { throw ValidationError("--retries must be 0 or more, got \(retries)") }
+        if let pixelBudget, pixelBudget <= 0 {
+            throw ValidationError("--pixel-budget must be 1 or more, got \(pixelBudget)")
+        }
+        if pixelBudget != nil && external != nil {
+            throw ValidationError(
+                "--pixel-budget applies to --pipeline and --config; an --external worker decodes its own images")
+        }
     }
 
     func run() async throws {
@@ -82,15 +97,25 @@ struct Run: AsyncParsableCommand {
         let truth = try GroundTruthReader.read(path: groundTruth.path, options: try groundTruth.options())
         let imagesDirectory =
             groundTruth.images ?? URL(fileURLWithPath: groundTruth.path).deletingLastPathComponent().path
-        let items = truth.dataset.images.map { image in
-            RunItem(
-                name: image.name,
-                // Absolute, so that a worker that changes its folder still finds the image.
-                path: URL(fileURLWithPath: imagesDirectory).appendingPathComponent(image.name).standardizedFileURL.path,
-                groundTruthBoxes: image.faces.map(\.box)
-            )
+        // Absolute, so that a worker that changes its folder still finds the image; never outside the folder
+        // (names, `..` or symbolic links) unless --allow-outside-root.
+        let root = ImageRoot(
+            URL(fileURLWithPath: imagesDirectory).standardizedFileURL.path,
+            allowsOutside: groundTruth.allowOutsideRoot, source: groundTruth.path)
+        let items: [RunItem]
+        do {
+            items = try truth.dataset.images.map { image in
+                RunItem(
+                    name: image.name, path: try root.path(ofImage: image.name),
+                    groundTruthBoxes: image.faces.map(\.box))
+            }
+        } catch let error as ImagingError {
+            throw InputError(error.description)
         }
         try AtomicFile.makeDirectory(out)
+        // Folders MaskBench makes inside OUT are never symbolic links planted there.
+        if external != nil { try AtomicFile.makeSubdirectory("logs", in: out) }
+        if !noCache, cache == nil { try AtomicFile.makeSubdirectory("cache", in: out) }
 
         let (definition, external) = try makePipeline()
         defer { external?.shutdown() }
@@ -116,7 +141,7 @@ struct Run: AsyncParsableCommand {
             throw InputError(error.description)
         }
         if let events = external?.events.all, !events.isEmpty {
-            try AtomicFile.makeDirectory(out + "/logs")
+            try AtomicFile.makeSubdirectory("logs", in: out)
             try AtomicFile.write(Data(events.map { $0 + "\n" }.joined().utf8), to: out + "/logs/events.log")
             for event in events.prefix(10) { note(event) }
             if events.count > 10 { note("… \(events.count - 10) more in \(out)/logs/events.log") }
@@ -189,6 +214,7 @@ struct Run: AsyncParsableCommand {
             out: out,
             diagnostics: truth.diagnostics.map { "\($0)" },
             quiet: quiet,
+            allowOutsideRoot: groundTruth.allowOutsideRoot,
             clock: &clock
         )
         if !quiet {
@@ -219,9 +245,10 @@ struct Run: AsyncParsableCommand {
                 return (pipeline, pipeline)
             }
             if let config {
-                return (try PipelineConfigFile.load(path: config), nil)
+                return (try PipelineConfigFile.load(path: config, pixelBudget: pixelBudget), nil)
             }
-            let settings = PipelineRegistry.Settings(modelsDirectory: models)
+            let settings = PipelineRegistry.Settings(
+                modelsDirectory: models, pixelBudget: pixelBudget ?? ImageDecoder.defaultPixelBudget)
             return (try PipelineRegistry.pipeline(named: pipeline ?? "", settings: settings), nil)
         } catch let error as ExternalWorkerError {
             throw InputError("cannot start the external worker: \(error.description)")
