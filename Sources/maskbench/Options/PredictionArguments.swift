@@ -50,11 +50,12 @@ struct LoadedRun {
     }
 
     /// The metrics.json of `evaluation` on this run's files.
+    ///
+    /// - Parameter fingerprint: the dataset's fingerprint when already computed.
     func document(
-        _ evaluation: Evaluation, groundTruth: GroundTruthArguments, predictions arguments: PredictionArguments
-    )
-        -> MetricsDocument
-    {
+        _ evaluation: Evaluation, groundTruth: GroundTruthArguments, predictions arguments: PredictionArguments,
+        fingerprint: String? = nil
+    ) -> MetricsDocument {
         MetricsDocument(
             evaluation,
             inputs: MetricsDocument.Inputs(
@@ -65,7 +66,7 @@ struct LoadedRun {
                 images: groundTruth.images
             ),
             version: MaskBenchCommand.version,
-            datasetFingerprint: truth.dataset.fingerprint()
+            datasetFingerprint: fingerprint ?? truth.dataset.fingerprint()
         )
     }
 

@@ -39,9 +39,12 @@ struct Evaluate: AsyncParsableCommand {
         var clock = PhaseClock(enabled: timings)
         let loaded = try await LoadedRun.read(groundTruth, predictionArguments, clock: &clock)
         let dataset = loaded.truth.dataset
+        // The fingerprint (SHA-256 of the dataset) needs only the ground truth: hash it while evaluating.
+        async let fingerprint = dataset.fingerprint()
         let result = Evaluator(settings: settings).evaluate(dataset, loaded.predictions.predictions)
         clock.lap("evaluate")
-        let document = loaded.document(result, groundTruth: groundTruth, predictions: predictionArguments)
+        let document = loaded.document(
+            result, groundTruth: groundTruth, predictions: predictionArguments, fingerprint: await fingerprint)
         clock.lap("fingerprint")
         try EvaluationOutput.write(
             document,

@@ -54,6 +54,11 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Cache folder (default: OUT/cache).")
     var cache: String?
 
+    @Flag(
+        name: .customLong("no-crops"),
+        help: "Do not classify every ground-truth face alone (no classifier.groundTruthCrops); only detected faces.")
+    var noCrops = false
+
     @Flag(name: .customLong("no-cache"), help: "Neither read nor write cached results.")
     var noCache = false
 
@@ -107,7 +112,7 @@ struct Run: AsyncParsableCommand {
             items = try truth.dataset.images.map { image in
                 RunItem(
                     name: image.name, path: try root.path(ofImage: image.name),
-                    groundTruthBoxes: image.faces.map(\.box))
+                    groundTruthBoxes: noCrops ? [] : image.faces.map(\.box))
             }
         } catch let error as ImagingError {
             throw InputError(error.description)
