@@ -31,7 +31,10 @@ rm -rf "$scratch/corpus" "$scratch/findings"
 mkdir -p "$scratch/findings"
 seed makesense "$fixtures"/makesense/*.csv "$root"/Annotations/seed001-table/ground-truth.csv
 seed dataroots "$fixtures"/dataroots/*
-seed voc "$fixtures"/voc/*.xml "$fixtures"/voc-single/*.xml $(ls "$shared"/kaggle-face-mask/annotations/*.xml 2>/dev/null | head -20)
+# The first files of the Kaggle set (array slices, not `ls | head`: under pipefail a SIGPIPE would end the script).
+kaggle_xml=("$shared"/kaggle-face-mask/annotations/*.xml)
+kaggle_png=("$shared"/kaggle-face-mask/images/*.png)
+seed voc "$fixtures"/voc/*.xml "$fixtures"/voc-single/*.xml "${kaggle_xml[@]:0:20}"
 seed coco "$fixtures"/coco-*.json
 seed coco-results "$fixtures"/coco-results*.json
 seed predictions-csv "$fixtures"/predictions/*.csv "$root"/Annotations/seed001-table/predictions.csv
@@ -41,9 +44,8 @@ seed baseline "$root"/Baselines/*.json
 seed rules "$root"/Baselines/rules/*.yml
 seed claims "$root"/Baselines/claims/*.yml
 imaging=$root/Tests/MaskBenchImagingTests/Fixtures
-kaggle_images=$(ls "$shared"/kaggle-face-mask/images/*.png 2>/dev/null | head -8)
-seed image "$imaging"/* $kaggle_images
-seed image-size "$imaging"/* $kaggle_images
+seed image "$imaging"/* "${kaggle_png[@]:0:8}"
+seed image-size "$imaging"/* "${kaggle_png[@]:0:8}"
 # Seeds the repository does not hold as files: JSON Lines predictions, a rules file, and a baseline recorded
 # from the sample run.
 mkdir -p "$scratch/corpus/rules" "$scratch/corpus/baseline" "$scratch/corpus/predictions-jsonl"

@@ -1,3 +1,4 @@
+import Foundation
 import MaskBenchCore
 import MaskBenchFormats
 import Testing
@@ -122,6 +123,23 @@ import Testing
         let error = #expect(throws: FormatError.self) { try VOCReader.read(path: directory) }
         #expect(error?.file == second)
         #expect(error?.message.contains("already annotated by") == true)
+    }
+
+    /// Found by Fuzz/run.sh: these bytes made libxml2 (under FoundationXML's XMLParser) segfault in
+    /// xmlParseChunk. Input that is not UTF-8 text never reaches the parser.
+    @Test(
+        arguments: [
+            ([0x00, 0x00, 0x00, 0x3C, 0x3B, 0x2F, 0x6E, 0x27], "a NUL byte at byte 1"),
+            ([0x3C, 0x61, 0x3E, 0xFF, 0xFE, 0x3C, 0x2F, 0x61, 0x3E], "invalid UTF-8"),
+        ] as [([UInt8], String)])
+    func bytesThatCrashedLibxml2AreRefusedBeforeParsing(bytes: [UInt8], expected: String) throws {
+        let directory = try FormatFixtures.temporaryDirectory()
+        defer { FormatFixtures.remove(directory) }
+        let path = directory + "/crash.xml"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: FormatError.self) { try VOCReader.read(path: directory) }
+        #expect(error.file == path)
+        #expect(error.message.contains(expected), "\(error)")
     }
 
     @Test func anEmptyFolderIsAnError() throws {

@@ -35,6 +35,16 @@ struct VOCDocument {
     ///
     /// - Throws: ``FormatError`` at the parser's line and column when the XML is not well formed.
     static func parse(_ data: Data, file: String) throws -> VOCDocument {
+        // libxml2 (under FoundationXML) guesses UCS-4 or UTF-16 from leading NUL bytes and then crashes on some
+        // such inputs (found by Fuzz/run.sh: the 8 bytes 00 00 00 3C 3B 2F 6E 27 segfault in xmlParseChunk).
+        // Annotation files are UTF-8 text: anything else is refused before it reaches the parser.
+        if let nul = data.firstIndex(of: 0) {
+            throw FormatError(
+                file: file, "not a UTF-8 XML file: a NUL byte at byte \(nul - data.startIndex + 1)")
+        }
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw FormatError(file: file, "not a UTF-8 XML file: invalid UTF-8; save the annotation as UTF-8")
+        }
         let parser = XMLParser(data: data)
         let delegate = Delegate()
         parser.delegate = delegate
