@@ -64,8 +64,24 @@ public struct ReportData: Sendable {
         }
     }
 
+    /// What a baseline made of each face, for the "changed since the baseline" galleries: per image name, per
+    /// face index, whether the face was found and called as its truth.
+    public struct BaselineOutcomes: Sendable, Hashable {
+        /// The baseline's name.
+        public var name: String
+        /// `correct[image][face]`.
+        public var correct: [String: [Int: Bool]]
+
+        public init(name: String, correct: [String: [Int: Bool]]) {
+            self.name = name
+            self.correct = correct
+        }
+    }
+
     /// The run's `metrics.json`.
     public var document: MetricsDocument
+    /// The baseline to show changes against (`maskbench report --baseline`); `nil` otherwise.
+    public var baseline: BaselineOutcomes?
     /// Every ground-truth face, in `faces.csv` order.
     public var faces: [Face]
     /// Every extra detection (empty without `extras.csv`).

@@ -50,6 +50,7 @@ public enum ReportWriter {
     ///   - images: the image folder for gallery thumbnails; `nil` uses the one the run recorded, if any.
     ///   - out: where to write; `nil` writes beside `metrics.json`.
     ///   - thumbnails: how thumbnails are made; `nil` draws boxes on placeholders.
+    ///   - baseline: adds galleries of the faces that changed since this baseline.
     ///   - allowOutsideRoot: whether image names may lead out of `images` (absolute, `..`, symbolic links);
     ///     otherwise such an image gets a placeholder and a note.
     /// - Returns: the paths written.
@@ -58,9 +59,10 @@ public enum ReportWriter {
     @discardableResult
     public static func render(
         metricsPath: String, images: String?, out: String? = nil, thumbnails: Thumbnails? = .imaging,
-        allowOutsideRoot: Bool = false
+        allowOutsideRoot: Bool = false, baseline: ReportData.BaselineOutcomes? = nil
     ) throws -> [String] {
-        let data = try ReportData.load(metricsPath: metricsPath)
+        var data = try ReportData.load(metricsPath: metricsPath)
+        data.baseline = baseline
         let folder = out ?? URL(fileURLWithPath: metricsPath).deletingLastPathComponent().path
         return try write(
             render(

@@ -74,6 +74,25 @@ import Testing
 
     // MARK: - Pass and fail
 
+    @Test func theReportShowsTheFacesThatChangedSinceTheBaseline() throws {
+        let setup = try setUp()
+        let worse = setup.path("worse")
+        try evaluate(predictions: try worsePredictions(flipping: 20, in: setup), out: worse)
+        let plain = try String(contentsOfFile: worse + "/index.html", encoding: .utf8)
+        #expect(!plain.contains("since the baseline"))
+        let report = try Command.maskbench([
+            "report", "--metrics", worse + "/metrics.json", "--baseline", setup.baseline, "--quiet",
+        ])
+        #expect(report.status == 0, "\(report.stderr)")
+        let html = try String(contentsOfFile: worse + "/index.html", encoding: .utf8)
+        // The same faces the gate pairs: 16 unmasked faces now called masked, 2 masked faces now right.
+        #expect(html.contains("New mistakes since the baseline: 16"))
+        #expect(html.contains("Fixed since the baseline: 2"))
+        #expect(html.contains("unmasked, right in seed, now called masked"))
+        let gate = try gate(setup, run: worse)
+        #expect(gate.stdout.contains("gained"))
+    }
+
     @Test func detectorAPHasAPairedBootstrapThatTellsManyLostFacesFromOne() throws {
         let setup = try setUp()
         let rules = setup.path("ap.yml")

@@ -9,12 +9,18 @@ struct Gallery: Sendable {
         case missed = "missed-unmasked"
         case wrongCall = "wrong-call"
         case falseAlarm = "false-alarm"
+        /// Faces the baseline got right and this run gets wrong (only with a baseline).
+        case newMistake = "new-since-baseline"
+        /// Faces the baseline got wrong and this run gets right (only with a baseline).
+        case fixed = "fixed-since-baseline"
 
         var title: String {
             switch self {
             case .missed: "Missed unmasked faces"
             case .wrongCall: "Wrong calls"
             case .falseAlarm: "False alarms"
+            case .newMistake: "New mistakes since the baseline"
+            case .fixed: "Fixed since the baseline"
             }
         }
 
@@ -24,6 +30,7 @@ struct Gallery: Sendable {
             case .missed: "largest faces first"
             case .wrongCall: "most confident first (maskScore furthest from the threshold)"
             case .falseAlarm: "highest faceScore first"
+            case .newMistake, .fixed: "missed faces first, largest first, then the most confident calls"
             }
         }
     }
@@ -110,6 +117,36 @@ struct Gallery: Sendable {
             .falseAlarm: alarmItems,
         ]
         totals = [.missed: missed.count, .wrongCall: wrong.count, .falseAlarm: alarms.count]
+        if let baseline = data.baseline {
+            // A face whose correctness changed; missed ones first (largest), then by the call's confidence.
+            var gained: [(Double, Int)] = []
+            var lost: [(Double, Int)] = []
+            for (index, face) in data.faces.enumerated() {
+                guard face.box != nil, let before = baseline.correct[face.image]?[face.face] else { continue }
+                let now = face.call == face.truth
+                guard before != now else { continue }
+                let key =
+                    face.call == nil
+                    ? -1e9 - (face.box?.height ?? 0) : -abs((face.maskScore ?? threshold) - threshold)
+                if before { gained.append((key, index)) } else { lost.append((key, index)) }
+            }
+            func changeItem(_ index: Int, _ kind: Kind) -> Item {
+                let face = data.faces[index]
+                let box = face.box ?? Box(x: 0, y: 0, width: 0, height: 0)
+                let call =
+                    face.call.map { "called \($0.rawValue) · maskScore \(Markup.fixed(face.maskScore ?? 0, 3))" }
+                    ?? "missed"
+                let was = kind == .newMistake ? "right in \(baseline.name), now" : "wrong in \(baseline.name), now"
+                return Item(
+                    kind: kind, image: face.image, focus: face.predicted ?? box,
+                    caption: "\(face.truth.rawValue), \(was) \(call)", imageWidth: face.imageWidth,
+                    imageHeight: face.imageHeight)
+            }
+            items[.newMistake] = worstFirst(gained).map { changeItem($0, .newMistake) }
+            items[.fixed] = worstFirst(lost).map { changeItem($0, .fixed) }
+            totals[.newMistake] = gained.count
+            totals[.fixed] = lost.count
+        }
 
         let shown = Set(items.values.joined().map(\.image))
         var boxes: [String: [DrawnBox]] = [:]

@@ -302,7 +302,9 @@ struct HTMLReport: Sendable {
             page.raw("</section>\n")
             return
         }
-        let all = Gallery.Kind.allCases.flatMap { gallery.items[$0] ?? [] }
+        // The baseline kinds only when the report was given a baseline.
+        let kinds = Gallery.Kind.allCases.filter { gallery.totals[$0] != nil }
+        let all = kinds.flatMap { gallery.items[$0] ?? [] }
         let (shots, problems) = thumbnailsFor(all)
         if images == nil {
             page.element("p", "No image folder (--images): boxes are drawn on a grey placeholder.", class: "warning")
@@ -322,14 +324,14 @@ struct HTMLReport: Sendable {
             page.raw("</ul>\n</div>\n")
         }
         page.raw("<div id=\"gallery-filter\" hidden=\"hidden\">Show: ")
-        for kind in Gallery.Kind.allCases {
+        for kind in kinds {
             page.raw(
                 "<label><input type=\"checkbox\" checked=\"checked\" value=\"\(kind.rawValue)\"/> \(Markup.escape(kind.title))</label> "
             )
         }
         page.raw("</div>\n")
         var offset = 0
-        for kind in Gallery.Kind.allCases {
+        for kind in kinds {
             let items = gallery.items[kind] ?? []
             let total = gallery.totals[kind] ?? 0
             page.raw("<div class=\"kind\" data-kind=\"\(kind.rawValue)\">\n")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MaskBenchGate
 import MaskBenchReport
 
 /// `maskbench report`: re-renders `index.html` and `charts/*.svg` from a saved run, running nothing again.
@@ -11,7 +12,8 @@ struct ReportCommand: ParsableCommand {
             Reads DIR/metrics.json with faces.csv, boxes.csv and extras.csv beside it (as `maskbench evaluate` \
             writes them) and writes index.html and charts/*.svg into OUT (default: DIR). Thumbnails of mistakes \
             are cut from --images (default: the image folder the run recorded). Exit 0 on success, 2 on a usage \
-            or input error (including a metrics.json of another schema version).
+            or input error (including a metrics.json of another schema version). With --baseline, the gallery \
+            adds the faces that changed since that baseline: new mistakes and fixed ones.
             """
     )
 
@@ -29,12 +31,21 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Output folder (default: the folder of --metrics).")
     var out: String?
 
+    @Option(help: "A baseline (maskbench baseline record): show the faces that changed since it.")
+    var baseline: String?
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
     func run() throws {
+        let outcomes = try baseline.map { path in
+            let recorded = try Baseline.read(path: path)
+            var correct: [String: [Int: Bool]] = [:]
+            for face in recorded.faces { correct[face.image, default: [:]][face.face] = face.correct }
+            return ReportData.BaselineOutcomes(name: recorded.name, correct: correct)
+        }
         let written = try ReportWriter.render(
-            metricsPath: metrics, images: images, out: out, allowOutsideRoot: allowOutsideRoot)
+            metricsPath: metrics, images: images, out: out, allowOutsideRoot: allowOutsideRoot, baseline: outcomes)
         if !quiet, let index = written.last {
             print("Wrote \(index) and \(written.count - 1) charts")
         }
