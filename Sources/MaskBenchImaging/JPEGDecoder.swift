@@ -1,6 +1,7 @@
 internal import CMaskBenchTurboJPEG
 
-/// The one place that decodes JPEG pixels with libturbojpeg, as OpenCV's `JpegDecoder` does with libjpeg.
+/// The one place that calls libturbojpeg: JPEG headers and pixels, decoded as OpenCV's `JpegDecoder` does with
+/// libjpeg.
 enum JPEGDecoder {
     /// Decodes a whole JPEG file to BGR, with OpenCV's CMYK conversion and EXIF orientation.
     ///
@@ -84,7 +85,7 @@ enum JPEGDecoder {
                     .decodingFailed,
                     file: name,
                     function: "tjDecompressHeader3",
-                    message: "no frame header (SOF); the file is truncated or damaged"
+                    message: "no frame header (SOF) in the \(bytes.count) bytes read; the file is truncated or damaged"
                 )
             }
             return Header(size: ImageSize(width: Int(width), height: Int(height)), colorspace: colorspace)
