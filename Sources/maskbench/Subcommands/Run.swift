@@ -77,6 +77,9 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(help: "Print how long each phase took, on standard error.")
+    var timings = false
+
     func validate() throws {
         let sources = [pipeline, config, external].compactMap { $0 }
         guard sources.count == 1 else {
@@ -99,6 +102,7 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try evaluation.settings(incorrectAs: groundTruth.incorrectAs)
+        var clock = PhaseClock(enabled: timings)
         let truth = try GroundTruthReader.read(path: groundTruth.path, options: try groundTruth.options())
         let imagesDirectory =
             groundTruth.images ?? URL(fileURLWithPath: groundTruth.path).deletingLastPathComponent().path
@@ -122,7 +126,9 @@ struct Run: AsyncParsableCommand {
         if external != nil { try AtomicFile.makeSubdirectory("logs", in: out) }
         if !noCache, cache == nil { try AtomicFile.makeSubdirectory("cache", in: out) }
 
+        clock.lap("read ground truth")
         let (definition, external) = try makePipeline()
+        clock.lap("load pipeline")
         defer { external?.shutdown() }
         let report: RunReport
         do {
@@ -142,6 +148,7 @@ struct Run: AsyncParsableCommand {
             let runner = PipelineRunner(
                 workers: workers, cache: store, progress: quiet ? nil : RunProgress(), stop: stop)
             report = try runner.run(definition, on: items)
+            clock.lap("run \(items.count) images")
         } catch let error as RunnerError {
             throw InputError(error.description)
         }
@@ -180,11 +187,13 @@ struct Run: AsyncParsableCommand {
         let predictionsPath = out + "/predictions.jsonl"
         try PredictionJSONL.write(predictions, toFile: predictionsPath)
         try AtomicFile.write(Self.failuresJSONL(failures), to: out + "/failures.jsonl")
+        clock.lap("write predictions")
 
         // The evaluation, on the images that did not fail.
         let failedNames = Set(failures.map(\.image))
         let dataset = Dataset(images: truth.dataset.images.filter { !failedNames.contains($0.name) })
         let result = Evaluator(settings: settings).evaluate(dataset, predictions)
+        clock.lap("evaluate")
         var document = MetricsDocument(
             result,
             inputs: MetricsDocument.Inputs(
@@ -209,7 +218,7 @@ struct Run: AsyncParsableCommand {
             cached: report.cachedCount,
             failures: failures
         )
-        var clock = PhaseClock(enabled: false)
+        clock.lap("classifier on crops")
         try EvaluationOutput.write(
             document,
             evaluation: result,
