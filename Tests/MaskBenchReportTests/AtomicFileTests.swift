@@ -121,9 +121,9 @@ import Testing
         try FileManager.default.createSymbolicLink(
             atPath: images + "/plain.jpg", withDestinationPath: outside + "/plain.jpg")
         let opened = Mutex([String]())
-        let fake = Thumbnails { path, region, _ in
+        let fake = Thumbnails { path, regions, _ in
             opened.withLock { $0.append(path) }
-            return Thumbnails.Thumbnail(jpeg: [0xFF, 0xD8, 0xFF], region: region)
+            return regions.map { .success(Thumbnails.Thumbnail(jpeg: [0xFF, 0xD8, 0xFF], region: $0)) }
         }
 
         let refused = try #require(ReportWriter.render(data, images: images, thumbnails: fake).last?.1)

@@ -64,9 +64,9 @@ import Testing
         let folder = try Command.temporaryDirectory()
         // Only plain.jpg exists; the fake decoder returns fixed bytes.
         try Data([1, 2, 3]).write(to: folder.appendingPathComponent("plain.jpg"))
-        let fake = Thumbnails { path, region, _ in
+        let fake = Thumbnails { path, regions, _ in
             #expect(path.hasSuffix("/plain.jpg"))
-            return Thumbnails.Thumbnail(jpeg: [0xFF, 0xD8, 0xFF], region: region)
+            return regions.map { .success(Thumbnails.Thumbnail(jpeg: [0xFF, 0xD8, 0xFF], region: $0)) }
         }
         let rendered = try files(thumbnails: fake, images: folder.path)
         let html = try #require(rendered.last?.1)

@@ -392,32 +392,50 @@ struct HTMLReport: Sendable {
         page.raw("</figcaption>\n</figure>\n")
     }
 
-    /// Thumbnails for `items` in order (`nil` where none could be made), made in parallel, and what went
-    /// wrong per image (missing files, decoding errors), sorted and de-duplicated.
+    /// Thumbnails for `items` in order (`nil` where none could be made), made in parallel with each image
+    /// decoded once, and what went wrong per image (missing files, decoding errors), sorted.
     private func thumbnailsFor(_ items: [Gallery.Item]) -> ([Thumbnails.Thumbnail?], [String]) {
         guard let images, let thumbnails else { return (items.map { _ in nil }, []) }
         let root = ImageRoot(images, allowsOutside: allowOutsideRoot)
-        let results = Mutex([(Thumbnails.Thumbnail?, String?)](repeating: (nil, nil), count: items.count))
+        // Item positions by image, in order of first appearance: an image with several mistakes is read once.
+        var positions: [String: [Int]] = [:]
+        var order: [String] = []
+        for (i, item) in items.enumerated() {
+            if positions[item.image] == nil { order.append(item.image) }
+            positions[item.image, default: []].append(i)
+        }
+        let groups = order.map { ($0, positions[$0] ?? []) }
+        let results = Mutex([Thumbnails.Thumbnail?](repeating: nil, count: items.count))
+        let problems = Mutex(Set<String>())
         let side = thumbnailSide * 2
-        DispatchQueue.concurrentPerform(iterations: items.count) { i in
-            let item = items[i]
-            var outcome: (Thumbnails.Thumbnail?, String?) = (nil, nil)
+        DispatchQueue.concurrentPerform(iterations: groups.count) { n in
+            let (name, indices) = groups[n]
+            var found: [String] = []
             do {
-                let path = try root.path(ofImage: item.image)
+                let path = try root.path(ofImage: name)
                 if !FileManager.default.fileExists(atPath: path) {
-                    outcome.1 = "\(item.image): not found in \(images)"
+                    found.append("\(name): not found in \(images)")
                 } else {
-                    outcome.0 = try thumbnails.make(path, Gallery.region(of: item), side)
+                    let made = try thumbnails.make(path, indices.map { Gallery.region(of: items[$0]) }, side)
+                    var thumbnailsMade: [(Int, Thumbnails.Thumbnail)] = []
+                    for (i, result) in zip(indices, made) {
+                        switch result {
+                        case .success(let thumbnail): thumbnailsMade.append((i, thumbnail))
+                        case .failure(let error): found.append("\(name): \(error)")
+                        }
+                    }
+                    results.withLock { all in
+                        for (i, thumbnail) in thumbnailsMade { all[i] = thumbnail }
+                    }
                 }
             } catch let error as ImagingError where error.kind == .outsideRoot {
-                outcome.1 = "\(item.image): outside the image folder, not read (\(error.message))"
+                found.append("\(name): outside the image folder, not read (\(error.message))")
             } catch {
-                outcome.1 = "\(item.image): \(error)"
+                found.append("\(name): \(error)")
             }
-            results.withLock { $0[i] = outcome }
+            if !found.isEmpty { problems.withLock { $0.formUnion(found) } }
         }
-        let all = results.withLock { $0 }
-        return (all.map(\.0), Array(Set(all.compactMap(\.1))).sorted())
+        return (results.withLock { $0 }, problems.withLock { $0 }.sorted())
     }
 
     // MARK: - Static text

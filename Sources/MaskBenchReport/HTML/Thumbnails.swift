@@ -18,27 +18,38 @@ public struct Thumbnails: Sendable {
         }
     }
 
-    /// Returns the thumbnail of `region` of the image file at `path`, at most `maxSide` pixels on a side.
-    public var make: @Sendable (_ path: String, _ region: Box, _ maxSide: Int) throws -> Thumbnail
+    /// Returns the thumbnails of `regions` (in order) of the image file at `path`, each at most `maxSide`
+    /// pixels on a side, or why that one could not be made; the image is decoded once, and an image that
+    /// cannot be read throws.
+    public typealias Maker =
+        @Sendable (_ path: String, _ regions: [Box], _ maxSide: Int) throws -> [Result<Thumbnail, any Error>]
 
-    public init(make: @escaping @Sendable (_ path: String, _ region: Box, _ maxSide: Int) throws -> Thumbnail) {
+    /// Makes the thumbnails of one image.
+    public var make: Maker
+
+    public init(make: @escaping Maker) {
         self.make = make
     }
 
     /// Decodes with ``MaskBenchImaging/ImageDecoder`` (PNG or JPEG, pixel budget enforced), crops, scales
     /// down and encodes with libturbojpeg at quality 80.
-    public static let imaging = Thumbnails { path, region, maxSide in
+    public static let imaging = Thumbnails { path, regions, maxSide in
         let image = try ImageDecoder.decode(path: path)
-        let rect = PixelRect(
-            minX: Int(region.x.rounded(.down)), minY: Int(region.y.rounded(.down)),
-            maxX: Int(region.maxX.rounded(.up)), maxY: Int(region.maxY.rounded(.up))
-        ).clamped(toWidth: image.width, height: image.height)
-        guard !rect.isEmpty else {
-            throw ReportError(path: path, "the face lies outside the \(image.width)×\(image.height) image")
+        return regions.map { region in
+            Result {
+                let rect = PixelRect(
+                    minX: Int(region.x.rounded(.down)), minY: Int(region.y.rounded(.down)),
+                    maxX: Int(region.maxX.rounded(.up)), maxY: Int(region.maxY.rounded(.up))
+                ).clamped(toWidth: image.width, height: image.height)
+                guard !rect.isEmpty else {
+                    throw ReportError(path: path, "the face lies outside the \(image.width)×\(image.height) image")
+                }
+                let crop = image.cropped(to: rect).resized(toFit: maxSide)
+                return Thumbnail(
+                    jpeg: try JPEGEncoder.encode(crop, quality: 80),
+                    region: Box(
+                        x: Double(rect.x), y: Double(rect.y), width: Double(rect.width), height: Double(rect.height)))
+            }
         }
-        let crop = image.cropped(to: rect).resized(toFit: maxSide)
-        return Thumbnail(
-            jpeg: try JPEGEncoder.encode(crop, quality: 80),
-            region: Box(x: Double(rect.x), y: Double(rect.y), width: Double(rect.width), height: Double(rect.height)))
     }
 }
