@@ -27,7 +27,12 @@ let package = Package(
             providers: [.apt(["libturbojpeg0-dev"])]
         ),
         // libpng's classic API configured as OpenCV's PNG decoder; the setjmp for libpng's longjmp lives in C.
-        .target(name: "CMaskBenchPNGDecode", dependencies: ["CMaskBenchPNG"]),
+        // libpng for every PNG, libdeflate for the faster route of plain RGB/RGBA files (decode.c).
+        .target(
+            name: "CMaskBenchPNGDecode",
+            dependencies: ["CMaskBenchPNG"],
+            linkerSettings: [.linkedLibrary("deflate")]
+        ),
         // A plain C API over simdjson (C++); Foundation's decoder takes ~5 s on a 40 MB COCO file.
         .target(
             name: "CMaskBenchJSON",
@@ -99,7 +104,8 @@ let package = Package(
         .testTarget(
             name: "MaskBenchImagingTests",
             dependencies: [
-                "MaskBenchImaging", "MaskBenchTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                "MaskBenchCore", "MaskBenchImaging", "MaskBenchTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Fixtures", "Vectors"]
         ),

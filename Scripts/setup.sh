@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 packages=(
-    pkg-config libcsv-dev libpng-dev libturbojpeg0-dev libsimdjson-dev libhdf5-dev
+    pkg-config libcsv-dev libpng-dev libdeflate-dev libturbojpeg0-dev libsimdjson-dev libhdf5-dev
     libopencv-dnn-dev libopencv-imgproc-dev libopencv-objdetect-dev opencv-data
 )
 missing=()

@@ -8,10 +8,20 @@ enum PNGDecoder {
     /// Decodes a whole PNG file to BGR as OpenCV's `PngDecoder` does, then applies an `eXIf` orientation as
     /// `imread` does.
     ///
-    /// The corresponding C functions are `mbpng_read_header` and `mbpng_decode_bgr`.
+    /// Which of the C shim's routes decodes; tests compare them.
+    enum Route {
+        /// The faster route when it takes the file, else libpng (`mbpng_decode_bgr`).
+        case automatic
+        /// libpng alone (`mbpng_decode_bgr_libpng`).
+        case libpng
+        /// The faster route alone (`mbpng_decode_bgr_fast`); a file it does not take is an error.
+        case fast
+    }
+
+    /// The corresponding C functions are `mbpng_read_header` and, by `route`, `mbpng_decode_bgr*`.
     ///
     /// - Throws: ``ImagingError`` naming `name`: over the budget, or libpng's message.
-    static func decode(_ bytes: [UInt8], name: String, pixelBudget: Int) throws -> Image {
+    static func decode(_ bytes: [UInt8], name: String, pixelBudget: Int, route: Route = .automatic) throws -> Image {
         var header = mbpng_header()
         var message = [CChar](repeating: 0, count: messageCapacity)
         let headerStatus = bytes.withUnsafeBufferPointer { input in
@@ -29,7 +39,12 @@ enum PNGDecoder {
             // Zeroed first: on failure libpng has written only part of the buffer.
             output.initialize(repeating: 0)
             status = bytes.withUnsafeBufferPointer { input in
-                mbpng_decode_bgr(input.baseAddress, input.count, output.baseAddress, count, &message, messageCapacity)
+                let (data, size, pixels) = (input.baseAddress, input.count, output.baseAddress)
+                return switch route {
+                case .automatic: mbpng_decode_bgr(data, size, pixels, count, &message, messageCapacity)
+                case .libpng: mbpng_decode_bgr_libpng(data, size, pixels, count, &message, messageCapacity)
+                case .fast: mbpng_decode_bgr_fast(data, size, pixels, count)
+                }
             }
             initialized = count
         }

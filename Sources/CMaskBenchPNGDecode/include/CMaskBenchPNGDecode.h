@@ -22,6 +22,8 @@ typedef enum mbpng_status {
     MBPNG_BAD_BUFFER = 2,
     /** png_create_read_struct or png_create_info_struct returned NULL (out of memory). */
     MBPNG_NO_MEMORY = 3,
+    /** mbpng_decode_bgr_fast: the file is not one the faster route takes, or it has a flaw. */
+    MBPNG_NOT_TAKEN = 4,
 } mbpng_status;
 
 /** The header fields of a PNG image. */
@@ -42,9 +44,20 @@ int mbpng_read_header(const uint8_t *data, size_t size, mbpng_header *header, ch
  * cv::imread(IMREAD_COLOR) does: 16-bit samples keep their high byte (png_set_strip_16), alpha is dropped
  * (png_set_strip_alpha), palettes expand to RGB, gray expands to three equal channels, tRNS is ignored,
  * interlaced images are deinterlaced. `pixels_size` must be width * height * 3.
+ *
+ * A flawless non-interlaced 8- or 16-bit RGB or RGBA file (the usual photo) takes a faster route (libdeflate,
+ * and unfiltering only the bytes kept) with the same result; every other file, and any file with a flaw, goes
+ * through libpng (mbpng_decode_bgr_libpng).
  */
 int mbpng_decode_bgr(const uint8_t *data, size_t size, uint8_t *pixels, size_t pixels_size, char *message,
                      size_t message_size);
+
+/** The faster route of mbpng_decode_bgr alone: MBPNG_OK, or MBPNG_NOT_TAKEN with `pixels` unspecified. */
+int mbpng_decode_bgr_fast(const uint8_t *data, size_t size, uint8_t *pixels, size_t pixels_size);
+
+/** mbpng_decode_bgr through libpng only, for every file; the reference the faster route is tested against. */
+int mbpng_decode_bgr_libpng(const uint8_t *data, size_t size, uint8_t *pixels, size_t pixels_size, char *message,
+                            size_t message_size);
 
 #ifdef __cplusplus
 }
