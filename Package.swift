@@ -118,6 +118,7 @@ let package = Package(
             name: "MaskBenchInferenceTests",
             dependencies: [
                 "MaskBenchCore", "MaskBenchImaging", "MaskBenchInference", "MaskBenchTestSupport", "CMaskBenchPNG",
+                "CMaskBenchDNN",
             ],
             exclude: ["Workers", "Fixtures"]
         ),

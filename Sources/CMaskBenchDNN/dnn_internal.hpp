@@ -75,6 +75,12 @@ inline void require(bool condition, const std::string &message) {
 /// Throws MBDNN_ERR_IO unless `path` names a readable file.
 void requireReadableFile(const char *path, const char *what);
 
+/// The layer type of depthwise.cpp's depthwise convolution (depth multiplier 1, no dilation, any padding).
+extern const char *const depthwiseLayerType;
+
+/// Registers depthwise.cpp's layer with OpenCV's layer factory (once; later calls do nothing).
+void registerDepthwiseLayer();
+
 /// Builds a network from a Keras 2 HDF5 file (keras.cpp). Throws `Error` or `cv::Exception`.
 void importKeras(const std::string &path, mbdnn_net &out);
 

@@ -783,6 +783,29 @@ class Importer {
         } else if (paddingMode != "valid") {
             unsupported(layer, "padding '" + paddingMode + "'");
         }
+        if (depthwise && outChannels == inChannels && dilation[0] == 1 && dilation[1] == 1) {
+            // depthwise.cpp's layer: faster than OpenCV's grouped convolution, and pads asymmetrically itself.
+            int outH = (x.shape[0] + padTop + padBottom - kh) / strides[0] + 1;
+            int outW = (x.shape[1] + padLeft + padRight - kw) / strides[1] + 1;
+            if (outH < 1 || outW < 1) {
+                unsupported(layer, "a kernel larger than its input " + shapeString(input.shape));
+            }
+            cv::dnn::LayerParams params;
+            params.set("kernel_h", kh);
+            params.set("kernel_w", kw);
+            params.set("stride_h", strides[0]);
+            params.set("stride_w", strides[1]);
+            params.set("pad_t", padTop);
+            params.set("pad_b", padBottom);
+            params.set("pad_l", padLeft);
+            params.set("pad_r", padRight);
+            params.blobs.push_back(kernelBlob);
+            if (useBias) {
+                const Array &b = weight(layer, stored, "bias", {outChannels});
+                params.blobs.push_back(cv::Mat(1, outChannels, CV_32F, const_cast<float *>(b.values.data())).clone());
+            }
+            return withActivation(layer, mbdnn::depthwiseLayerType, params, x, {outH, outW, outChannels});
+        }
         int padH = 0, padW = 0;
         if (padTop == padBottom && padLeft == padRight) {
             padH = padTop;
@@ -1094,6 +1117,7 @@ class Importer {
 } // namespace
 
 void importKeras(const std::string &path, mbdnn_net &out) {
+    registerDepthwiseLayer();
     std::string configText;
     std::lock_guard<std::mutex> lock(hdf5Mutex());
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); // errors are reported by return codes, not printed
