@@ -16,6 +16,11 @@ Files:
   unsupported_layer.h5  tiny.h5 with an UpSampling2D layer named 'upsample' after the convolution
   missing_weights.h5    tiny.h5 whose Dense kernel is listed in weight_names but absent
   wrong_shape.h5        tiny.h5 whose Conv2D kernel has shape (3, 3, 3, 5) instead of (3, 3, 3, 4)
+  shared_padding.h5     Input 6x7x4 -> ZeroPadding2D(((1, 2), (0, 1))) 'pad', read by DepthwiseConv2D(3x3, stride 2,
+                        'valid', relu6) 'dw' (which pads by itself in the importer) and by Conv2D(2, 1x1) 'pw' (which
+                        needs a Padding layer); outputs dw, pw and pad itself
+  shared_padding.in.f32 a batch of 2 inputs, NHWC (2, 6, 7, 4)
+  shared_padding.out.f32 NumPy's three outputs, each NCHW as OpenCV gives them, one after the other
 """
 import json
 import os
@@ -65,11 +70,11 @@ def weights():
     }
 
 
-def write(path, layers, w, drop=None, reshape=None):
+def write(path, layers, w, drop=None, reshape=None, outputs=("dense",)):
     names = [l["name"] for l in layers]
     config = {"class_name": "Functional", "config": {"name": "tiny", "layers": layers,
                                                      "input_layers": [["input_1", 0, 0]],
-                                                     "output_layers": [["dense", 0, 0]]}}
+                                                     "output_layers": [[o, 0, 0] for o in outputs]}}
     with h5py.File(path, "w") as f:
         f.attrs["backend"] = "tensorflow"
         f.attrs["keras_version"] = "2.21.0"
@@ -110,6 +115,35 @@ def reference(x, w):
     return z / z.sum(axis=1, keepdims=True)
 
 
+def shared_padding():
+    rng = np.random.default_rng(20261130)
+    layers = [
+        layer("InputLayer", "input_1", None, batch_input_shape=[None, 6, 7, 4], sparse=False),
+        layer("ZeroPadding2D", "pad", ["input_1"], padding=[[1, 2], [0, 1]], data_format="channels_last"),
+        layer("DepthwiseConv2D", "dw", ["pad"], kernel_size=[3, 3], strides=[2, 2], padding="valid",
+              depth_multiplier=1, data_format="channels_last", dilation_rate=[1, 1], activation="relu6",
+              use_bias=True),
+        layer("Conv2D", "pw", ["pad"], filters=2, kernel_size=[1, 1], strides=[1, 1], padding="valid",
+              data_format="channels_last", dilation_rate=[1, 1], activation="linear", use_bias=True),
+    ]
+    w = {"dw": {"depthwise_kernel": rng.normal(0, 1.0, (3, 3, 4, 1)), "bias": rng.normal(0, 0.5, (4,))},
+         "pw": {"kernel": rng.normal(0, 1.0, (1, 1, 4, 2)), "bias": rng.normal(0, 0.5, (2,))}}
+    write(os.path.join(OUT, "shared_padding.h5"), layers, w, outputs=("dw", "pw", "pad"))
+    x = rng.uniform(-2, 2, (2, 6, 7, 4)).astype(np.float32)
+    x.astype("<f4").tofile(os.path.join(OUT, "shared_padding.in.f32"))
+    f = {n: {r: v.astype(np.float32).astype(np.float64) for r, v in d.items()} for n, d in w.items()}
+    xp = np.pad(x.astype(np.float64), ((0, 0), (1, 2), (0, 1), (0, 0)))  # (2, 9, 8, 4)
+    dw = np.zeros((2, 4, 3, 4))
+    for i in range(4):
+        for j in range(3):
+            patch = xp[:, 2 * i:2 * i + 3, 2 * j:2 * j + 3, :]
+            dw[:, i, j, :] = np.einsum("nhwc,hwc->nc", patch, f["dw"]["depthwise_kernel"][:, :, :, 0])
+    dw = np.clip(dw + f["dw"]["bias"], 0, 6)
+    pw = xp @ f["pw"]["kernel"][0, 0] + f["pw"]["bias"]
+    nchw = [a.transpose(0, 3, 1, 2).ravel() for a in (dw, pw, xp)]
+    np.concatenate(nchw).astype("<f4").tofile(os.path.join(OUT, "shared_padding.out.f32"))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     w = weights()
@@ -120,6 +154,7 @@ def main():
     x = np.random.default_rng(7).uniform(-1, 1, (2, 8, 8, 3)).astype(np.float32)
     x.astype("<f4").tofile(os.path.join(OUT, "tiny.in.f32"))
     reference(x.astype(np.float64), w).astype("<f4").tofile(os.path.join(OUT, "tiny.out.f32"))
+    shared_padding()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,10 @@
 //   Conv2D -> Convolution, kernel (kh,kw,in,out) -> (out,in,kh,kw); DepthwiseConv2D -> Convolution with
 //   group = C, kernel (kh,kw,C,dm) -> (C*dm,1,kh,kw). 'same' pads TensorFlow's way (the extra pixel at the
 //   bottom/right): symmetric padding stays in the convolution, asymmetric padding becomes a Padding layer
-//   (OpenCV 4.6 convolutions reject asymmetric pads; OpenCV's pad_mode SAME is not equivalent).
+//   (OpenCV 4.6 convolutions reject asymmetric pads; OpenCV's pad_mode SAME is not equivalent). A
+//   DepthwiseConv2D with depth multiplier 1 and no dilation becomes depthwise.cpp's layer instead, which pads
+//   by itself, also for a ZeroPadding2D just before it (a ZeroPadding2D is added to the net only when
+//   another kind of layer reads it).
 //   BatchNormalization -> BatchNorm with the file's epsilon. ReLU(max 6) -> ReLU6. Add -> Eltwise sum.
 //   Concatenate -> Concat with the axis remapped. Pooling floors (ceil_mode false) and averages only over
 //   real pixels (ave_pool_padded_area false). Flatten over H*W > 1 -> Permute (0,2,3,1) then Flatten (Keras
@@ -28,6 +31,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -290,12 +294,25 @@ std::string stringField(dom::element object, const char *key, const std::string 
 // MARK: - The graph being built
 
 /// A Keras tensor: an OpenCV layer output plus the Keras shape without the batch axis ({H, W, C} or {C}).
+struct PendingPadding;
+
 struct Tensor {
     int layerId = -1;
     int output = 0;
     std::vector<int> shape;
+    /// Set for a ZeroPadding2D's output, which becomes a Padding layer only when a layer other than a depthwise
+    /// convolution reads it (that one pads by itself); layerId is then -1 until `materialize`.
+    std::shared_ptr<PendingPadding> pending;
     bool image() const { return shape.size() == 3; }
     int channels() const { return shape.back(); }
+};
+
+/// A ZeroPadding2D not yet added to the network: its input, its padding and, once added, its layer.
+struct PendingPadding {
+    Tensor source;
+    std::string name;
+    int top = 0, bottom = 0, left = 0, right = 0;
+    int layerId = -1;
 };
 
 /// One Keras layer as seen by a builder: its config, name, class and the scope it lives in.
@@ -327,7 +344,8 @@ class Importer {
             throw Error(MBDNN_ERR_UNSUPPORTED, "unsupported model class '" + className + "'");
         }
         out_.net.setInputsNames(inputNames_);
-        for (const auto &tensor : outputs) {
+        for (auto tensor : outputs) {
+            tensor = materialize(tensor);
             if (tensor.layerId == 0) {
                 throw Error(MBDNN_ERR_UNSUPPORTED, "a model output that is its input is not supported");
             }
@@ -614,12 +632,16 @@ class Importer {
         usedNames_.insert(name);
         params.name = name;
         params.type = type;
+        std::vector<Tensor> sources;
+        for (const auto &input : inputs) {
+            sources.push_back(materialize(input));
+        }
         int id = out_.net.addLayer(name, type, params);
         if (id < 0) {
             formatError("OpenCV refused the layer '" + name + "' of type " + type);
         }
-        for (size_t i = 0; i < inputs.size(); i++) {
-            out_.net.connect(inputs[i].layerId, inputs[i].output, id, static_cast<int>(i));
+        for (size_t i = 0; i < sources.size(); i++) {
+            out_.net.connect(sources[i].layerId, sources[i].output, id, static_cast<int>(i));
         }
         layerNames_[id] = name;
         Tensor tensor;
@@ -698,6 +720,21 @@ class Importer {
         int out = (in + stride - 1) / stride;
         int total = std::max((out - 1) * stride + (kernel - 1) * dilation + 1 - in, 0);
         return {total / 2, total - total / 2};
+    }
+
+    /// `x` itself, or the Padding layer of a pending ZeroPadding2D (added on first use, shared afterwards).
+    Tensor materialize(const Tensor &x) {
+        if (!x.pending) {
+            return x;
+        }
+        PendingPadding &p = *x.pending;
+        if (p.layerId < 0) {
+            p.layerId = padding(p.name, p.source, p.top, p.bottom, p.left, p.right).layerId;
+        }
+        Tensor tensor;
+        tensor.layerId = p.layerId;
+        tensor.shape = x.shape;
+        return tensor;
     }
 
     Tensor padding(const std::string &name, const Tensor &x, int top, int bottom, int left, int right) {
@@ -784,9 +821,17 @@ class Importer {
             unsupported(layer, "padding '" + paddingMode + "'");
         }
         if (depthwise && outChannels == inChannels && dilation[0] == 1 && dilation[1] == 1) {
-            // depthwise.cpp's layer: faster than OpenCV's grouped convolution, and pads asymmetrically itself.
+            // depthwise.cpp's layer: faster than OpenCV's grouped convolution, and pads asymmetrically itself,
+            // including a ZeroPadding2D just before it (MobileNetV2's stride-2 blocks).
             int outH = (x.shape[0] + padTop + padBottom - kh) / strides[0] + 1;
             int outW = (x.shape[1] + padLeft + padRight - kw) / strides[1] + 1;
+            if (x.pending) {
+                padTop += x.pending->top;
+                padBottom += x.pending->bottom;
+                padLeft += x.pending->left;
+                padRight += x.pending->right;
+                x = x.pending->source;
+            }
             if (outH < 1 || outW < 1) {
                 unsupported(layer, "a kernel larger than its input " + shapeString(input.shape));
             }
@@ -1047,7 +1092,17 @@ class Importer {
         if (top < 0 || bottom < 0 || left < 0 || right < 0) {
             unsupported(layer, "negative padding");
         }
-        return padding(layer.prefix + layer.name, x, top, bottom, left, right);
+        auto pending = std::make_shared<PendingPadding>();
+        pending->source = materialize(x);
+        pending->name = layer.prefix + layer.name;
+        pending->top = top;
+        pending->bottom = bottom;
+        pending->left = left;
+        pending->right = right;
+        Tensor tensor;
+        tensor.shape = {x.shape[0] + top + bottom, x.shape[1] + left + right, x.shape[2]};
+        tensor.pending = pending;
+        return tensor;
     }
 
     Tensor pooling(const LayerInfo &layer, const Tensor &x) {

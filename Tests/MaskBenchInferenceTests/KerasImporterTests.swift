@@ -29,6 +29,26 @@ import Testing
         }
     }
 
+    /// A ZeroPadding2D read by a depthwise convolution (which takes the padding into itself) and by a Conv2D
+    /// (which needs a Padding layer), and also a model output.
+    @Test func sharedZeroPaddingMatchesNumPy() throws {
+        let network = try Network.keras(TestData.fixtures.appendingPathComponent("shared_padding.h5"))
+        let input = try TestData.floats(TestData.fixtures.appendingPathComponent("shared_padding.in.f32"))
+        let expected = try TestData.floats(TestData.fixtures.appendingPathComponent("shared_padding.out.f32"))
+        try network.setInput(
+            TestData.nchw(input, batch: 2, height: 6, width: 7, channels: 4),
+            shape: [2, 4, 6, 7]
+        )
+        let outputs = try network.forward()
+        #expect(try network.outputNames == ["dw", "pw", "pad"])
+        #expect(outputs.map(\.shape) == [[2, 4, 4, 3], [2, 2, 9, 8], [2, 4, 9, 8]])
+        let actual = outputs.flatMap(\.values)
+        #expect(actual.count == expected.count)
+        for (a, e) in zip(actual, expected) {
+            #expect(Double(a).isClose(to: Double(e), absolute: 1e-5, relative: 1e-5))
+        }
+    }
+
     /// A reference model from ../shared/reference/keras-test-models/index.json.
     struct ReferenceModel: Decodable {
         var `in`: [Int]
