@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 runs=20000
 if [ "${1:-}" = "--runs" ]; then runs=$2; shift 2; fi
 all=(makesense dataroots voc coco coco-results predictions-csv predictions-jsonl faces-csv baseline rules claims
-    image image-size)
+    image image-size png-routes)
 selected=("$@")
 [ "${#selected[@]}" -gt 0 ] || selected=("${all[@]}")
 
@@ -17,6 +17,10 @@ scratch=.build-fuzz
 swift build -c release --scratch-path "$scratch" \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld
 bin="$scratch/release/maskbench-fuzz"
+# png-routes is C (png-routes/fuzz.c) against the PNG shim's two routes, built apart with clang.
+png_routes="$scratch/png-routes"
+clang -g -O1 -fsanitize=fuzzer,address,undefined -I../Sources/CMaskBenchPNGDecode/include png-routes/fuzz.c \
+    ../Sources/CMaskBenchPNGDecode/decode.c -lpng -ldeflate -lz -o "$png_routes"
 
 root=..
 fixtures=$root/Tests/MaskBenchFormatsTests/Fixtures
@@ -46,6 +50,7 @@ seed claims "$root"/Baselines/claims/*.yml
 imaging=$root/Tests/MaskBenchImagingTests/Fixtures
 seed image "$imaging"/* "${kaggle_png[@]:0:8}"
 seed image-size "$imaging"/* "${kaggle_png[@]:0:8}"
+seed png-routes "$imaging"/*.png
 # Seeds the repository does not hold as files: JSON Lines predictions, a rules file, and a baseline recorded
 # from the sample run.
 mkdir -p "$scratch/corpus/rules" "$scratch/corpus/baseline" "$scratch/corpus/predictions-jsonl"
@@ -62,7 +67,9 @@ fi
 status=0
 for t in "${selected[@]}"; do
     log="$scratch/findings/$t.log"
-    if LSAN_OPTIONS="suppressions=$PWD/lsan.supp:print_suppressions=0" MASKBENCH_FUZZ_TARGET=$t "$bin" "$scratch/corpus/$t" -runs="$runs" -max_len=65536 -timeout=10 \
+    target_bin=$bin
+    [ "$t" = png-routes ] && target_bin=$png_routes
+    if LSAN_OPTIONS="suppressions=$PWD/lsan.supp:print_suppressions=0" MASKBENCH_FUZZ_TARGET=$t "$target_bin" "$scratch/corpus/$t" -runs="$runs" -max_len=65536 -timeout=10 \
         -rss_limit_mb=2048 -artifact_prefix="$scratch/findings/$t-" >"$log" 2>&1; then
         echo "$t: $(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 | sed 's/ second/ s/'), no crash, leak or hang"
     else
