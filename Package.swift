@@ -40,6 +40,9 @@ let package = Package(
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
 
+        // glibc's malloc settings (mallopt), which Swift cannot call: <malloc.h> is not in Glibc's module map.
+        .target(name: "CMaskBenchAllocator"),
+
         .systemLibrary(name: "CMaskBenchHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         // A plain C API over OpenCV's DNN module, the Keras HDF5 importer and the detectors (C++).
         // libopencv-dnn-dev ships no opencv4.pc, hence the include path.
@@ -85,7 +88,8 @@ let package = Package(
             name: "maskbench",
             dependencies: [
                 "MaskBenchCore", "MaskBenchFormats", "MaskBenchReport", "MaskBenchGate", "MaskBenchInference",
-                "MaskBenchImaging", "Yams", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "MaskBenchImaging", "CMaskBenchAllocator", "Yams",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 

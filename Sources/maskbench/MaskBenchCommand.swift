@@ -25,6 +25,7 @@ struct MaskBenchCommand: AsyncParsableCommand {
     )
 
     static func main() async {
+        AllocatorTuning.apply()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

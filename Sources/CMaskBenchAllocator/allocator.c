@@ -1,0 +1,16 @@
+#include "CMaskBenchAllocator.h"
+
+#include <limits.h> /* any C library header: defines __GLIBC__ with glibc */
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+int mballoc_set_mmap_threshold(long bytes) {
+#if defined(__GLIBC__)
+    if (bytes < 0 || bytes > INT_MAX) return 0;
+    return mallopt(M_MMAP_THRESHOLD, (int)bytes) == 1 ? 1 : 0;
+#else
+    (void)bytes;
+    return 0;
+#endif
+}

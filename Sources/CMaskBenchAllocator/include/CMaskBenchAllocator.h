@@ -1,0 +1,24 @@
+/*
+ * CMaskBenchAllocator: the C library allocator's process-wide settings, which Swift cannot reach
+ * (<malloc.h> is not in Glibc's module map). Only the maskbench executable imports this module.
+ */
+#ifndef CMASKBENCHALLOCATOR_H
+#define CMASKBENCHALLOCATOR_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Serves blocks up to `bytes` from the allocator's heap, where freed memory is reused, rather than mapping
+ * each one afresh. Call once, before any thread exists. Returns 1 when the setting was applied, 0 when the
+ * allocator refused it or is not glibc's (then nothing changed). The corresponding C function is `mallopt`
+ * with `M_MMAP_THRESHOLD`.
+ */
+int mballoc_set_mmap_threshold(long bytes);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
