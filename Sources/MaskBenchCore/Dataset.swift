@@ -40,11 +40,14 @@ public struct Dataset: Sendable, Hashable {
 
     /// Number of faces of each class as annotated.
     public func faceCounts() -> [FaceClass: Int] {
-        var counts: [FaceClass: Int] = [:]
+        // Counted by ``FaceClass/index`` (no hashing per face); only the labels present become keys.
+        var counts = [Int](repeating: 0, count: FaceClass.allCases.count)
         for image in images {
-            for face in image.faces { counts[face.label, default: 0] += 1 }
+            for face in image.faces { counts[face.label.index] += 1 }
         }
-        return counts
+        var byLabel: [FaceClass: Int] = [:]
+        for label in FaceClass.allCases where counts[label.index] > 0 { byLabel[label] = counts[label.index] }
+        return byLabel
     }
 
     public var faceCount: Int { images.reduce(0) { $0 + $1.faces.count } }

@@ -95,7 +95,13 @@ public struct Evaluator: Sendable {
     }
 
     /// Matches the images in `range`: the pipeline's assignment, and the one-to-one assignments AP needs.
-    func match(_ dataset: Dataset, _ predictions: PredictionSet, range: Range<Int>) -> Partial {
+    ///
+    /// - Parameter capacity: room to reserve in the result for this many faces and predictions, when more
+    ///   than this run's own (the first run, which the others are joined onto).
+    func match(
+        _ dataset: Dataset, _ predictions: PredictionSet, range: Range<Int>,
+        capacity: (faces: Int, predictions: Int)? = nil
+    ) -> Partial {
         let policy = settings.incorrectAs
         let classes = policy.classes
         let threshold = settings.threshold
@@ -105,19 +111,32 @@ public struct Evaluator: Sendable {
         var apMatching = matching
         if apMatching.mode == .dataroots { apMatching.mode = .coco }
         let apMatcher = Matcher(settings: apMatching)
+        // The greedy rules only look at pairs whose IoU passes the threshold; when an IoU of 0 cannot pass,
+        // each prediction keeps just those pairs (a prediction overlaps one or two faces, not all of them).
+        let sparse = !matching.accepts(0)
 
         var partial = Partial(classes: classes.count)
-        // Sized once: the faces and predictions of the run are known before matching.
+        // Each image's predictions, looked up once; the run's faces and predictions are known before matching,
+        // so the result is sized once.
+        var imagePredictions: [[Prediction]] = []
+        imagePredictions.reserveCapacity(range.count)
         var faceCount = 0
         var predictionCount = 0
         for imageIndex in range {
+            let all = predictions[dataset.images[imageIndex].name]
             faceCount += dataset.images[imageIndex].faces.count
-            predictionCount += predictions[dataset.images[imageIndex].name].count
+            predictionCount += all.count
+            imagePredictions.append(all)
         }
+        faceCount = max(faceCount, capacity?.faces ?? 0)
+        predictionCount = max(predictionCount, capacity?.predictions ?? 0)
         partial.outcomes.reserveCapacity(faceCount)
         partial.agnostic.reserveCapacity(predictionCount)
-        partial.facesPerImage.reserveCapacity(range.count)
-        for c in partial.perClass.indices { partial.perClass[c].reserveCapacity(predictionCount / classes.count) }
+        partial.facesPerImage.reserveCapacity(capacity == nil ? range.count : dataset.images.count)
+        // A class's share is not known before matching: the first run has room for every prediction in each.
+        let classShare = capacity == nil ? predictionCount / classes.count : predictionCount
+        for c in partial.perClass.indices { partial.perClass[c].reserveCapacity(classShare) }
+        if capacity != nil { partial.extras.reserveCapacity(predictionCount) }
         // Buffers reused from image to image.
         var kept: [Int] = []
         var preds: [Prediction] = []
@@ -125,6 +144,7 @@ public struct Evaluator: Sendable {
         var calls: [Int] = []
         var callClasses: [FaceClass] = []
         var ious: [Double] = []
+        var candidates = Matcher.Candidates()
         var order: [Int] = []
         var maskScores: [Double] = []
         var faceMatches: [Int] = []
@@ -133,8 +153,8 @@ public struct Evaluator: Sendable {
         var apPredictions: [Int] = []
 
         for imageIndex in range {
-            let image = dataset.images[imageIndex]
-            let all = predictions[image.name]
+            let faces = dataset.images[imageIndex].faces
+            let all = imagePredictions[imageIndex - range.lowerBound]
             kept.removeAll(keepingCapacity: true)
             preds.removeAll(keepingCapacity: true)
             for (k, p) in all.enumerated() where p.faceScore >= matching.minFaceScore {
@@ -142,12 +162,12 @@ public struct Evaluator: Sendable {
                 preds.append(p)
             }
             let n = preds.count
-            let m = image.faces.count
+            let m = faces.count
             partial.predictionCount += n
             partial.facesPerImage.append(m)
             if n > settings.maxDetectionsPerImage { partial.capped = true }
             truths.removeAll(keepingCapacity: true)
-            for face in image.faces { truths.append(policy.resolve(face.label).index) }
+            for face in faces { truths.append(policy.resolve(face.label).index) }
             for t in truths { partial.perClassPositives[t] += 1 }
             calls.removeAll(keepingCapacity: true)
             callClasses.removeAll(keepingCapacity: true)
@@ -161,8 +181,9 @@ public struct Evaluator: Sendable {
 
             ious.removeAll(keepingCapacity: true)
             for p in preds {
-                for face in image.faces { ious.append(p.box.iou(with: face.box, pixels: matching.pixels)) }
+                for face in faces { ious.append(p.box.iou(with: face.box, pixels: matching.pixels)) }
             }
+            if sparse { candidates.collect(ious: ious, faceCount: m, accepting: matching) }
             order.removeAll(keepingCapacity: true)
             order.append(contentsOf: repeatElement(0, count: n))
             Matcher.rankByScore(count: n, score: { preds[$0].faceScore }, into: &order)
@@ -175,6 +196,10 @@ public struct Evaluator: Sendable {
             if matching.mode == .dataroots {
                 matcher.assignDataroots(
                     ious: ious, faceCount: m, maskScores: maskScores, &faceMatches, &predictionMatches)
+            } else if sparse {
+                matcher.assignGreedy(candidates: candidates, order: order, &faceMatches, &predictionMatches) { _, _ in
+                    true
+                }
             } else {
                 matcher.assignGreedy(ious: ious, faceCount: m, order: order, &faceMatches, &predictionMatches) { _, _ in
                     true
@@ -214,7 +239,14 @@ public struct Evaluator: Sendable {
                 apFaces.append(contentsOf: repeatElement(-1, count: m))
                 apPredictions.removeAll(keepingCapacity: true)
                 apPredictions.append(contentsOf: repeatElement(-1, count: n))
-                apMatcher.assignGreedy(ious: ious, faceCount: m, order: order, &apFaces, &apPredictions) { _, _ in true
+                if sparse {
+                    apMatcher.assignGreedy(candidates: candidates, order: order, &apFaces, &apPredictions) { _, _ in
+                        true
+                    }
+                } else {
+                    apMatcher.assignGreedy(ious: ious, faceCount: m, order: order, &apFaces, &apPredictions) { _, _ in
+                        true
+                    }
                 }
             } else {
                 apPredictions = predictionMatches
@@ -232,8 +264,14 @@ public struct Evaluator: Sendable {
             apFaces.append(contentsOf: repeatElement(-1, count: m))
             apPredictions.removeAll(keepingCapacity: true)
             apPredictions.append(contentsOf: repeatElement(-1, count: n))
-            apMatcher.assignGreedy(ious: ious, faceCount: m, order: order, &apFaces, &apPredictions) { p, g in
-                calls[p] == truths[g]
+            if sparse {
+                apMatcher.assignGreedy(candidates: candidates, order: order, &apFaces, &apPredictions) { p, g in
+                    calls[p] == truths[g]
+                }
+            } else {
+                apMatcher.assignGreedy(ious: ious, faceCount: m, order: order, &apFaces, &apPredictions) { p, g in
+                    calls[p] == truths[g]
+                }
             }
             for p in 0..<n {
                 partial.perClass[calls[p]].append(
@@ -302,8 +340,11 @@ public struct Evaluator: Sendable {
         let runs = imageCount < 2000 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
         let bounds = (0...runs).map { $0 * imageCount / runs }
         let partials = Mutex([Partial?](repeating: nil, count: runs))
+        // The first run's arrays are sized for every run, so that the others are joined onto them in place.
+        let total = runs == 1 ? nil : (faces: dataset.faceCount, predictions: predictions.count)
         DispatchQueue.concurrentPerform(iterations: runs) { run in
-            let partial = match(dataset, predictions, range: bounds[run]..<bounds[run + 1])
+            let partial = match(
+                dataset, predictions, range: bounds[run]..<bounds[run + 1], capacity: run == 0 ? total : nil)
             partials.withLock { $0[run] = partial }
         }
         // Taken out of the lock, so each run's arrays are uniquely referenced and the first one grows in place.
@@ -325,79 +366,63 @@ public struct Evaluator: Sendable {
         return (joined.outcomes, joined.extras)
     }
 
-    /// Evaluates `predictions` against `dataset`.
-    public func evaluate(_ dataset: Dataset, _ predictions: PredictionSet) -> Evaluation {
-        let policy = settings.incorrectAs
-        let threshold = settings.threshold
-        let classes = policy.classes
+    /// The detector's rankings and average precisions, from the matching.
+    struct DetectionPart: Sendable {
+        var ranked: RankedDetections
+        var rankedImages: [Int32]
+        var rankedCapped: RankedDetections
+        var rankedCappedImages: [Int32]
+        var ap: APSummary
+        var apPerClass: [FaceClass: APSummary]
+        var apMean: APSummary
+        var froc: [FROCPoint]
+        var logAverageMissRate: Double?
+        var precisionAtRecall: [Double]
+    }
 
-        let joined = matchAll(dataset, predictions)
-        let outcomes = joined.outcomes
-        let extras = joined.extras
-        let facesPerImage = joined.facesPerImage
-        let predictionCount = joined.predictionCount
-        let matchedPredictions = joined.matchedPredictions
-        let capped = joined.capped
-        let cappedLists = capped ? cappedEntries(dataset, predictions) : nil
+    /// The pipeline's and the classifier's counts and curves, from the faces' outcomes.
+    struct OutcomePart: Sendable {
+        /// Per class, indexed by position in the classes (``FaceClass/index``).
+        var outcomeCounts: [ClassOutcome]
+        var confusion: ConfusionMatrix
+        var missedCounts: [Int]
+        var extraCounts: [Int]
+        var pipelineROC: ROCCurve?
+        var matchedROC: ROCCurve?
+        var pipelineSorted: SortedScores
+        var matchedSorted: SortedScores
+        var sweep: SweepTable
+    }
 
-        let faceTotal = outcomes.count
+    /// Runs `first` and `second` at the same time (on two cores when there are) and returns both results.
+    static func inParallel<A: Sendable, B: Sendable>(
+        _ first: @Sendable () -> A, _ second: @Sendable () -> B
+    ) -> (A, B) {
+        let results = Mutex<(A?, B?)>((nil, nil))
+        DispatchQueue.concurrentPerform(iterations: 2) { task in
+            if task == 0 {
+                let a = first()
+                results.withLock { $0.0 = a }
+            } else {
+                let b = second()
+                results.withLock { $0.1 = b }
+            }
+        }
+        guard case let (a?, b?) = results.withLock({ $0 }) else {
+            preconditionFailure("concurrentPerform returned before both tasks ran")
+        }
+        return (a, b)
+    }
+
+    /// The detector's part of ``evaluate(_:_:)``: rankings, AP, FROC.
+    func detectionPart(
+        _ joined: Partial, capped cappedLists: (agnostic: [RankEntry], perClass: [[RankEntry]])?, images: Int
+    ) -> DetectionPart {
+        let classes = settings.incorrectAs.classes
+        let faceTotal = joined.outcomes.count
         let (ranked, rankedImages) = Self.rank(joined.agnostic, positives: faceTotal)
         let (rankedCapped, rankedCappedImages) =
             cappedLists.map { Self.rank($0.agnostic, positives: faceTotal) } ?? (ranked, rankedImages)
-
-        // MARK: Pipeline
-
-        // Per class, indexed by position in `classes` (``FaceClass/index``).
-        var outcomeCounts = Array(repeating: ClassOutcome(), count: classes.count)
-        var confusion = ConfusionMatrix(classes: classes)
-        var missedCounts = Array(repeating: 0, count: classes.count)
-        for o in outcomes {
-            let t = o.truth.index
-            outcomeCounts[t].groundTruth += 1
-            if let call = o.call {
-                confusion.counts[t][call.index] += 1
-                if call == o.truth { outcomeCounts[t].correct += 1 } else { outcomeCounts[t].wrong += 1 }
-            } else {
-                outcomeCounts[t].missed += 1
-                missedCounts[t] += 1
-            }
-        }
-        var extraCounts = Array(repeating: 0, count: classes.count)
-        for e in extras { extraCounts[e.call.index] += 1 }
-        func byClass(_ values: [Int]) -> [FaceClass: Int] {
-            Dictionary(uniqueKeysWithValues: zip(classes, values).filter { $0.1 > 0 })
-        }
-        let classOutcomes = Dictionary(uniqueKeysWithValues: zip(classes, outcomeCounts))
-        let missedByClass = byClass(missedCounts)
-        let extrasByCall = byClass(extraCounts)
-        let unmasked = outcomeCounts[FaceClass.unmasked.index]
-        let masked = outcomeCounts[FaceClass.masked.index]
-
-        // ROC of the whole pipeline: one point per face.
-        var pipelineScores: [Double] = []
-        var pipelineLabels: [Bool] = []
-        var pipelineImages: [Int] = []
-        for o in outcomes {
-            guard let score = o.maskScore ?? settings.missedFaceScore else { continue }
-            pipelineScores.append(score)
-            pipelineLabels.append(o.truth == .masked)
-            pipelineImages.append(o.image)
-        }
-        // ROC of the classifier on matched faces.
-        var matchedScores: [Double] = []
-        var matchedLabels: [Bool] = []
-        var matchedImages: [Int] = []
-        for o in outcomes {
-            guard let score = o.maskScore else { continue }
-            matchedScores.append(score)
-            matchedLabels.append(o.truth == .masked)
-            matchedImages.append(o.image)
-        }
-        let pipelineROC = Self.curve(pipelineScores, pipelineLabels)
-        let matchedROC = Self.curve(matchedScores, matchedLabels)
-
-        // MARK: Detector
-
         var ap = APSummary(
             voc: ranked.averagePrecision(.allPoint),
             elevenPoint: ranked.averagePrecision(.elevenPoint),
@@ -420,15 +445,124 @@ public struct Evaluator: Sendable {
             elevenPoint: Self.mean(classes.compactMap { apPerClass[$0]?.elevenPoint }),
             coco: Self.mean(classes.compactMap { apPerClass[$0]?.coco })
         )
+        let (froc, lamr) = Self.froc(ranked, images: images)
+        return DetectionPart(
+            ranked: ranked,
+            rankedImages: rankedImages,
+            rankedCapped: rankedCapped,
+            rankedCappedImages: rankedCappedImages,
+            ap: ap,
+            apPerClass: apPerClass,
+            apMean: apMean,
+            froc: froc,
+            logAverageMissRate: lamr,
+            precisionAtRecall: rankedCapped.positives > 0 ? rankedCapped.interpolatedPrecision() : []
+        )
+    }
+
+    /// The pipeline's and the classifier's part of ``evaluate(_:_:)``: counts, ROC curves, the sweep.
+    func outcomePart(_ outcomes: [FaceOutcome], _ extras: [ExtraDetection]) -> OutcomePart {
+        let classes = settings.incorrectAs.classes
+        var outcomeCounts = Array(repeating: ClassOutcome(), count: classes.count)
+        var confusion = ConfusionMatrix(classes: classes)
+        var missedCounts = Array(repeating: 0, count: classes.count)
+        for o in outcomes {
+            let t = o.truth.index
+            outcomeCounts[t].groundTruth += 1
+            if let call = o.call {
+                confusion.counts[t][call.index] += 1
+                if call == o.truth { outcomeCounts[t].correct += 1 } else { outcomeCounts[t].wrong += 1 }
+            } else {
+                outcomeCounts[t].missed += 1
+                missedCounts[t] += 1
+            }
+        }
+        var extraCounts = Array(repeating: 0, count: classes.count)
+        for e in extras { extraCounts[e.call.index] += 1 }
+
+        // ROC of the whole pipeline: one point per face.
+        var pipelineScores: [Double] = []
+        var pipelineLabels: [Bool] = []
+        var pipelineImages: [Int] = []
+        for o in outcomes {
+            guard let score = o.maskScore ?? settings.missedFaceScore else { continue }
+            pipelineScores.append(score)
+            pipelineLabels.append(o.truth == .masked)
+            pipelineImages.append(o.image)
+        }
+        // ROC of the classifier on matched faces.
+        var matchedScores: [Double] = []
+        var matchedLabels: [Bool] = []
+        var matchedImages: [Int] = []
+        for o in outcomes {
+            guard let score = o.maskScore else { continue }
+            matchedScores.append(score)
+            matchedLabels.append(o.truth == .masked)
+            matchedImages.append(o.image)
+        }
+        return OutcomePart(
+            outcomeCounts: outcomeCounts,
+            confusion: confusion,
+            missedCounts: missedCounts,
+            extraCounts: extraCounts,
+            pipelineROC: Self.curve(pipelineScores, pipelineLabels),
+            matchedROC: Self.curve(matchedScores, matchedLabels),
+            pipelineSorted: Self.sortedForAUC(pipelineScores, pipelineLabels, pipelineImages),
+            matchedSorted: Self.sortedForAUC(matchedScores, matchedLabels, matchedImages),
+            sweep: Self.sweep(outcomes: outcomes, extras: extras)
+        )
+    }
+
+    /// Evaluates `predictions` against `dataset`.
+    public func evaluate(_ dataset: Dataset, _ predictions: PredictionSet) -> Evaluation {
+        let policy = settings.incorrectAs
+        let threshold = settings.threshold
+        let classes = policy.classes
+
+        let joined = matchAll(dataset, predictions)
+        let outcomes = joined.outcomes
+        let extras = joined.extras
+        let facesPerImage = joined.facesPerImage
+        let predictionCount = joined.predictionCount
+        let matchedPredictions = joined.matchedPredictions
+        let capped = joined.capped
+        let cappedLists = capped ? cappedEntries(dataset, predictions) : nil
+        let faceTotal = outcomes.count
+        let imageCount = dataset.images.count
+
+        // The detector's metrics and the pipeline's do not depend on each other: both at once.
+        let (detection, outcome) = Self.inParallel(
+            { detectionPart(joined, capped: cappedLists, images: imageCount) },
+            { outcomePart(outcomes, extras) }
+        )
+        let ranked = detection.ranked
+        let rankedImages = detection.rankedImages
+        let rankedCapped = detection.rankedCapped
+        let rankedCappedImages = detection.rankedCappedImages
+        let ap = detection.ap
+
+        // MARK: Pipeline
+
+        let outcomeCounts = outcome.outcomeCounts
+        let confusion = outcome.confusion
+        func byClass(_ values: [Int]) -> [FaceClass: Int] {
+            Dictionary(uniqueKeysWithValues: zip(classes, values).filter { $0.1 > 0 })
+        }
+        let classOutcomes = Dictionary(uniqueKeysWithValues: zip(classes, outcomeCounts))
+        let missedByClass = byClass(outcome.missedCounts)
+        let extrasByCall = byClass(outcome.extraCounts)
+        let unmasked = outcomeCounts[FaceClass.unmasked.index]
+        let masked = outcomeCounts[FaceClass.masked.index]
+        let pipelineROC = outcome.pipelineROC
+        let matchedROC = outcome.matchedROC
         let truePositives = faceTotal - missedByClass.values.reduce(0, +)
-        let (froc, lamr) = Self.froc(ranked, images: dataset.images.count)
 
         // MARK: Bootstrap
 
-        let pipelineSorted = Self.sortedForAUC(pipelineScores, pipelineLabels, pipelineImages)
-        let matchedSorted = Self.sortedForAUC(matchedScores, matchedLabels, matchedImages)
+        let pipelineSorted = outcome.pipelineSorted
+        let matchedSorted = outcome.matchedSorted
         let faceCounts = facesPerImage
-        let intervals = settings.bootstrap.intervals(imageCount: dataset.images.count, count: 4) {
+        let intervals = settings.bootstrap.intervals(imageCount: imageCount, count: 4) {
             var scratch: [(tp: Bootstrap.Lanes, called: Bootstrap.Lanes)] = []
             return { weights in
                 var positives = Bootstrap.Lanes.zero
@@ -456,7 +590,6 @@ public struct Evaluator: Sendable {
             }
         }
 
-        let sweep = Self.sweep(outcomes: outcomes, extras: extras)
         let detector = DetectorMetrics(
             truePositives: truePositives,
             falsePositives: extras.count,
@@ -467,11 +600,11 @@ public struct Evaluator: Sendable {
             ap: ap,
             apVOCInterval: Estimate(value: ap.voc, low: intervals[2]?.low, high: intervals[2]?.high),
             apCOCOInterval: Estimate(value: ap.coco, low: intervals[3]?.low, high: intervals[3]?.high),
-            apPerClass: apPerClass,
-            apMeanOverClasses: apMean,
-            precisionAtRecall: rankedCapped.positives > 0 ? rankedCapped.interpolatedPrecision() : [],
-            froc: froc,
-            logAverageMissRate: lamr
+            apPerClass: detection.apPerClass,
+            apMeanOverClasses: detection.apMean,
+            precisionAtRecall: detection.precisionAtRecall,
+            froc: detection.froc,
+            logAverageMissRate: detection.logAverageMissRate
         )
         let pipeline = PipelineMetrics(
             threshold: threshold,
@@ -483,7 +616,7 @@ public struct Evaluator: Sendable {
             extraDetectionsByCall: extrasByCall,
             roc: pipelineROC,
             auc: Estimate(value: pipelineROC?.auc, low: intervals[0]?.low, high: intervals[0]?.high),
-            sweep: sweep
+            sweep: outcome.sweep
         )
         let classifier = ClassifierMetrics(
             accuracy: Rate(confusion.diagonal, of: confusion.total),
@@ -493,7 +626,7 @@ public struct Evaluator: Sendable {
         )
         return Evaluation(
             settings: settings,
-            images: dataset.images.count,
+            images: imageCount,
             annotatedFaces: dataset.faceCounts(),
             predictions: predictionCount,
             outcomes: outcomes,

@@ -101,6 +101,75 @@ public struct Matcher: Sendable {
         }
     }
 
+    /// For each prediction, the faces whose IoU with it passes the threshold, in face order: the only pairs
+    /// the `coco` and `voc` rules can match when an IoU of 0 does not pass.
+    struct Candidates {
+        /// Prediction `p`'s pairs are at `starts[p]..<starts[p + 1]`.
+        private(set) var starts: [Int] = []
+        private(set) var faces: [Int] = []
+        private(set) var ious: [Double] = []
+
+        /// Refills the lists from a prediction-major IoU table of `faceCount` faces, keeping the storage.
+        mutating func collect(ious table: [Double], faceCount m: Int, accepting settings: MatchingSettings) {
+            starts.removeAll(keepingCapacity: true)
+            faces.removeAll(keepingCapacity: true)
+            ious.removeAll(keepingCapacity: true)
+            starts.append(0)
+            guard m > 0 else { return }
+            for row in stride(from: 0, to: table.count, by: m) {
+                for g in 0..<m where settings.accepts(table[row + g]) {
+                    faces.append(g)
+                    ious.append(table[row + g])
+                }
+                starts.append(faces.count)
+            }
+        }
+    }
+
+    /// ``assignGreedy(ious:faceCount:order:_:_:compatible:)`` over ``Candidates``, with the same result when
+    /// an IoU of 0 does not pass: the `coco` rule skips pairs that do not pass, and the `voc` rule's best face
+    /// either passes (then it is a candidate, as is every face with that IoU) or no face does.
+    ///
+    /// - Parameter candidates: collected for ``settings``, with an entry for every prediction in `order`
+    ///   (an image without faces has none).
+    @inline(__always)
+    func assignGreedy(
+        candidates: Candidates,
+        order: [Int],
+        _ faceMatches: inout [Int],
+        _ predictionMatches: inout [Int],
+        compatible: (Int, Int) -> Bool
+    ) {
+        guard candidates.starts.count > 1 else { return }
+        for p in order {
+            let pairs = candidates.starts[p]..<candidates.starts[p + 1]
+            var best = -1
+            var bestIoU = 0.0
+            if settings.mode == .voc {
+                var topIoU = -1.0
+                for k in pairs where compatible(p, candidates.faces[k]) && candidates.ious[k] > topIoU {
+                    best = candidates.faces[k]
+                    topIoU = candidates.ious[k]
+                }
+                if best >= 0, !(settings.accepts(topIoU) && faceMatches[best] < 0) { best = -1 }
+            } else {
+                for k in pairs {
+                    let g = candidates.faces[k]
+                    guard faceMatches[g] < 0, compatible(p, g) else { continue }
+                    let v = candidates.ious[k]
+                    if best < 0 || v >= bestIoU {
+                        best = g
+                        bestIoU = v
+                    }
+                }
+            }
+            if best >= 0 {
+                faceMatches[best] = p
+                predictionMatches[p] = best
+            }
+        }
+    }
+
     /// The `dataroots` rule over a prediction-major IoU table; `-1` means no match.
     func assignDataroots(
         ious: [Double],

@@ -1,0 +1,83 @@
+import Testing
+
+@testable import MaskBenchCore
+
+/// The greedy rules over ``Matcher/Candidates`` (the pairs whose IoU passes) give the assignment of the rules
+/// over the whole IoU table, for every setting under which an IoU of 0 does not pass.
+@Suite struct MatcherCandidatesTests {
+    /// Images of overlapping boxes on a small grid, so that ties in IoU and in score are common.
+    static func images(count: Int, seed: UInt64) -> [(predictions: [Box], scores: [Double], faces: [Box])] {
+        var rng = SplitMix64(seed: seed)
+        func box() -> Box {
+            Box(
+                x: Double(rng.next() % 8), y: Double(rng.next() % 8), width: Double(1 + rng.next() % 6),
+                height: Double(1 + rng.next() % 6))
+        }
+        return (0..<count).map { _ in
+            let n = Int(rng.next() % 9)
+            let m = Int(rng.next() % 7)
+            return (
+                (0..<n).map { _ in box() }, (0..<n).map { _ in Double(rng.next() % 4) / 4 }, (0..<m).map { _ in box() }
+            )
+        }
+    }
+
+    static let settings: [MatchingSettings] = [
+        MatchingSettings(mode: .coco, iouThreshold: 0.5),
+        MatchingSettings(mode: .coco, iouThreshold: 0.5, iouInclusive: true),
+        MatchingSettings(mode: .coco, iouThreshold: 0.1, pixels: .inclusive),
+        MatchingSettings(mode: .voc, iouThreshold: 0.5),
+        MatchingSettings(mode: .voc, iouThreshold: 1.0 / 3.0, iouInclusive: true),
+        MatchingSettings(mode: .voc, iouThreshold: 0.05),
+    ]
+
+    @Test(arguments: settings)
+    func candidatesGiveTheSameAssignmentAsTheWholeTable(_ settings: MatchingSettings) {
+        #expect(!settings.accepts(0))
+        let matcher = Matcher(settings: settings)
+        var candidates = Matcher.Candidates()
+        var pairsKept = 0
+        var matches = 0
+        for image in Self.images(count: 3000, seed: 7) {
+            let (n, m) = (image.predictions.count, image.faces.count)
+            var ious: [Double] = []
+            for p in image.predictions {
+                for g in image.faces { ious.append(p.iou(with: g, pixels: settings.pixels)) }
+            }
+            candidates.collect(ious: ious, faceCount: m, accepting: settings)
+            pairsKept += candidates.faces.count
+            var order = [Int](repeating: 0, count: n)
+            Matcher.rankByScore(count: n, score: { image.scores[$0] }, into: &order)
+            // Class-agnostic, then a class-aware rule (only pairs of the same parity may match).
+            let rules: [(Int, Int) -> Bool] = [{ _, _ in true }, { p, g in (p + g) % 2 == 0 }]
+            for compatible in rules {
+                var denseFaces = [Int](repeating: -1, count: m)
+                var densePredictions = [Int](repeating: -1, count: n)
+                matcher.assignGreedy(
+                    ious: ious, faceCount: m, order: order, &denseFaces, &densePredictions, compatible: compatible)
+                var sparseFaces = [Int](repeating: -1, count: m)
+                var sparsePredictions = [Int](repeating: -1, count: n)
+                matcher.assignGreedy(
+                    candidates: candidates, order: order, &sparseFaces, &sparsePredictions, compatible: compatible)
+                #expect(sparseFaces == denseFaces)
+                #expect(sparsePredictions == densePredictions)
+                matches += denseFaces.filter { $0 >= 0 }.count
+            }
+        }
+        // The images exercise the rules: many pairs pass, many are matched, far from all pairs are kept.
+        #expect(pairsKept > 300)
+        #expect(matches > 400)
+    }
+
+    @Test func collectKeepsThePassingPairsOfEachPredictionInFaceOrder() {
+        let settings = MatchingSettings(mode: .coco, iouThreshold: 0.5)
+        var candidates = Matcher.Candidates()
+        // Three predictions, two faces.
+        candidates.collect(ious: [0.9, 0.6, 0.5, 0.1, 0.0, 0.7], faceCount: 2, accepting: settings)
+        #expect(candidates.starts == [0, 2, 2, 3])
+        #expect(candidates.faces == [0, 1, 1])
+        #expect(candidates.ious == [0.9, 0.6, 0.7])
+        candidates.collect(ious: [], faceCount: 0, accepting: settings)
+        #expect(candidates.starts == [0])
+    }
+}
