@@ -86,24 +86,41 @@ public enum COCODatasetReader {
         locateCategory: (Int) -> (line: Int, column: Int)?
     ) throws -> LoadedGroundTruth {
         var diagnostics: [Diagnostic] = []
-        // Category id → label (nil: unknown and skipped), resolved on first use.
-        var categoryIndex: [Int: Int] = [:]
-        for (index, category) in coco.categories.enumerated() { categoryIndex[category.id] = index }
-        var labels: [Int: FaceClass?] = [:]
-        var usage: [Int: Int] = [:]
-        for annotation in coco.annotations where !annotation.isCrowd { usage[annotation.categoryID, default: 0] += 1 }
-        for (categoryID, count) in usage.sorted(by: { $0.key < $1.key }) {
-            guard let index = categoryIndex[categoryID] else { continue }  // checked while parsing
+        // Category id → position (the last of a repeated id), each annotation's category position, how many
+        // faces each category has, and each used category's label (nil: unknown and skipped).
+        let categoryIndex = COCOIDTable(ids: coco.categories.map(\.id)) { _, _ in }
+        let annotations = coco.annotations
+        var annotationCategories = [Int32](repeating: -1, count: annotations.count)
+        var usage = [Int](repeating: 0, count: coco.categories.count)
+        var last: (id: Int, index: Int?)?
+        for (k, annotation) in annotations.enumerated() where !annotation.isCrowd {
+            // Annotations of one category come in runs: look the id up again only when it changes.
+            let index: Int?
+            if let last, last.id == annotation.categoryID {
+                index = last.index
+            } else {
+                index = categoryIndex.position(of: annotation.categoryID)
+                last = (annotation.categoryID, index)
+            }
+            guard let index else { continue }  // checked while parsing
+            annotationCategories[k] = Int32(truncatingIfNeeded: index)
+            usage[index] += 1
+        }
+        var labels = [FaceClass?](repeating: nil, count: coco.categories.count)
+        let used = coco.categories.indices.filter { usage[$0] > 0 }.sorted {
+            coco.categories[$0].id < coco.categories[$1].id
+        }
+        for index in used {
             let category = coco.categories[index]
+            let count = usage[index]
             if let label = options.labelMap.label(for: category.name) {
-                labels[categoryID] = label
+                labels[index] = label
                 continue
             }
             let message =
                 "category '\(category.name)' (id \(category.id), \(count) annotation\(count == 1 ? "" : "s")) "
                 + "is not a known label; map it with --label '\(category.name)=masked' (or =unmasked, =incorrect)"
             if options.collectUnknownLabels {
-                labels[categoryID] = .some(nil)
                 diagnostics.append(
                     Diagnostic(
                         .warning, file: file, line: locateCategory(index)?.line, message + "; its faces are skipped"))
@@ -113,29 +130,58 @@ public enum COCODatasetReader {
             }
         }
 
-        let order = coco.images.indices.sorted { coco.images[$0].id < coco.images[$1].id }
+        let ids = coco.images.map(\.id)
+        let order = ids.indices.sorted { ids[$0] < ids[$1] }
         // Original index → position in the sorted list; ids → original index.
-        var sortedPosition = [Int](repeating: 0, count: coco.images.count)
+        var sortedPosition = [Int](repeating: 0, count: ids.count)
         for (position, index) in order.enumerated() { sortedPosition[index] = position }
-        let imageIndex = COCOIDTable(ids: coco.images.map(\.id)) { _, _ in }
-        var images: [AnnotatedImage] = []
-        images.reserveCapacity(order.count)
-        for index in order {
-            let image = coco.images[index]
-            images.append(AnnotatedImage(name: image.fileName, width: image.width, height: image.height, faces: []))
-        }
+        let imageIndex = COCOIDTable(ids: ids) { _, _ in }
+        // Each face's image position and label, and the faces per image, in file order (so the
+        // faces-per-image cap fails on the same annotation as it would appending one face at a time).
+        var facePositions = [Int32](repeating: -1, count: annotations.count)
+        var faceLabels = [FaceClass](repeating: .unmasked, count: annotations.count)
+        var starts = [Int](repeating: 0, count: ids.count + 1)
         var crowd = 0
-        for annotation in coco.annotations {
+        for (k, annotation) in annotations.enumerated() {
             if annotation.isCrowd {
                 crowd += 1
                 continue
             }
-            guard let index = imageIndex.position(of: annotation.imageID),
-                let label = labels[annotation.categoryID] ?? nil
+            let category = Int(annotationCategories[k])
+            guard category >= 0, let label = labels[category], let index = imageIndex.position(of: annotation.imageID)
             else { continue }
             let position = sortedPosition[index]
-            try options.limits.checkFaces(images[position].faces.count + 1, image: images[position].name, file: file)
-            images[position].faces.append(GroundTruthFace(box: annotation.bbox, label: label))
+            starts[position + 1] += 1
+            if starts[position + 1] > options.limits.maxFacesPerImage {
+                try options.limits.checkFaces(
+                    starts[position + 1], image: coco.images[index].fileName, file: file)
+            }
+            facePositions[k] = Int32(truncatingIfNeeded: position)
+            faceLabels[k] = label
+        }
+        for position in ids.indices { starts[position + 1] += starts[position] }
+        // A counting sort of the faces by image, then one array per image.
+        var next = starts
+        var faceOrder = [Int32](repeating: 0, count: starts[ids.count])
+        for k in annotations.indices where facePositions[k] >= 0 {
+            let position = Int(facePositions[k])
+            faceOrder[next[position]] = Int32(truncatingIfNeeded: k)
+            next[position] += 1
+        }
+        var images: [AnnotatedImage] = []
+        images.reserveCapacity(order.count)
+        for (position, index) in order.enumerated() {
+            let image = coco.images[index]
+            let range = starts[position]..<starts[position + 1]
+            let faces = [GroundTruthFace](unsafeUninitializedCapacity: range.count) { buffer, count in
+                for j in range {
+                    let k = Int(faceOrder[j])
+                    buffer.initializeElement(
+                        at: count, to: GroundTruthFace(box: annotations[k].bbox, label: faceLabels[k]))
+                    count += 1
+                }
+            }
+            images.append(AnnotatedImage(name: image.fileName, width: image.width, height: image.height, faces: faces))
         }
         if crowd > 0 {
             diagnostics.append(

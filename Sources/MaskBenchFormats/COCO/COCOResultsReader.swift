@@ -172,30 +172,56 @@ public enum COCOResultsReader {
             labels.append((categoryID, label))
             return label
         }
-        // Group by image position first (no string hashing per detection), then key by file name.
-        var positions = [Int](repeating: -1, count: loaded.detections.count)
-        var counts = [Int](repeating: 0, count: groundTruth.images.count)
-        for (k, detection) in loaded.detections.enumerated() {
+        // Group by image position, without string hashing per detection: a counting sort of the detections
+        // by image (file order kept within an image), then one array per image, keyed by file name.
+        let detections = loaded.detections
+        var positions = [Int32](repeating: -1, count: detections.count)
+        var labelOf = [FaceClass](repeating: .unmasked, count: detections.count)
+        var starts = [Int](repeating: 0, count: groundTruth.images.count + 1)
+        var last: (id: Int, label: FaceClass)?
+        for (k, detection) in detections.enumerated() {
             guard let position = images.position(of: detection.imageID) else { continue }
-            positions[k] = position
-            counts[position] += 1
+            positions[k] = Int32(truncatingIfNeeded: position)
+            starts[position + 1] += 1
+            // Detections of one category come in runs: look the category up again only when it changes.
+            if let last, last.id == detection.categoryID {
+                labelOf[k] = last.label
+            } else {
+                let label = try label(of: detection.categoryID)
+                labelOf[k] = label
+                last = (detection.categoryID, label)
+            }
         }
-        var grouped = counts.map { count -> [Prediction] in
-            var predictions: [Prediction] = []
-            predictions.reserveCapacity(count)
-            return predictions
-        }
-        for (k, detection) in loaded.detections.enumerated() where positions[k] >= 0 {
-            let label = try label(of: detection.categoryID)
-            grouped[positions[k]].append(
-                Prediction(
-                    box: detection.bbox, faceScore: detection.score, maskScore: label == .masked ? 1 : 0, label: label)
-            )
+        for position in groundTruth.images.indices { starts[position + 1] += starts[position] }
+        var next = starts
+        var order = [Int32](repeating: 0, count: starts[groundTruth.images.count])
+        for k in detections.indices where positions[k] >= 0 {
+            let position = Int(positions[k])
+            order[next[position]] = Int32(truncatingIfNeeded: k)
+            next[position] += 1
         }
         var byImage: [String: [Prediction]] = [:]
         byImage.reserveCapacity(groundTruth.images.count)
         for (position, image) in groundTruth.images.enumerated() {
-            byImage[image.fileName, default: []].append(contentsOf: grouped[position])
+            let range = starts[position]..<starts[position + 1]
+            let predictions = [Prediction](unsafeUninitializedCapacity: range.count) { buffer, count in
+                for j in range {
+                    let k = Int(order[j])
+                    let detection = detections[k]
+                    let label = labelOf[k]
+                    buffer.initializeElement(
+                        at: count,
+                        to: Prediction(
+                            box: detection.bbox, faceScore: detection.score, maskScore: label == .masked ? 1 : 0,
+                            label: label)
+                    )
+                    count += 1
+                }
+            }
+            // File names are unique in a ground truth read from a file; a hand-made one may repeat them.
+            if let earlier = byImage.updateValue(predictions, forKey: image.fileName) {
+                byImage[image.fileName] = earlier + predictions
+            }
         }
         return LoadedPredictions(
             predictions: PredictionSet(byImage: byImage),
