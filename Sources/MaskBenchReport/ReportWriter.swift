@@ -25,10 +25,10 @@ public enum ReportWriter {
                 switch job {
                 case 0:
                     let bytes = BoxTables.boxes(evaluation, dataset: dataset, predictions: predictions)
-                    try AtomicFile.write(Data(bytes), to: folder + "/boxes.csv")
+                    try AtomicFile.write(chunks: [bytes], to: folder + "/boxes.csv")
                 case 1:
                     let bytes = BoxTables.extras(evaluation, dataset: dataset, predictions: predictions)
-                    try AtomicFile.write(Data(bytes), to: folder + "/extras.csv")
+                    try AtomicFile.write(chunks: [bytes], to: folder + "/extras.csv")
                 default:
                     let data = ReportData(
                         document: document, evaluation: evaluation, dataset: dataset, predictions: predictions)

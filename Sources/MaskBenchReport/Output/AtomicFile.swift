@@ -24,6 +24,21 @@ public enum AtomicFile {
     /// - Throws: ``ReportError`` naming the file and the system's reason. The corresponding C functions are
     ///   `open`, `write` and `rename`.
     public static func write(_ data: Data, to path: String) throws {
+        try write(to: path) { handle in try handle.write(contentsOf: data) }
+    }
+
+    /// Writes `chunks` one after the other, as ``write(_:to:)`` writes one block: for content made in parts
+    /// (on several cores), which need not be joined first.
+    ///
+    /// - Throws: ``ReportError`` naming the file and the system's reason. The corresponding C functions are
+    ///   `open`, `write` and `rename`.
+    public static func write(chunks: [[UInt8]], to path: String) throws {
+        try write(to: path) { handle in
+            for chunk in chunks { try handle.write(contentsOf: chunk) }
+        }
+    }
+
+    private static func write(to path: String, _ body: (FileHandle) throws -> Void) throws {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         let (descriptor, temporary) = try createTemporary(beside: url.lastPathComponent, in: directory)
@@ -33,7 +48,7 @@ public enum AtomicFile {
         }
         do {
             do {
-                try FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).write(contentsOf: data)
+                try body(FileHandle(fileDescriptor: descriptor, closeOnDealloc: false))
             } catch {
                 throw ReportError(path: temporary, "cannot write the file (\((error as NSError).localizedDescription))")
             }

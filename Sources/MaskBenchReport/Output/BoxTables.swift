@@ -28,11 +28,14 @@ public enum BoxTables {
         header.appendRow(boxesHeader)
         var out = header.bytes
         out.reserveCapacity(evaluation.outcomes.count * 64)
-        var name: (image: Int, bytes: [UInt8]) = (-1, [])
+        // The current image's encoded name and predictions: rows come image by image.
+        var current: (image: Int, name: [UInt8], predictions: [Prediction]) = (-1, [], [])
         for o in evaluation.outcomes {
             let image = dataset.images[o.image]
-            if name.image != o.image { name = (o.image, CSVWriter.encodeField(image.name)) }
-            out.append(contentsOf: name.bytes)
+            if current.image != o.image {
+                current = (o.image, CSVWriter.encodeField(image.name), predictions[image.name])
+            }
+            out.append(contentsOf: current.name)
             out.append(comma)
             appendInteger(o.face, to: &out)
             appendBox(o.face < image.faces.count ? image.faces[o.face].box : nil, to: &out)
@@ -40,9 +43,7 @@ public enum BoxTables {
             if let width = image.width { appendInteger(width, to: &out) }
             out.append(comma)
             if let height = image.height { appendInteger(height, to: &out) }
-            let predicted = o.prediction.flatMap { k in
-                let all = predictions[image.name]
-                return k < all.count ? all[k].box : nil
+            let predicted = o.prediction.flatMap { k in k < current.predictions.count ? current.predictions[k].box : nil
             }
             appendBox(predicted, to: &out)
             out.append(newline)
@@ -56,14 +57,17 @@ public enum BoxTables {
         header.appendRow(extrasHeader)
         var out = header.bytes
         out.reserveCapacity(evaluation.extras.count * 80)
-        var name: (image: Int, bytes: [UInt8]) = (-1, [])
+        // The current image's encoded name and predictions: rows come image by image.
+        var current: (image: Int, name: [UInt8], predictions: [Prediction]) = (-1, [], [])
         for e in evaluation.extras {
-            let image = dataset.images[e.image]
-            if name.image != e.image { name = (e.image, CSVWriter.encodeField(image.name)) }
-            out.append(contentsOf: name.bytes)
+            if current.image != e.image {
+                let name = dataset.images[e.image].name
+                current = (e.image, CSVWriter.encodeField(name), predictions[name])
+            }
+            out.append(contentsOf: current.name)
             out.append(comma)
             appendInteger(e.prediction, to: &out)
-            let all = predictions[image.name]
+            let all = current.predictions
             appendBox(e.prediction < all.count ? all[e.prediction].box : nil, to: &out)
             out.append(comma)
             appendNumber(e.faceScore, to: &out)
@@ -85,10 +89,14 @@ public enum BoxTables {
             out.append(contentsOf: [comma, comma, comma, comma])
             return
         }
-        for value in [box.x, box.y, box.width, box.height] {
-            out.append(comma)
-            appendNumber(value, to: &out)
-        }
+        out.append(comma)
+        appendNumber(box.x, to: &out)
+        out.append(comma)
+        appendNumber(box.y, to: &out)
+        out.append(comma)
+        appendNumber(box.width, to: &out)
+        out.append(comma)
+        appendNumber(box.height, to: &out)
     }
 
     /// Whole numbers (most box coordinates) as integers, others as Swift prints them (shortest round-trip).
@@ -96,13 +104,22 @@ public enum BoxTables {
         if value == value.rounded(), abs(value) < 1e15 {
             appendInteger(Int(value), to: &out)
         } else {
-            out.append(contentsOf: value.description.utf8)
+            DecimalFormatting.appendDescription(of: value, to: &out)
         }
     }
 
-    /// (Integers up to 15 digits are small strings: no allocation.)
+    /// An integer as `String(value)` spells it, digit by digit when it is not negative.
     private static func appendInteger(_ value: Int, to out: inout [UInt8]) {
-        out.append(contentsOf: String(value).utf8)
+        guard value >= 0 else {
+            out.append(contentsOf: String(value).utf8)
+            return
+        }
+        var unit = 1
+        while value / unit >= 10 { unit *= 10 }
+        while unit > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / unit % 10))
+            unit /= 10
+        }
     }
 
     /// Writes both files into `folder`, atomically.
@@ -112,8 +129,8 @@ public enum BoxTables {
         _ evaluation: Evaluation, dataset: Dataset, predictions: PredictionSet, folder: String
     ) throws {
         try AtomicFile.write(
-            Data(boxes(evaluation, dataset: dataset, predictions: predictions)), to: folder + "/boxes.csv")
+            chunks: [boxes(evaluation, dataset: dataset, predictions: predictions)], to: folder + "/boxes.csv")
         try AtomicFile.write(
-            Data(extras(evaluation, dataset: dataset, predictions: predictions)), to: folder + "/extras.csv")
+            chunks: [extras(evaluation, dataset: dataset, predictions: predictions)], to: folder + "/extras.csv")
     }
 }

@@ -16,47 +16,114 @@ public enum FaceOutcomesCSV {
     /// run has 325k rows, and only the image names can need quoting, so each name is encoded (through
     /// libcsv) once.
     public static func encode(_ evaluation: Evaluation, dataset: Dataset) -> [UInt8] {
+        Array(chunks(evaluation, dataset: dataset).joined())
+    }
+
+    /// The CSV text in consecutive parts: the header, then runs of rows encoded on every core.
+    static func chunks(_ evaluation: Evaluation, dataset: Dataset) -> [[UInt8]] {
         var header = CSVWriter()
         header.appendRow(Self.header)
-        let names = dataset.images.map { CSVWriter.encodeField($0.name) }
-        // Rows are independent: encode runs of them on every core, then join in order.
+        // Every image's encoded name in one buffer: a row copies bytes, and retains no array of its own.
+        var names = EncodedNames()
+        for i in dataset.images.indices { names.append(CSVWriter.encodeField(dataset.images[i].name)) }
+        // Rows are independent: encode runs of them on every core, kept in order.
         let outcomes = evaluation.outcomes
         let runs = outcomes.count < 20_000 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
         let bounds = (0...runs).map { $0 * outcomes.count / runs }
         let parts = Mutex([[UInt8]](repeating: [], count: runs))
-        DispatchQueue.concurrentPerform(iterations: runs) { run in
+        DispatchQueue.concurrentPerform(iterations: runs) { [names] run in
             let part = rows(outcomes[bounds[run]..<bounds[run + 1]], names: names)
             parts.withLock { $0[run] = part }
         }
-        return parts.withLock { $0.reduce(header.bytes, +) }
+        return [header.bytes] + parts.withLock { $0 }
     }
 
-    private static func rows(_ outcomes: ArraySlice<FaceOutcome>, names: [[UInt8]]) -> [UInt8] {
+    /// Image names, encoded as CSV fields, end to end; name `i` is `bytes[starts[i]..<starts[i + 1]]`.
+    private struct EncodedNames: Sendable {
+        var bytes: [UInt8] = []
+        var starts: [Int] = [0]
+
+        mutating func append(_ field: [UInt8]) {
+            bytes += field
+            starts.append(bytes.count)
+        }
+    }
+
+    private static func rows(_ outcomes: ArraySlice<FaceOutcome>, names: EncodedNames) -> [UInt8] {
+        var row = RowBuffer()
+        row.out.reserveCapacity(outcomes.count * 64)
+        names.bytes.withUnsafeBufferPointer { nameBytes in
+            for o in outcomes {
+                row.out.append(
+                    contentsOf: UnsafeBufferPointer(
+                        rebasing: nameBytes[names.starts[o.image]..<names.starts[o.image + 1]]))
+                row.comma()
+                row.integer(o.face)
+                row.comma()
+                row.label(o.truth)
+                row.comma()
+                if let call = o.call { row.label(call) }
+                row.comma()
+                row.number(o.maskScore)
+                row.comma()
+                row.number(o.faceScore)
+                row.comma()
+                row.number(o.iou)
+                row.out.append(UInt8(ascii: "\n"))
+            }
+        }
+        return row.out
+    }
+
+    /// Bytes of rows being encoded, with the few field spellings ``FaceOutcomesCSV`` needs.
+    private struct RowBuffer {
         var out: [UInt8] = []
-        out.reserveCapacity(outcomes.count * 64)
-        let comma = UInt8(ascii: ",")
-        func number(_ value: Double?) {
-            out.append(comma)
-            if let value { out.append(contentsOf: value.description.utf8) }
+
+        mutating func comma() { out.append(UInt8(ascii: ",")) }
+
+        mutating func append(_ text: StaticString) {
+            out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
         }
-        for o in outcomes {
-            out.append(contentsOf: names[o.image])
-            out.append(comma)
-            out.append(contentsOf: o.face.description.utf8)
-            out.append(comma)
-            out.append(contentsOf: o.truth.rawValue.utf8)
-            out.append(comma)
-            if let call = o.call { out.append(contentsOf: call.rawValue.utf8) }
-            number(o.maskScore)
-            number(o.faceScore)
-            number(o.iou)
-            out.append(UInt8(ascii: "\n"))
+
+        /// The label's raw value.
+        mutating func label(_ label: FaceClass) {
+            switch label {
+            case .masked: append("masked")
+            case .unmasked: append("unmasked")
+            case .incorrect: append("incorrect")
+            }
         }
-        return out
+
+        /// An integer as `description` spells it, without making a string when it is not negative.
+        mutating func integer(_ value: Int) {
+            guard value >= 0 else {
+                out.append(contentsOf: value.description.utf8)
+                return
+            }
+            var unit = 1
+            while value / unit >= 10 { unit *= 10 }
+            while unit > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / unit % 10))
+                unit /= 10
+            }
+        }
+
+        /// A number as `description` spells it; nothing for `nil`.
+        mutating func number(_ value: Double?) {
+            guard let value else { return }
+            // 0 and 1 (a class-only detector's maskScore) are common: spelled without making a string.
+            if value == 1 {
+                append("1.0")
+            } else if value == 0, value.sign == .plus {
+                append("0.0")
+            } else {
+                DecimalFormatting.appendDescription(of: value, to: &out)
+            }
+        }
     }
 
     /// Writes `faces.csv` atomically.
     public static func write(_ evaluation: Evaluation, dataset: Dataset, to path: String) throws {
-        try AtomicFile.write(Data(encode(evaluation, dataset: dataset)), to: path)
+        try AtomicFile.write(chunks: chunks(evaluation, dataset: dataset), to: path)
     }
 }
