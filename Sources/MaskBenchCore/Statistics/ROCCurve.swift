@@ -20,21 +20,27 @@ public struct ROCCurve: Sendable, Hashable, Codable {
     ///   - dropIntermediate: drop collinear points, as scikit-learn's default.
     public init(scores: [Double], labels: [Bool], dropIntermediate: Bool = true) {
         precondition(scores.count == labels.count, "one label per score")
-        let (sorted, sortedLabels) = ScoreSort.descending(scores, payload: labels.map { $0 ? 1 : 0 })
+        // Keys from the highest score to the lowest: equal keys are equal scores.
+        let (keys, marks) = ScoreSort.descendingKeys(scores, flags: labels)
         // Cumulative counts at each distinct score, with a leading (0, 0) at +∞.
+        var distinct = 1
+        for k in keys.indices.dropFirst() where keys[k] != keys[k - 1] { distinct += 1 }
         var fps: [Double] = [0]
         var tps: [Double] = [0]
         var thresholds: [Double] = [.infinity]
+        fps.reserveCapacity(distinct + 1)
+        tps.reserveCapacity(distinct + 1)
+        thresholds.reserveCapacity(distinct + 1)
         var tp = 0.0
         var fp = 0.0
-        sorted.withUnsafeBufferPointer { s in
-            sortedLabels.withUnsafeBufferPointer { l in
+        keys.withUnsafeBufferPointer { s in
+            marks.withUnsafeBufferPointer { l in
                 for k in s.indices {
                     if l[k] != 0 { tp += 1 } else { fp += 1 }
                     if k + 1 == s.count || s[k + 1] != s[k] {
                         tps.append(tp)
                         fps.append(fp)
-                        thresholds.append(s[k])
+                        thresholds.append(ScoreSort.score(fromKey: ~s[k]))
                     }
                 }
             }
