@@ -8,7 +8,9 @@
 int mballoc_set_mmap_threshold(long bytes) {
 #if defined(__GLIBC__)
     if (bytes < 0 || bytes > INT_MAX) return 0;
-    return mallopt(M_MMAP_THRESHOLD, (int)bytes) == 1 ? 1 : 0;
+    /* With a fixed mmap threshold glibc stops raising the trim threshold with it (it stays at 128 KiB), so the
+     * heap would be handed back at every large free and fault in again at the next allocation: keep it. */
+    return mallopt(M_MMAP_THRESHOLD, (int)bytes) == 1 && mallopt(M_TRIM_THRESHOLD, (int)bytes) == 1 ? 1 : 0;
 #else
     (void)bytes;
     return 0;

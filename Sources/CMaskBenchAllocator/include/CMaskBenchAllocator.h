@@ -12,8 +12,9 @@ extern "C" {
 /*
  * Serves blocks up to `bytes` from the allocator's heap, where freed memory is reused, rather than mapping
  * each one afresh. Call once, before any thread exists. Returns 1 when the setting was applied, 0 when the
- * allocator refused it or is not glibc's (then nothing changed). The corresponding C function is `mallopt`
- * with `M_MMAP_THRESHOLD`.
+ * allocator refused it or is not glibc's (then nothing changed). Freed memory below that size stays in the
+ * heap for reuse rather than being returned to the system. The corresponding C function is `mallopt` with
+ * `M_MMAP_THRESHOLD` and `M_TRIM_THRESHOLD`.
  */
 int mballoc_set_mmap_threshold(long bytes);
 
