@@ -514,7 +514,12 @@ public struct Evaluator: Sendable {
     }
 
     /// Evaluates `predictions` against `dataset`.
-    public func evaluate(_ dataset: Dataset, _ predictions: PredictionSet) -> Evaluation {
+    ///
+    /// - Parameter alongside: work on the faces' outcomes (in dataset order, as ``Evaluation/outcomes``) to run
+    ///   on a core of its own while the remaining metrics are computed, such as encoding `faces.csv`.
+    public func evaluate(
+        _ dataset: Dataset, _ predictions: PredictionSet, alongside: (@Sendable ([FaceOutcome]) -> Void)? = nil
+    ) -> Evaluation {
         let policy = settings.incorrectAs
         let threshold = settings.threshold
         let classes = policy.classes
@@ -530,10 +535,15 @@ public struct Evaluator: Sendable {
         let faceTotal = outcomes.count
         let imageCount = dataset.images.count
 
-        // The detector's metrics and the pipeline's do not depend on each other: both at once.
+        // The detector's metrics and the pipeline's do not depend on each other: both at once. The pipeline's
+        // take about a third of the detector's time, so the caller's work goes after them.
         let (detection, outcome) = Self.inParallel(
             { detectionPart(joined, capped: cappedLists, images: imageCount) },
-            { outcomePart(outcomes, extras) }
+            {
+                let part = outcomePart(outcomes, extras)
+                alongside?(outcomes)
+                return part
+            }
         )
         let ranked = detection.ranked
         let rankedImages = detection.rankedImages
