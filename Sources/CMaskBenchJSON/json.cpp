@@ -5,6 +5,7 @@
 // simdjson's On-Demand objects, checked by static_assert to fit and be trivially copyable.
 
 #include "CMaskBenchJSON.h"
+#include "document.hpp"
 
 #include <simdjson.h>
 
@@ -19,35 +20,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-namespace od = simdjson::ondemand;
-
-/// The input bytes, followed by at least SIMDJSON_PADDING zero bytes (simdjson reads up to that far past
-/// the end): a heap buffer reused across parses.
-struct Input {
-    char *data = nullptr;
-    /// Bytes usable before the padding.
-    size_t capacity = 0;
-
-    Input() = default;
-    Input(const Input &) = delete;
-    Input &operator=(const Input &) = delete;
-    ~Input() { release(); }
-
-    void release() noexcept {
-        delete[] data;
-        data = nullptr;
-        capacity = 0;
-    }
-};
-
-struct mbjson_document {
-    od::parser parser;
-    od::document document;
-    Input input;
-    size_t length = 0;
-    bool ready = false;
-};
 
 namespace {
 
@@ -125,6 +97,7 @@ char closerOfRoot(const char *bytes, size_t length, size_t *last) noexcept {
 /// Indexes the `doc->length` bytes already in `doc->input` (simdjson stage 1).
 mbjson_status iterateLoaded(mbjson_document *doc, char *err, size_t errlen) {
     doc->ready = false;
+    doc->started = false;
     std::memset(doc->input.data + doc->length, 0, simdjson::SIMDJSON_PADDING);
     // An array or object root must close at the end of the input; simdjson checks this only when the root
     // is opened as an array or object, and we open it as a value.
@@ -219,6 +192,15 @@ mbjson_type typeOf(od::json_type type, od::value &value, simdjson::error_code *c
 
 }  // namespace
 
+mbjson_status mbjson::reindex(mbjson_document *doc) noexcept {
+    try {
+        return iterateLoaded(doc, nullptr, 0);
+    } catch (...) {
+        doc->ready = false;
+        return MBJSON_ERR_MEMORY;
+    }
+}
+
 extern "C" {
 
 mbjson_document *mbjson_document_create(void) {
@@ -309,6 +291,7 @@ mbjson_status mbjson_parse_buffer(const char *bytes, size_t len, mbjson_document
 
 mbjson_status mbjson_document_root(mbjson_document *doc, mbjson_value *out, mbjson_type *type) {
     if (doc == nullptr || !doc->ready || out == nullptr) return MBJSON_ERR_INTERNAL;
+    doc->started = true;
     od::json_type kind;
     simdjson::error_code code = doc->document.type().get(kind);
     if (code != simdjson::SUCCESS) return status(code);
@@ -555,6 +538,7 @@ const char *mbjson_status_message(mbjson_status value) {
     case MBJSON_ERR_IO: return "cannot read the file";
     case MBJSON_ERR_MEMORY: return "out of memory";
     case MBJSON_ERR_INTERNAL: return "internal error";
+    case MBJSON_DECLINED: return "declined by the bulk reader";
     }
     return "unknown status";
 }

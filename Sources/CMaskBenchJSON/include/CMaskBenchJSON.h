@@ -45,7 +45,12 @@ typedef enum mbjson_status {
     /** An allocation failed. */
     MBJSON_ERR_MEMORY = 6,
     /** Any other failure, including an unexpected C++ exception or a value used out of order. */
-    MBJSON_ERR_INTERNAL = 7
+    MBJSON_ERR_INTERNAL = 7,
+    /**
+     * A bulk reader (`mbjson_coco_read_results`, `mbjson_coco_read_dataset`) met something outside the plain
+     * case it handles; the document has been reset so the general reader can read it from the start.
+     */
+    MBJSON_DECLINED = 8
 } mbjson_status;
 
 /** The JSON type of a value; numbers are split by how they are written. */
@@ -162,6 +167,110 @@ mbjson_status mbjson_object_begin(mbjson_value *value, mbjson_object_iter *iter)
  * a repeated key is reported each time.
  */
 mbjson_status mbjson_object_next(mbjson_object_iter *iter, const char **key, size_t *keylen, mbjson_value *out, int *has);
+
+/*
+ * Bulk readers for COCO files.
+ *
+ * Reading a 40 MB COCO file value by value from Swift costs a call into C per field; these loop over the
+ * records in C++ instead and return flat arrays. They handle only the plain, well-formed case and return
+ * `MBJSON_DECLINED` for anything else (a wrong type, a missing field, a negative size, a number out of range,
+ * invalid JSON where the cursor goes, input after the root...), having re-indexed the input so that the
+ * general reader (MaskBenchFormats' COCO readers over `JSONValue`) starts over and reports the exact error.
+ * What they accept they read exactly as that reader does: the same simdjson getters in the same order, an
+ * integer accepted when written as an integral number below 2^53 in magnitude (`3.0`), a repeated key
+ * overriding the earlier one, other keys skipped unread, `null` for an optional field meaning "absent".
+ *
+ * The large sections (results, annotations) go to a callback in chunks, so that no copy of them is built
+ * here; the small ones (images, categories) are returned as arrays. Call one reader at most once per parse,
+ * before `mbjson_document_root` (`MBJSON_ERR_INTERNAL` otherwise). On `MBJSON_OK` the whole input has been
+ * consumed; the arrays and strings belong to the document and stay valid until it is destroyed, parses
+ * another input or runs another bulk reader.
+ */
+
+/** One COCO result: `{image_id, category_id, bbox, score}`. */
+typedef struct mbjson_coco_detection {
+    int64_t image_id;
+    int64_t category_id;
+    /** `[x, y, width, height]`, width and height non-negative. */
+    double bbox[4];
+    double score;
+    /** The record's index in its list (for messages). */
+    int64_t record;
+} mbjson_coco_detection;
+
+/**
+ * Receives COCO results in file order, in chunks, while `mbjson_coco_read_results` runs (the chunk is valid
+ * only during the call). When the reader then declines, everything received is void.
+ */
+typedef void (*mbjson_coco_detection_sink)(void *context, const mbjson_coco_detection *records, size_t count);
+
+/** One entry of a COCO ground truth's `images`; strings are byte ranges of `mbjson_coco_dataset.strings`. */
+typedef struct mbjson_coco_image {
+    int64_t id;
+    int64_t width;
+    int64_t height;
+    size_t file_name_offset;
+    size_t file_name_length;
+    /** Whether `width` / `height` were present and not `null`. */
+    int32_t has_width;
+    int32_t has_height;
+} mbjson_coco_image;
+
+/** One entry of `annotations`; `area` is `width * height` of the box when absent or `null`. */
+typedef struct mbjson_coco_annotation {
+    int64_t id;
+    int64_t image_id;
+    int64_t category_id;
+    double bbox[4];
+    double area;
+    /** `iscrowd` as 0 or 1 (`true`/`false` or `0`/`1`; absent or `null` is 0). */
+    int64_t is_crowd;
+} mbjson_coco_annotation;
+
+/** One entry of `categories`. */
+typedef struct mbjson_coco_category {
+    int64_t id;
+    size_t name_offset;
+    size_t name_length;
+    size_t supercategory_offset;
+    size_t supercategory_length;
+    /** Whether `supercategory` was present and not `null`. */
+    int64_t has_supercategory;
+} mbjson_coco_category;
+
+/**
+ * Receives a COCO ground truth's annotations in file order, in chunks, while `mbjson_coco_read_dataset` runs
+ * (the chunk is valid only during the call). `restart` = 1 (with no records) says that a repeated
+ * `annotations` section begins, which replaces what was received before. When the reader then declines,
+ * everything received is void.
+ */
+typedef void (*mbjson_coco_annotation_sink)(void *context, const mbjson_coco_annotation *records, size_t count, int restart);
+
+/** A COCO ground truth's images and categories in file order (a section absent or `null` is empty). */
+typedef struct mbjson_coco_dataset {
+    const mbjson_coco_image *images;
+    size_t image_count;
+    const mbjson_coco_category *categories;
+    size_t category_count;
+    /** The unescaped UTF-8 bytes of every string, concatenated (not NUL-terminated). */
+    const char *strings;
+    size_t strings_length;
+} mbjson_coco_dataset;
+
+/**
+ * Reads COCO results (a root array of `{image_id, category_id, bbox, score}`, or a root object's
+ * `annotations`, each of them when the key repeats), handing them to `sink`; `*in_annotations` is 1 when they
+ * came from a root object, else 0. `MBJSON_DECLINED` outside the plain case.
+ */
+mbjson_status mbjson_coco_read_results(mbjson_document *doc, mbjson_coco_detection_sink sink, void *context, int *in_annotations);
+
+/**
+ * Reads a COCO ground truth (a root object with `images`, optional `annotations` and `categories`; a repeated
+ * section replaces the earlier one): annotations to `sink`, images and categories into `*out`.
+ * `MBJSON_DECLINED` outside the plain case. Only the records are read: uniqueness of ids and file names and the
+ * references between sections are left to the caller.
+ */
+mbjson_status mbjson_coco_read_dataset(mbjson_document *doc, mbjson_coco_annotation_sink sink, void *context, mbjson_coco_dataset *out);
 
 /** simdjson's description of the last error a getter or iterator on this thread returned. */
 const char *mbjson_last_error_message(void);

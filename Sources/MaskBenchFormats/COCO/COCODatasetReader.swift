@@ -25,7 +25,7 @@ public enum COCODatasetReader {
     /// - Throws: ``FormatError`` naming the file, record and (when found) line and column.
     public static func readDataset(path: String) throws -> COCODataset {
         let document = try JSONDocument(contentsOfFile: path)
-        return try document.withRoot { root in try parse(root, document: document) }
+        return try withDataset(in: document) { $0 }
     }
 
     /// Reads the file as a MaskBench ground truth (format ``GroundTruthFormat/coco``).
@@ -40,8 +40,7 @@ public enum COCODatasetReader {
     ) throws -> LoadedGroundTruth {
         try options.limits.checkFileSize(path)
         let document = try JSONDocument(contentsOfFile: path)
-        return try document.withRoot { root in
-            let coco = try parse(root, document: document)
+        return try withDataset(in: document) { coco in
             if !options.allowOutsideRoot {
                 for (index, image) in coco.images.enumerated() {
                     guard let problem = ImageRoot.problem(withName: image.fileName) else { continue }
@@ -195,6 +194,24 @@ public enum COCODatasetReader {
 
     // MARK: - Parsing
 
+    /// Reads and checks the dataset in `document`, then runs `body` on it.
+    ///
+    /// The plain case is read in one C++ loop (``JSONDocument/plainCOCODataset()``), anything else by
+    /// ``parse(_:document:)`` inside ``JSONDocument/withRoot(_:)``, which reports every error; either way the
+    /// errors of the checks and of `body` are reported as ``JSONDocument/withRoot(_:)`` reports them.
+    static func withDataset<Result>(
+        in document: JSONDocument, _ body: (COCODataset) throws -> Result
+    ) throws -> Result {
+        if let plain = try document.plainCOCODataset() {
+            return try document.reportingSyntaxErrors {
+                try check(plain, document: document)
+                return try body(plain)
+            }
+        }
+        return try document.withRoot { root in try body(parse(root, document: document)) }
+    }
+
+    /// The general reader: any input, every error named with its record, line and column.
     static func parse(_ root: JSONValue, document: JSONDocument) throws -> COCODataset {
         guard root.isObject else {
             throw document.error(

@@ -60,6 +60,7 @@ public enum COCOResultsReader {
     /// - Throws: ``FormatError`` naming the file, record, line and column.
     public static func parseDetections(path: String) throws -> ParsedCOCODetections {
         let document = try JSONDocument(contentsOfFile: path)
+        if let plain = try parsePlain(document) { return plain }
         return try document.withRoot { root in try parse(root, document: document) }
     }
 
@@ -232,6 +233,15 @@ public enum COCOResultsReader {
 
     // MARK: - Parsing
 
+    /// The plain case read in one C++ loop (``JSONDocument/plainCOCOResults()``), to the same values as
+    /// ``parse(_:document:)``; `nil` when the input is not plain, `document` then being ready for that reader.
+    static func parsePlain(_ document: JSONDocument) throws -> ParsedCOCODetections? {
+        guard let plain = try document.plainCOCOResults() else { return nil }
+        return ParsedCOCODetections(
+            path: document.source, detections: plain.detections, records: plain.records, section: plain.section)
+    }
+
+    /// The general reader: any input, every error named with its record, line and column.
     static func parse(_ root: JSONValue, document: JSONDocument) throws -> ParsedCOCODetections {
         var detections: [COCODetection] = []
         var records: [Int32] = []

@@ -15,7 +15,8 @@ final class JSONDocument {
     let source: String
     /// For one line of a JSON Lines file: the line number errors report (their column is the line's own).
     var reportedLine: Int?
-    private let handle: OpaquePointer
+    /// The C document; only the JSON layer's files use it.
+    let handle: OpaquePointer
 
     /// A document holding no input yet, for ``parse(_:)``.
     ///
@@ -100,17 +101,25 @@ final class JSONDocument {
                         file: source, line: reportedLine,
                         "invalid JSON: \(String(cString: mbjson_last_error_message()))")
             }
-            let result: Result
-            do {
-                result = try body(JSONValue(raw: raw))
-            } catch let problem as JSONSyntaxError {
-                throw syntaxErrorOrNil()
-                    ?? FormatError(file: source, line: reportedLine, "invalid JSON: \(problem.detail)")
-            } catch {
-                throw syntaxErrorOrNil() ?? error
-            }
+            let result = try reportingSyntaxErrors { try body(JSONValue(raw: raw)) }
             if mbjson_document_at_end(handle) == 0, let syntax = syntaxErrorOrNil() { throw syntax }
             return result
+        }
+    }
+
+    /// Runs `body`, reporting its errors as ``withRoot(_:)`` reports those of its closure: when the input has
+    /// a syntax error, that error (a ``FormatError`` with line and column) replaces whatever `body` threw.
+    ///
+    /// For work on values a bulk reader (``plainCOCOResults()``, ``plainCOCODataset()``) copied out, so that
+    /// its errors are those the same work inside ``withRoot(_:)`` would give.
+    func reportingSyntaxErrors<Result>(_ body: () throws -> Result) throws -> Result {
+        do {
+            return try body()
+        } catch let problem as JSONSyntaxError {
+            throw syntaxErrorOrNil()
+                ?? FormatError(file: source, line: reportedLine, "invalid JSON: \(problem.detail)")
+        } catch {
+            throw syntaxErrorOrNil() ?? error
         }
     }
 
