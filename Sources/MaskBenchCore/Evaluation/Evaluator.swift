@@ -514,12 +514,7 @@ public struct Evaluator: Sendable {
     }
 
     /// Evaluates `predictions` against `dataset`.
-    ///
-    /// - Parameter alongside: work on the faces' outcomes (in dataset order, as ``Evaluation/outcomes``) to run
-    ///   on a core of its own while the remaining metrics are computed, such as encoding `faces.csv`.
-    public func evaluate(
-        _ dataset: Dataset, _ predictions: PredictionSet, alongside: (@Sendable ([FaceOutcome]) -> Void)? = nil
-    ) -> Evaluation {
+    public func evaluate(_ dataset: Dataset, _ predictions: PredictionSet) -> Evaluation {
         let policy = settings.incorrectAs
         let threshold = settings.threshold
         let classes = policy.classes
@@ -535,15 +530,10 @@ public struct Evaluator: Sendable {
         let faceTotal = outcomes.count
         let imageCount = dataset.images.count
 
-        // The detector's metrics and the pipeline's do not depend on each other: both at once. The pipeline's
-        // take about a third of the detector's time, so the caller's work goes after them.
+        // The detector's metrics and the pipeline's do not depend on each other: both at once.
         let (detection, outcome) = Self.inParallel(
             { detectionPart(joined, capped: cappedLists, images: imageCount) },
-            {
-                let part = outcomePart(outcomes, extras)
-                alongside?(outcomes)
-                return part
-            }
+            { outcomePart(outcomes, extras) }
         )
         let ranked = detection.ranked
         let rankedImages = detection.rankedImages

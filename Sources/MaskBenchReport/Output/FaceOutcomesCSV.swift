@@ -16,24 +16,18 @@ public enum FaceOutcomesCSV {
     /// run has 325k rows, and only the image names can need quoting, so each name is encoded (through
     /// libcsv) once.
     public static func encode(_ evaluation: Evaluation, dataset: Dataset) -> [UInt8] {
-        Array(encoded(evaluation.outcomes, dataset: dataset).chunks.joined())
+        Array(chunks(evaluation, dataset: dataset).joined())
     }
 
-    /// The file's bytes, made ahead of writing (see ``Evaluator/evaluate(_:_:alongside:)``).
-    public struct Encoded: Sendable {
-        /// Consecutive parts of the file: the header, then runs of rows.
-        var chunks: [[UInt8]]
-    }
-
-    /// The CSV text of `outcomes` (an ``Evaluation``'s, in dataset order) on `dataset`, for
-    /// ``write(_:to:)``; runs of rows are encoded on every core.
-    public static func encoded(_ outcomes: [FaceOutcome], dataset: Dataset) -> Encoded {
+    /// The CSV text in consecutive parts: the header, then runs of rows encoded on every core.
+    static func chunks(_ evaluation: Evaluation, dataset: Dataset) -> [[UInt8]] {
         var header = CSVWriter()
         header.appendRow(Self.header)
         // Every image's encoded name in one buffer: a row copies bytes, and retains no array of its own.
         var names = EncodedNames()
         for i in dataset.images.indices { names.append(CSVWriter.encodeField(dataset.images[i].name)) }
         // Rows are independent: encode runs of them on every core, kept in order.
+        let outcomes = evaluation.outcomes
         let runs = outcomes.count < 20_000 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
         let bounds = (0...runs).map { $0 * outcomes.count / runs }
         let parts = Mutex([[UInt8]](repeating: [], count: runs))
@@ -41,7 +35,7 @@ public enum FaceOutcomesCSV {
             let part = rows(outcomes[bounds[run]..<bounds[run + 1]], names: names)
             parts.withLock { $0[run] = part }
         }
-        return Encoded(chunks: [header.bytes] + parts.withLock { $0 })
+        return [header.bytes] + parts.withLock { $0 }
     }
 
     /// Image names, encoded as CSV fields, end to end; name `i` is `bytes[starts[i]..<starts[i + 1]]`.
@@ -130,11 +124,6 @@ public enum FaceOutcomesCSV {
 
     /// Writes `faces.csv` atomically.
     public static func write(_ evaluation: Evaluation, dataset: Dataset, to path: String) throws {
-        try write(encoded(evaluation.outcomes, dataset: dataset), to: path)
-    }
-
-    /// Writes `faces.csv` atomically from bytes made ahead.
-    public static func write(_ encoded: Encoded, to path: String) throws {
-        try AtomicFile.write(chunks: encoded.chunks, to: path)
+        try AtomicFile.write(chunks: chunks(evaluation, dataset: dataset), to: path)
     }
 }

@@ -9,7 +9,6 @@ enum EvaluationOutput {
     /// Writes the files and prints.
     ///
     /// - Parameters:
-    ///   - facesCSV: `faces.csv` already encoded (alongside the evaluation), or `nil` to encode it here.
     ///   - report: whether to write the report too (`--no-report` turns it off).
     ///   - clock: laps each write for `--timings`.
     /// - Throws: ``MaskBenchReport/ReportError`` naming a file that could not be written.
@@ -22,7 +21,6 @@ enum EvaluationOutput {
         out: String,
         diagnostics: [String],
         quiet: Bool,
-        facesCSV: FaceOutcomesCSV.Encoded? = nil,
         report: Bool = true,
         allowOutsideRoot: Bool = false,
         clock: inout PhaseClock
@@ -31,8 +29,7 @@ enum EvaluationOutput {
         try AtomicFile.write(try document.jsonData(), to: out + "/metrics.json")
         try AtomicFile.write(Data(SummaryRenderer(style: .markdown).render(document).utf8), to: out + "/summary.md")
         clock.lap("write metrics.json and summary.md")
-        try FaceOutcomesCSV.write(
-            facesCSV ?? FaceOutcomesCSV.encoded(evaluation.outcomes, dataset: dataset), to: out + "/faces.csv")
+        try FaceOutcomesCSV.write(evaluation, dataset: dataset, to: out + "/faces.csv")
         clock.lap("write faces.csv")
         if report {
             try ReportWriter.write(

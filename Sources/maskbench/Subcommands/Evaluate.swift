@@ -3,7 +3,6 @@ import Foundation
 import MaskBenchCore
 import MaskBenchFormats
 import MaskBenchReport
-import Synchronization
 
 /// `maskbench evaluate`: ground truth + predictions file → metrics.json, summary.md, faces.csv, the report, and
 /// a table on stdout.
@@ -42,12 +41,7 @@ struct Evaluate: AsyncParsableCommand {
         let dataset = loaded.truth.dataset
         // The fingerprint (SHA-256 of the dataset) needs only the ground truth: hash it while evaluating.
         async let fingerprint = dataset.fingerprint()
-        // faces.csv is encoded on the core the pipeline's metrics leave free while the detector's are computed.
-        let facesCSV = Mutex<FaceOutcomesCSV.Encoded?>(nil)
-        let result = Evaluator(settings: settings).evaluate(dataset, loaded.predictions.predictions) { outcomes in
-            let encoded = FaceOutcomesCSV.encoded(outcomes, dataset: dataset)
-            facesCSV.withLock { $0 = encoded }
-        }
+        let result = Evaluator(settings: settings).evaluate(dataset, loaded.predictions.predictions)
         clock.lap("evaluate")
         let document = loaded.document(
             result, groundTruth: groundTruth, predictions: predictionArguments, fingerprint: await fingerprint)
@@ -61,7 +55,6 @@ struct Evaluate: AsyncParsableCommand {
             out: out,
             diagnostics: loaded.diagnostics.map { "\($0)" },
             quiet: quiet,
-            facesCSV: facesCSV.withLock { $0 },
             report: !noReport,
             allowOutsideRoot: groundTruth.allowOutsideRoot,
             clock: &clock
