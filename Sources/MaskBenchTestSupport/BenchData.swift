@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The synthetic COCO face data of `../shared/bench`, made by its `gen_dataset.py` (numpy) on demand.
 public enum BenchData {
@@ -12,7 +13,7 @@ public enum BenchData {
     public static var available: Bool { unavailableReason == nil }
 
     /// `(gt, dets)` for `images` images with the README's seed, generated once per process into a temporary
-    /// folder (or taken from `MASKBENCH_BENCH_DATA` when it holds them).
+    /// folder (or taken from `MASKBENCH_BENCH_DATA` when it holds them); callers wait for a generation under way.
     public static func files(images: Int, tag: String) throws -> (groundTruth: URL, detections: URL) {
         if let folder = ProcessInfo.processInfo.environment["MASKBENCH_BENCH_DATA"] {
             let gt = URL(fileURLWithPath: folder).appendingPathComponent("gt_\(tag).json")
@@ -21,10 +22,13 @@ public enum BenchData {
                 return (gt, dets)
             }
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("maskbench-bench-\(getpid())")
-        let gt = folder.appendingPathComponent("gt_\(tag).json")
-        let dets = folder.appendingPathComponent("dets_\(tag).json")
-        if !FileManager.default.fileExists(atPath: dets.path) {
+        // Tests run in parallel: the first to ask generates while the others wait, so that none reads a file
+        // still being written.
+        return try generated.withLock { made in
+            if let files = made[tag] { return files }
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("maskbench-bench-\(getpid())")
+            let gt = folder.appendingPathComponent("gt_\(tag).json")
+            let dets = folder.appendingPathComponent("dets_\(tag).json")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let script = Fixtures.shared.appendingPathComponent("bench/gen_dataset.py").path
             let status = python([
@@ -34,9 +38,13 @@ public enum BenchData {
                 throw CocoaError(
                     .fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "gen_dataset.py exited \(status)"])
             }
+            made[tag] = (gt, dets)
+            return (gt, dets)
         }
-        return (gt, dets)
     }
+
+    /// The files generated in this process, by tag.
+    private static let generated = Mutex<[String: (groundTruth: URL, detections: URL)]>([:])
 
     /// `reference_counts_<tag>.json` from `../shared/bench`.
     public static func referenceCounts(tag: String) throws -> [String: Any] {
