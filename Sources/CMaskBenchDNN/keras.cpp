@@ -820,6 +820,20 @@ class Importer {
         } else if (paddingMode != "valid") {
             unsupported(layer, "padding '" + paddingMode + "'");
         }
+        // Kernel size, strides, weights and bias: what both kinds of convolution layer below take.
+        auto kernelParams = [&] {
+            cv::dnn::LayerParams params;
+            params.set("kernel_h", kh);
+            params.set("kernel_w", kw);
+            params.set("stride_h", strides[0]);
+            params.set("stride_w", strides[1]);
+            params.blobs.push_back(kernelBlob);
+            if (useBias) {
+                const Array &b = weight(layer, stored, "bias", {outChannels});
+                params.blobs.push_back(cv::Mat(1, outChannels, CV_32F, const_cast<float *>(b.values.data())).clone());
+            }
+            return params;
+        };
         if (depthwise && outChannels == inChannels && dilation[0] == 1 && dilation[1] == 1) {
             // depthwise.cpp's layer: faster than OpenCV's grouped convolution, and pads asymmetrically itself,
             // including a ZeroPadding2D just before it (MobileNetV2's stride-2 blocks).
@@ -835,20 +849,11 @@ class Importer {
             if (outH < 1 || outW < 1) {
                 unsupported(layer, "a kernel larger than its input " + shapeString(input.shape));
             }
-            cv::dnn::LayerParams params;
-            params.set("kernel_h", kh);
-            params.set("kernel_w", kw);
-            params.set("stride_h", strides[0]);
-            params.set("stride_w", strides[1]);
+            cv::dnn::LayerParams params = kernelParams();
             params.set("pad_t", padTop);
             params.set("pad_b", padBottom);
             params.set("pad_l", padLeft);
             params.set("pad_r", padRight);
-            params.blobs.push_back(kernelBlob);
-            if (useBias) {
-                const Array &b = weight(layer, stored, "bias", {outChannels});
-                params.blobs.push_back(cv::Mat(1, outChannels, CV_32F, const_cast<float *>(b.values.data())).clone());
-            }
             return withActivation(layer, mbdnn::depthwiseLayerType, params, x, {outH, outW, outChannels});
         }
         int padH = 0, padW = 0;
@@ -864,11 +869,7 @@ class Importer {
             unsupported(layer, "a kernel larger than its input " + shapeString(input.shape));
         }
 
-        cv::dnn::LayerParams params;
-        params.set("kernel_h", kh);
-        params.set("kernel_w", kw);
-        params.set("stride_h", strides[0]);
-        params.set("stride_w", strides[1]);
+        cv::dnn::LayerParams params = kernelParams();
         params.set("dilation_h", dilation[0]);
         params.set("dilation_w", dilation[1]);
         params.set("pad_h", padH);
@@ -876,11 +877,6 @@ class Importer {
         params.set("num_output", outChannels);
         params.set("group", groups);
         params.set("bias_term", useBias);
-        params.blobs.push_back(kernelBlob);
-        if (useBias) {
-            const Array &b = weight(layer, stored, "bias", {outChannels});
-            params.blobs.push_back(cv::Mat(1, outChannels, CV_32F, const_cast<float *>(b.values.data())).clone());
-        }
         return withActivation(layer, "Convolution", params, x, {outH, outW, outChannels});
     }
 
