@@ -34,6 +34,18 @@ inline bool keyOf(od::field &field, std::string_view *name) noexcept {
     return field.unescaped_key().get(*name) == SUCCESS;
 }
 
+/// Calls `body(key, value)` on each member of `object` in order, the key as `keyOf` gives it; false when a member
+/// cannot be read or `body` returns false.
+template <typename Body> bool forEachMember(od::object &object, Body &&body) noexcept {
+    for (auto member : object) {
+        od::field field;
+        std::string_view key;
+        if (std::move(member).get(field) != SUCCESS || !keyOf(field, &key)) return false;
+        if (!body(key, field.value())) return false;
+    }
+    return true;
+}
+
 /// `JSONValue.int()`: an integer within `int64_t`, or a number with a fraction that is integral and at most
 /// 2^53 in magnitude (the classification `mbjson_get_int64` and `mbjson_type_of` make, then `get_double`).
 inline bool readInt(od::value &value, int64_t *out) noexcept {
@@ -165,11 +177,7 @@ bool readResultList(od::value &list, DetectionOutput &out) {
         if (element.get(record) != SUCCESS || record.get_object().get(object) != SUCCESS) return false;
         mbjson_coco_detection detection{};
         bool hasImage = false, hasCategory = false, hasBox = false, hasScore = false;
-        for (auto member : object) {
-            od::field field;
-            std::string_view key;
-            if (std::move(member).get(field) != SUCCESS || !keyOf(field, &key)) return false;
-            od::value &value = field.value();
+        bool read = forEachMember(object, [&](std::string_view key, od::value &value) {
             if (key == "bbox") {
                 if (!readBox(value, detection.bbox)) return false;
                 hasBox = true;
@@ -183,7 +191,9 @@ bool readResultList(od::value &list, DetectionOutput &out) {
                 if (!readDouble(value, &detection.score)) return false;
                 hasScore = true;
             }
-        }
+            return true;
+        });
+        if (!read) return false;
         if (!hasImage || !hasCategory || !hasBox || !hasScore) return false;
         detection.record = index;
         out.add(detection);
@@ -205,17 +215,15 @@ bool readResults(mbjson_document *doc, DetectionOutput &out, int *inAnnotations)
         od::object object;
         if (root.get_object().get(object) != SUCCESS) return false;
         bool found = false;
-        for (auto member : object) {
-            od::field field;
-            std::string_view key;
-            if (std::move(member).get(field) != SUCCESS || !keyOf(field, &key)) return false;
-            if (key != "annotations") continue;
-            od::value &value = field.value();
+        bool read = forEachMember(object, [&](std::string_view key, od::value &value) {
+            if (key != "annotations") return true;
             od::json_type type;
             if (value.type().get(type) != SUCCESS || type != od::json_type::array) return false;
             if (!readResultList(value, out)) return false;
             found = true;
-        }
+            return true;
+        });
+        if (!read) return false;
         if (!found) return false;
     } else {
         return false;
@@ -230,11 +238,7 @@ bool readResults(mbjson_document *doc, DetectionOutput &out, int *inAnnotations)
 bool readImage(od::object &object, CocoRecords &coco, AnnotationOutput &) {
     mbjson_coco_image image{};
     bool hasID = false, hasName = false;
-    for (auto member : object) {
-        od::field field;
-        std::string_view key;
-        if (std::move(member).get(field) != SUCCESS || !keyOf(field, &key)) return false;
-        od::value &value = field.value();
+    bool read = forEachMember(object, [&](std::string_view key, od::value &value) {
         if (key == "id") {
             if (!readInt(value, &image.id)) return false;
             hasID = true;
@@ -253,7 +257,9 @@ bool readImage(od::object &object, CocoRecords &coco, AnnotationOutput &) {
                 image.has_height = isNull ? 0 : 1;
             }
         }
-    }
+        return true;
+    });
+    if (!read) return false;
     if (!hasID || !hasName) return false;
     if ((image.has_width && image.width < 0) || (image.has_height && image.height < 0)) return false;
     coco.images.push_back(image);
@@ -263,11 +269,7 @@ bool readImage(od::object &object, CocoRecords &coco, AnnotationOutput &) {
 bool readAnnotation(od::object &object, CocoRecords &, AnnotationOutput &out) {
     mbjson_coco_annotation annotation{};
     bool hasID = false, hasImage = false, hasCategory = false, hasBox = false, hasArea = false;
-    for (auto member : object) {
-        od::field field;
-        std::string_view key;
-        if (std::move(member).get(field) != SUCCESS || !keyOf(field, &key)) return false;
-        od::value &value = field.value();
+    bool read = forEachMember(object, [&](std::string_view key, od::value &value) {
         if (key == "bbox") {
             if (!readBox(value, annotation.bbox)) return false;
             hasBox = true;
@@ -289,7 +291,9 @@ bool readAnnotation(od::object &object, CocoRecords &, AnnotationOutput &out) {
             annotation.is_crowd = 0;
             if (!readNull(value, &isNull) || (!isNull && !readFlag(value, &annotation.is_crowd))) return false;
         }
-    }
+        return true;
+    });
+    if (!read) return false;
     if (!hasID || !hasImage || !hasCategory || !hasBox) return false;
     if (!hasArea) annotation.area = annotation.bbox[2] * annotation.bbox[3];
     if (annotation.area < 0) return false;
@@ -300,11 +304,7 @@ bool readAnnotation(od::object &object, CocoRecords &, AnnotationOutput &out) {
 bool readCategory(od::object &object, CocoRecords &coco, AnnotationOutput &) {
     mbjson_coco_category category{};
     bool hasID = false, hasName = false;
-    for (auto member : object) {
-        od::field field;
-        std::string_view key;
-        if (std::move(member).get(field) != SUCCESS || !keyOf(field, &key)) return false;
-        od::value &value = field.value();
+    bool read = forEachMember(object, [&](std::string_view key, od::value &value) {
         if (key == "id") {
             if (!readInt(value, &category.id)) return false;
             hasID = true;
@@ -320,7 +320,9 @@ bool readCategory(od::object &object, CocoRecords &coco, AnnotationOutput &) {
                 return false;
             }
         }
-    }
+        return true;
+    });
+    if (!read) return false;
     if (!hasID || !hasName) return false;
     coco.categories.push_back(category);
     return true;
@@ -355,11 +357,7 @@ bool readDataset(mbjson_document *doc, AnnotationOutput &out) {
     if (doc->document.type().get(kind) != SUCCESS || kind != od::json_type::object) return false;
     if (doc->document.get_value().get(root) != SUCCESS || root.get_object().get(object) != SUCCESS) return false;
     bool hasImages = false;
-    for (auto member : object) {
-        od::field field;
-        std::string_view key;
-        if (std::move(member).get(field) != SUCCESS || !keyOf(field, &key)) return false;
-        od::value &value = field.value();
+    bool read = forEachMember(object, [&](std::string_view key, od::value &value) {
         // A repeated section replaces the earlier one.
         if (key == "images") {
             coco.images.clear();
@@ -373,7 +371,9 @@ bool readDataset(mbjson_document *doc, AnnotationOutput &out) {
             coco.categories.clear();
             if (!readSection(value, coco, out, readCategory)) return false;
         }
-    }
+        return true;
+    });
+    if (!read) return false;
     return hasImages && atEnd(doc);
 }
 
