@@ -37,12 +37,12 @@ public enum BoxTables {
             }
             out.append(contentsOf: current.name)
             out.append(comma)
-            appendInteger(o.face, to: &out)
+            DecimalFormatting.appendInteger(o.face, to: &out)
             appendBox(o.face < image.faces.count ? image.faces[o.face].box : nil, to: &out)
             out.append(comma)
-            if let width = image.width { appendInteger(width, to: &out) }
+            if let width = image.width { DecimalFormatting.appendInteger(width, to: &out) }
             out.append(comma)
-            if let height = image.height { appendInteger(height, to: &out) }
+            if let height = image.height { DecimalFormatting.appendInteger(height, to: &out) }
             let predicted = o.prediction.flatMap { k in k < current.predictions.count ? current.predictions[k].box : nil
             }
             appendBox(predicted, to: &out)
@@ -66,7 +66,7 @@ public enum BoxTables {
             }
             out.append(contentsOf: current.name)
             out.append(comma)
-            appendInteger(e.prediction, to: &out)
+            DecimalFormatting.appendInteger(e.prediction, to: &out)
             let all = current.predictions
             appendBox(e.prediction < all.count ? all[e.prediction].box : nil, to: &out)
             out.append(comma)
@@ -102,23 +102,9 @@ public enum BoxTables {
     /// Whole numbers (most box coordinates) as integers, others as Swift prints them (shortest round-trip).
     private static func appendNumber(_ value: Double, to out: inout [UInt8]) {
         if value == value.rounded(), abs(value) < 1e15 {
-            appendInteger(Int(value), to: &out)
+            DecimalFormatting.appendInteger(Int(value), to: &out)
         } else {
             DecimalFormatting.appendDescription(of: value, to: &out)
-        }
-    }
-
-    /// An integer as `String(value)` spells it, digit by digit when it is not negative.
-    private static func appendInteger(_ value: Int, to out: inout [UInt8]) {
-        guard value >= 0 else {
-            out.append(contentsOf: String(value).utf8)
-            return
-        }
-        var unit = 1
-        while value / unit >= 10 { unit *= 10 }
-        while unit > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / unit % 10))
-            unit /= 10
         }
     }
 

@@ -10,6 +10,20 @@ enum DecimalFormatting {
     /// The powers of ten tried, 10¹ to 10⁶, all exact in a `Double`.
     private static let scales: [Double] = [1e1, 1e2, 1e3, 1e4, 1e5, 1e6]
 
+    /// Appends `value.description`'s UTF-8 bytes to `out`, digit by digit when it is not negative.
+    static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+        guard value >= 0 else {
+            out.append(contentsOf: value.description.utf8)
+            return
+        }
+        var unit = 1
+        while value / unit >= 10 { unit *= 10 }
+        while unit > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / unit % 10))
+            unit /= 10
+        }
+    }
+
     /// Appends `value.description`'s UTF-8 bytes to `out`.
     static func appendDescription(of value: Double, to out: inout [UInt8]) {
         if !appendShortDecimal(value, to: &out) { out.append(contentsOf: value.description.utf8) }

@@ -94,19 +94,8 @@ public enum FaceOutcomesCSV {
             }
         }
 
-        /// An integer as `description` spells it, without making a string when it is not negative.
-        mutating func integer(_ value: Int) {
-            guard value >= 0 else {
-                out.append(contentsOf: value.description.utf8)
-                return
-            }
-            var unit = 1
-            while value / unit >= 10 { unit *= 10 }
-            while unit > 0 {
-                out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / unit % 10))
-                unit /= 10
-            }
-        }
+        /// An integer as `description` spells it.
+        mutating func integer(_ value: Int) { DecimalFormatting.appendInteger(value, to: &out) }
 
         /// A number as `description` spells it; nothing for `nil`.
         mutating func number(_ value: Double?) {
