@@ -34,6 +34,26 @@ import Testing
     @Test(arguments: settings)
     func candidatesGiveTheSameAssignmentAsTheWholeTable(_ settings: MatchingSettings) {
         #expect(!settings.accepts(0))
+        let (pairsKept, matches) = Self.compareWithWholeTable(settings)
+        // The images exercise the rules: many pairs pass, many are matched, far from all pairs are kept.
+        #expect(pairsKept > 300)
+        #expect(matches > 400)
+    }
+
+    /// With an IoU of 0 passing (`--iou 0 --iou-inclusive`), every pair is a candidate.
+    @Test(arguments: [
+        MatchingSettings(mode: .coco, iouThreshold: 0, iouInclusive: true),
+        MatchingSettings(mode: .voc, iouThreshold: 0, iouInclusive: true),
+    ])
+    func everyPairIsACandidateWhenZeroPasses(_ settings: MatchingSettings) {
+        #expect(settings.accepts(0))
+        let (_, matches) = Self.compareWithWholeTable(settings)
+        #expect(matches > 400)
+    }
+
+    /// Runs both rules on every image, expecting the same assignments; returns the candidate pairs kept and
+    /// the faces matched, summed over images and rules.
+    static func compareWithWholeTable(_ settings: MatchingSettings) -> (pairsKept: Int, matches: Int) {
         let matcher = Matcher(settings: settings)
         var candidates = Matcher.Candidates()
         var pairsKept = 0
@@ -53,8 +73,9 @@ import Testing
             for compatible in rules {
                 var denseFaces = [Int](repeating: -1, count: m)
                 var densePredictions = [Int](repeating: -1, count: n)
-                matcher.assignGreedy(
-                    ious: ious, faceCount: m, order: order, &denseFaces, &densePredictions, compatible: compatible)
+                Self.wholeTableGreedy(
+                    settings, ious: ious, faceCount: m, order: order, &denseFaces, &densePredictions,
+                    compatible: compatible)
                 var sparseFaces = [Int](repeating: -1, count: m)
                 var sparsePredictions = [Int](repeating: -1, count: n)
                 matcher.assignGreedy(
@@ -64,9 +85,7 @@ import Testing
                 matches += denseFaces.filter { $0 >= 0 }.count
             }
         }
-        // The images exercise the rules: many pairs pass, many are matched, far from all pairs are kept.
-        #expect(pairsKept > 300)
-        #expect(matches > 400)
+        return (pairsKept, matches)
     }
 
     @Test func collectKeepsThePassingPairsOfEachPredictionInFaceOrder() {
@@ -79,5 +98,50 @@ import Testing
         #expect(candidates.ious == [0.9, 0.6, 0.7])
         candidates.collect(ious: [], faceCount: 0, accepting: settings)
         #expect(candidates.starts == [0])
+    }
+
+    /// The `coco` and `voc` rules as they were written over the whole prediction-major IoU table (the
+    /// reference ``Matcher/assignGreedy(candidates:order:_:_:compatible:)`` must agree with).
+    ///
+    /// - Parameters:
+    ///   - order: the predictions by descending score, ties in input order.
+    ///   - faceMatches: one entry per face, all `-1` on entry.
+    ///   - predictionMatches: one entry per prediction, all `-1` on entry.
+    ///   - compatible: whether prediction `p` may match face `g` at all (class-aware matching).
+    static func wholeTableGreedy(
+        _ settings: MatchingSettings,
+        ious: [Double],
+        faceCount m: Int,
+        order: [Int],
+        _ faceMatches: inout [Int],
+        _ predictionMatches: inout [Int],
+        compatible: (Int, Int) -> Bool
+    ) {
+        for p in order {
+            let row = p * m
+            var best = -1
+            var bestIoU = 0.0
+            if settings.mode == .voc {
+                var topIoU = -1.0
+                for g in 0..<m where compatible(p, g) && ious[row + g] > topIoU {
+                    best = g
+                    topIoU = ious[row + g]
+                }
+                if best >= 0, !(settings.accepts(topIoU) && faceMatches[best] < 0) { best = -1 }
+            } else {
+                for g in 0..<m where faceMatches[g] < 0 && compatible(p, g) {
+                    let v = ious[row + g]
+                    guard settings.accepts(v) else { continue }
+                    if best < 0 || v >= bestIoU {
+                        best = g
+                        bestIoU = v
+                    }
+                }
+            }
+            if best >= 0 {
+                faceMatches[best] = p
+                predictionMatches[p] = best
+            }
+        }
     }
 }

@@ -111,9 +111,8 @@ public struct Evaluator: Sendable {
         var apMatching = matching
         if apMatching.mode == .dataroots { apMatching.mode = .coco }
         let apMatcher = Matcher(settings: apMatching)
-        // The greedy rules only look at pairs whose IoU passes the threshold; when an IoU of 0 cannot pass,
-        // each prediction keeps just those pairs (a prediction overlaps one or two faces, not all of them).
-        let sparse = !matching.accepts(0)
+        // The greedy rules only look at pairs whose IoU passes the threshold (``Matcher/Candidates``): a
+        // prediction overlaps one or two faces, not all of them.
 
         var partial = Partial(classes: classes.count)
         // Each image's predictions, looked up once; the run's faces and predictions are known before matching,
@@ -183,7 +182,7 @@ public struct Evaluator: Sendable {
             for p in preds {
                 for face in faces { ious.append(p.box.iou(with: face.box, pixels: matching.pixels)) }
             }
-            if sparse { candidates.collect(ious: ious, faceCount: m, accepting: matching) }
+            candidates.collect(ious: ious, faceCount: m, accepting: matching)
             order.removeAll(keepingCapacity: true)
             order.append(contentsOf: repeatElement(0, count: n))
             Matcher.rankByScore(count: n, score: { preds[$0].faceScore }, into: &order)
@@ -196,12 +195,8 @@ public struct Evaluator: Sendable {
             if matching.mode == .dataroots {
                 matcher.assignDataroots(
                     ious: ious, faceCount: m, maskScores: maskScores, &faceMatches, &predictionMatches)
-            } else if sparse {
-                matcher.assignGreedy(candidates: candidates, order: order, &faceMatches, &predictionMatches) { _, _ in
-                    true
-                }
             } else {
-                matcher.assignGreedy(ious: ious, faceCount: m, order: order, &faceMatches, &predictionMatches) { _, _ in
+                matcher.assignGreedy(candidates: candidates, order: order, &faceMatches, &predictionMatches) { _, _ in
                     true
                 }
             }
@@ -239,15 +234,7 @@ public struct Evaluator: Sendable {
                 apFaces.append(contentsOf: repeatElement(-1, count: m))
                 apPredictions.removeAll(keepingCapacity: true)
                 apPredictions.append(contentsOf: repeatElement(-1, count: n))
-                if sparse {
-                    apMatcher.assignGreedy(candidates: candidates, order: order, &apFaces, &apPredictions) { _, _ in
-                        true
-                    }
-                } else {
-                    apMatcher.assignGreedy(ious: ious, faceCount: m, order: order, &apFaces, &apPredictions) { _, _ in
-                        true
-                    }
-                }
+                apMatcher.assignGreedy(candidates: candidates, order: order, &apFaces, &apPredictions) { _, _ in true }
             } else {
                 apPredictions = predictionMatches
             }
@@ -264,14 +251,8 @@ public struct Evaluator: Sendable {
             apFaces.append(contentsOf: repeatElement(-1, count: m))
             apPredictions.removeAll(keepingCapacity: true)
             apPredictions.append(contentsOf: repeatElement(-1, count: n))
-            if sparse {
-                apMatcher.assignGreedy(candidates: candidates, order: order, &apFaces, &apPredictions) { p, g in
-                    calls[p] == truths[g]
-                }
-            } else {
-                apMatcher.assignGreedy(ious: ious, faceCount: m, order: order, &apFaces, &apPredictions) { p, g in
-                    calls[p] == truths[g]
-                }
+            apMatcher.assignGreedy(candidates: candidates, order: order, &apFaces, &apPredictions) { p, g in
+                calls[p] == truths[g]
             }
             for p in 0..<n {
                 partial.perClass[calls[p]].append(

@@ -49,7 +49,9 @@ public struct Matcher: Sendable {
         if settings.mode == .dataroots {
             assignDataroots(ious: ious, faceCount: m, maskScores: maskScores, &faceMatches, &predictionMatches)
         } else {
-            assignGreedy(ious: ious, faceCount: m, order: order, &faceMatches, &predictionMatches) { _, _ in true }
+            var candidates = Candidates()
+            candidates.collect(ious: ious, faceCount: m, accepting: settings)
+            assignGreedy(candidates: candidates, order: order, &faceMatches, &predictionMatches) { _, _ in true }
         }
         return ImageMatch(
             faceMatches: faceMatches.map { $0 < 0 ? nil : $0 },
@@ -57,52 +59,8 @@ public struct Matcher: Sendable {
         )
     }
 
-    /// The `coco` or `voc` rule over a prediction-major IoU table; `-1` means no match.
-    ///
-    /// - Parameters:
-    ///   - order: the predictions by descending score, ties in input order.
-    ///   - faceMatches: one entry per face, all `-1` on entry.
-    ///   - predictionMatches: one entry per prediction, all `-1` on entry.
-    ///   - compatible: whether prediction `p` may match face `g` at all (class-aware matching).
-    @inline(__always)
-    func assignGreedy(
-        ious: [Double],
-        faceCount m: Int,
-        order: [Int],
-        _ faceMatches: inout [Int],
-        _ predictionMatches: inout [Int],
-        compatible: (Int, Int) -> Bool
-    ) {
-        for p in order {
-            let row = p * m
-            var best = -1
-            var bestIoU = 0.0
-            if settings.mode == .voc {
-                var topIoU = -1.0
-                for g in 0..<m where compatible(p, g) && ious[row + g] > topIoU {
-                    best = g
-                    topIoU = ious[row + g]
-                }
-                if best >= 0, !(settings.accepts(topIoU) && faceMatches[best] < 0) { best = -1 }
-            } else {
-                for g in 0..<m where faceMatches[g] < 0 && compatible(p, g) {
-                    let v = ious[row + g]
-                    guard settings.accepts(v) else { continue }
-                    if best < 0 || v >= bestIoU {
-                        best = g
-                        bestIoU = v
-                    }
-                }
-            }
-            if best >= 0 {
-                faceMatches[best] = p
-                predictionMatches[p] = best
-            }
-        }
-    }
-
     /// For each prediction, the faces whose IoU with it passes the threshold, in face order: the only pairs
-    /// the `coco` and `voc` rules can match when an IoU of 0 does not pass.
+    /// the `coco` and `voc` rules can match (every pair when an IoU of 0 passes).
     struct Candidates {
         /// Prediction `p`'s pairs are at `starts[p]..<starts[p + 1]`.
         private(set) var starts: [Int] = []
@@ -126,12 +84,19 @@ public struct Matcher: Sendable {
         }
     }
 
-    /// ``assignGreedy(ious:faceCount:order:_:_:compatible:)`` over ``Candidates``, with the same result when
-    /// an IoU of 0 does not pass: the `coco` rule skips pairs that do not pass, and the `voc` rule's best face
-    /// either passes (then it is a candidate, as is every face with that IoU) or no face does.
+    /// The `coco` or `voc` rule over ``Candidates``; `-1` means no match. The `coco` rule takes, prediction by
+    /// prediction, the unmatched face with the best passing IoU (the last of equals); the `voc` rule takes the
+    /// face with the best IoU (the first of equals), and nothing when that face is taken. A face whose IoU does
+    /// not pass is never a candidate, and cannot change either choice: the `voc` rule's best face either
+    /// passes (then it is a candidate, as is every face with that IoU) or no face does.
     ///
-    /// - Parameter candidates: collected for ``settings``, with an entry for every prediction in `order`
-    ///   (an image without faces has none).
+    /// - Parameters:
+    ///   - candidates: collected for ``settings``, with an entry for every prediction in `order` (an image
+    ///     without faces has none).
+    ///   - order: the predictions by descending score, ties in input order.
+    ///   - faceMatches: one entry per face, all `-1` on entry.
+    ///   - predictionMatches: one entry per prediction, all `-1` on entry.
+    ///   - compatible: whether prediction `p` may match face `g` at all (class-aware matching).
     @inline(__always)
     func assignGreedy(
         candidates: Candidates,
