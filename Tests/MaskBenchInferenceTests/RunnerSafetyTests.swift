@@ -27,7 +27,10 @@ import Testing
         let fixture = try RunnerFixture(count: 1)
         defer { fixture.remove() }
         let directory = fixture.folder.appendingPathComponent("cache").path
-        let path = try PredictionCache(directory: directory, fingerprint: "test/1").path
+        let cache = try PredictionCache(directory: directory, fingerprint: "test/1")
+        try cache.store(PipelineResult(faces: []), for: ImageKey(imageAt: fixture.items[0].path, boxes: []))
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first)
+        let path = directory + "/" + name
         let victim = fixture.folder.appendingPathComponent("victim.txt").path
         try Data("secret\n".utf8).write(to: URL(fileURLWithPath: victim))
         try FileManager.default.removeItem(atPath: path)
@@ -36,9 +39,24 @@ import Testing
         let error = #expect(throws: RunnerError.self) {
             try PredictionCache(directory: directory, fingerprint: "test/1")
         }
-        #expect(error?.description.contains("the cache file is a symbolic link") == true)
+        #expect(error?.description.contains("a symbolic link in the cache folder; refusing to read through it") == true)
         #expect(error?.description.contains(path) == true)
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "secret\n")
+    }
+
+    @Test func aFIFOInTheCacheFolderIsRefusedWithoutBlocking() throws {
+        let fixture = try RunnerFixture(count: 1)
+        defer { fixture.remove() }
+        let directory = fixture.folder.appendingPathComponent("cache").path
+        let cache = try PredictionCache(directory: directory, fingerprint: "test/1")
+        try cache.store(PipelineResult(faces: []), for: ImageKey(imageAt: fixture.items[0].path, boxes: []))
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first)
+        let fifo = directory + "/" + name.prefix(32) + ".fifo.jsonl"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let error = #expect(throws: RunnerError.self) {
+            try PredictionCache(directory: directory, fingerprint: "test/1")
+        }
+        #expect(error?.description == "\(fifo): not a regular file; move it out of the cache folder")
     }
 
     @Test func anImageLinkedOutOfTheFolderIsRefused() throws {

@@ -133,30 +133,89 @@ private struct CountingPipeline: PipelineDefinition {
         #expect(second.calls.withLock { $0.count } == 8)
     }
 
-    @Test func aTornLastLineIsCutOffAndTheRestKept() throws {
+    @Test func aTornLastLineIsIgnoredAndLeftToItsWriter() throws {
         let fixture = try RunnerFixture(count: 5)
         defer { fixture.remove() }
         let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
         let first = CountingPipeline()
         let cache = try PredictionCache(directory: cacheDirectory, fingerprint: first.fingerprint)
         _ = try PipelineRunner(workers: 1, cache: cache).run(first, on: Array(fixture.items.prefix(4)))
-        // A crash in the middle of writing a line.
-        let handle = try #require(FileHandle(forWritingAtPath: cache.path))
+        // A crash in the middle of writing a line, or a writer still at work on it.
+        let path = try #require(try Self.cacheFiles(cacheDirectory).first)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
         try handle.seekToEnd()
         try handle.write(contentsOf: Data("{\"cropMaskScores\":[0.6],\"faces\":[{\"bo".utf8))
         try handle.close()
+        let written = try Data(contentsOf: URL(fileURLWithPath: path))
 
         let second = CountingPipeline()
         let reopened = try PredictionCache(directory: cacheDirectory, fingerprint: second.fingerprint)
         #expect(reopened.loadedCount == 4)
-        #expect(reopened.skippedLines == 1)
+        #expect(reopened.skippedLines == 0)
         _ = try PipelineRunner(workers: 1, cache: reopened).run(second, on: fixture.items)
         #expect(second.calls.withLock { $0 } == [fixture.names[4]])
+        // The other writer's file is never cut or appended to; the new result went to a file of its own.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == written)
+        #expect(try Self.cacheFiles(cacheDirectory).count == 2)
 
         let third = CountingPipeline()
         let again = try PredictionCache(directory: cacheDirectory, fingerprint: third.fingerprint)
         #expect(again.loadedCount == 5)
         #expect(again.skippedLines == 0)
+    }
+
+    @Test func anUnreadableCompleteLineIsSkippedAndCounted() throws {
+        let fixture = try RunnerFixture(count: 3)
+        defer { fixture.remove() }
+        let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
+        let cache = try PredictionCache(directory: cacheDirectory, fingerprint: "counting-v1")
+        _ = try PipelineRunner(workers: 1, cache: cache).run(CountingPipeline(), on: fixture.items)
+        let path = try #require(try Self.cacheFiles(cacheDirectory).first)
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        lines[2] = "{\"key\": 12"
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let reopened = try PredictionCache(directory: cacheDirectory, fingerprint: "counting-v1")
+        #expect(reopened.loadedCount == 2)
+        #expect(reopened.skippedLines == 1)
+    }
+
+    @Test func cachesOpenAtOnceWriteFilesOfTheirOwnAndALaterOpeningSeesTheUnion() throws {
+        let fixture = try RunnerFixture(count: 12)
+        defer { fixture.remove() }
+        let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
+        // Three shards of one pipeline on one shared folder, each opened before any wrote.
+        let shards = (0..<3).map { index in
+            fixture.items.enumerated().filter { $0.offset % 3 == index }.map(\.element)
+        }
+        let caches = try shards.map { _ in try PredictionCache(directory: cacheDirectory, fingerprint: "counting-v1") }
+        DispatchQueue.concurrentPerform(iterations: 3) { index in
+            _ = try? PipelineRunner(workers: 2, cache: caches[index]).run(CountingPipeline(), on: shards[index])
+        }
+        #expect(try Self.cacheFiles(cacheDirectory).count == 3)
+
+        let full = CountingPipeline()
+        let union = try PredictionCache(directory: cacheDirectory, fingerprint: full.fingerprint)
+        #expect(union.loadedCount == 12)
+        let report = try PipelineRunner(workers: 2, cache: union).run(full, on: fixture.items)
+        #expect(report.cachedCount == 12)
+        #expect(full.calls.withLock { $0.isEmpty })
+        // Nothing computed, nothing written.
+        #expect(try Self.cacheFiles(cacheDirectory).count == 3)
+    }
+
+    @Test func theSingleFileOfEarlierVersionsIsRead() throws {
+        let fixture = try RunnerFixture(count: 2)
+        defer { fixture.remove() }
+        let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
+        let cache = try PredictionCache(directory: cacheDirectory, fingerprint: "counting-v1")
+        _ = try PipelineRunner(workers: 1, cache: cache).run(CountingPipeline(), on: fixture.items)
+        // Versions before shared caches wrote DIR/<32 hex digits>.jsonl, the same lines.
+        let path = try #require(try Self.cacheFiles(cacheDirectory).first)
+        let name = (path as NSString).lastPathComponent
+        let legacy = cacheDirectory + "/" + name.prefix { $0 != "." } + ".jsonl"
+        try FileManager.default.moveItem(atPath: path, toPath: legacy)
+        let reopened = try PredictionCache(directory: cacheDirectory, fingerprint: "counting-v1")
+        #expect(reopened.loadedCount == 2)
     }
 
     @Test func aCacheOfAnotherPipelineIsNotMixedIn() throws {
@@ -167,7 +226,9 @@ private struct CountingPipeline: PipelineDefinition {
         _ = try PipelineRunner(workers: 1, cache: cache).run(CountingPipeline(), on: fixture.items)
         let other = try PredictionCache(directory: cacheDirectory, fingerprint: "counting-v2")
         #expect(other.loadedCount == 0)
-        #expect(other.path != cache.path)
+        _ = try PipelineRunner(workers: 1, cache: other).run(CountingPipeline(), on: fixture.items)
+        let prefixes = Set(try Self.cacheFiles(cacheDirectory).map { ($0 as NSString).lastPathComponent.prefix(32) })
+        #expect(prefixes.count == 2)
     }
 
     @Test func aWorkerThatCannotStartStopsTheRunBeforeAnyImage() throws {
@@ -234,5 +295,11 @@ private struct CountingPipeline: PipelineDefinition {
         // Pairs (masked, unmasked): (0.9, 0.3) (0.9, 0.6) (0.4, 0.3) ranked right, (0.4, 0.6) wrong.
         #expect(crops.auc.value == 0.75)
         #expect(GroundTruthCropsEvaluation.evaluate(dataset, scores: [:], settings: settings) == nil)
+    }
+
+    /// The cache files in `directory`, by name.
+    static func cacheFiles(_ directory: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".jsonl") }.sorted()
+            .map { directory + "/" + $0 }
     }
 }

@@ -136,7 +136,7 @@ struct Run: AsyncParsableCommand {
                 noCache
                 ? nil : try PredictionCache(directory: cache ?? out + "/cache", fingerprint: definition.fingerprint)
             if let store, store.skippedLines > 0 {
-                note("\(store.path): skipped \(store.skippedLines) unreadable line(s), such as one torn by a crash")
+                note("\(store.directory): skipped \(store.skippedLines) unreadable line(s)")
             }
             let stop = RunStop()
             let trap = InterruptTrap(
