@@ -33,14 +33,18 @@ struct BarChart: Sendable {
     }
 
     /// The chart as SVG text.
+    ///
+    /// A bar's label sits above its interval, at most 16 px above the plot, where only the title and the
+    /// note are, and they end higher; the legend is a row per series below the group names.
     func render(standalone: Bool) -> String {
         let width = 540.0
-        let height = 400.0
-        var svg = SVGWriter(width: width, height: height)
         let left = 64.0
         let right = width - 20
-        let top = note.isEmpty ? 64.0 : 84.0
-        let bottom = height - 70
+        let top = note.isEmpty ? 46.0 : 64.0
+        let bottom = 330.0
+        let legendTop = bottom + 50
+        let height = legendTop + Double(seriesNames.count) * LineChart.legendRow + 6
+        var svg = SVGWriter(width: width, height: height)
         func py(_ v: Double) -> Double { bottom - (bottom - top) * Swift.min(Swift.max(v, 0), 1) }
         svg.text(title, left, 22, size: 15, weight: "bold")
         if !note.isEmpty { svg.text(note, left, 40, size: 11, colour: Palette.muted) }
@@ -80,13 +84,11 @@ struct BarChart: Sendable {
                 svg.text(Markup.percent(value), x + barWidth / 2, py(bar.high ?? value) - 6, anchor: .middle, size: 10)
             }
         }
-        // Legend: a swatch per series, in a row between the title and the plot.
-        var x = left
         for (s, name) in seriesNames.enumerated() {
             let style = Palette.series[s % Palette.series.count]
-            svg.rect(x, top - 24, 12, 12, fill: style.colour)
-            svg.text(name, x + 18, top - 14, size: 11)
-            x += 36 + Double(name.count) * 6.2
+            let y = legendTop + Double(s) * LineChart.legendRow
+            svg.rect(left + 6, y, 12, 12, fill: style.colour)
+            svg.text(name, left + 32, y + 10, size: 11)
         }
         return svg.render(title: title, standalone: standalone)
     }

@@ -55,22 +55,34 @@ struct LineChart: Sendable {
 
     /// A named line.
     struct Series: Sendable {
+        /// How consecutive points are joined. A step chart must step on the side where each point's value
+        /// holds, or the curve contradicts its own data between the points.
+        enum Join: Sendable {
+            /// A straight line (ROC: the segment between two operating points is what ties between them give).
+            case straight
+            /// Each point's value holds back to the previous point: up or down at the previous point's x, then
+            /// across (a rate at a threshold t is the rate for every threshold above the previous one, up to t).
+            case stepBefore
+            /// Each point's value holds until the next point: across, then up or down at the next point's x
+            /// (the miss rate reached at a false-positive level holds until the next level).
+            case stepAfter
+        }
+
         var name: String
         var points: [(x: Double, y: Double)]
         /// Index into ``Palette/series``.
         var style: Int
-        /// Draw as steps (horizontal, then vertical), as a histogram outline.
-        var step: Bool
+        var join: Join
 
-        init(_ name: String, points: [(x: Double, y: Double)], style: Int, step: Bool = false) {
+        init(_ name: String, points: [(x: Double, y: Double)], style: Int, join: Join = .straight) {
             self.name = name
             self.points = points
             self.style = style
-            self.step = step
+            self.join = join
         }
     }
 
-    /// A point drawn with a marker and a label (an operating point).
+    /// A point drawn with a marker; its label goes in the legend.
     struct Mark: Sendable {
         var x: Double
         var y: Double
@@ -85,11 +97,6 @@ struct LineChart: Sendable {
         }
     }
 
-    /// Where the legend sits inside the plot area.
-    enum Corner: Sendable {
-        case topLeft, topRight, bottomLeft, bottomRight
-    }
-
     var title: String
     var x: Axis
     var y: Axis
@@ -99,11 +106,9 @@ struct LineChart: Sendable {
     var verticalRules: [(x: Double, label: String)] = []
     /// Draw the chance diagonal (ROC).
     var chanceLine = false
-    var legend: Corner = .bottomRight
     /// A line of small print under the title (what the curve is computed on).
     var note: String = ""
     var width: Double = 540
-    var height: Double = 400
 
     init(title: String, x: Axis, y: Axis) {
         self.title = title
@@ -111,13 +116,25 @@ struct LineChart: Sendable {
         self.y = y
     }
 
+    /// The plot area's bottom edge; the legend goes below the axis label, so the drawing grows with it.
+    static let plotBottom = 348.0
+    /// Height of a legend row.
+    static let legendRow = 18.0
+
     /// The chart as SVG text.
+    ///
+    /// Only curves, reference lines and markers are drawn inside the plot area. Every label (series, marks,
+    /// reference lines) is a row of the legend below the axis label, one per row, so no label can cover a
+    /// curve or another label.
     func render(standalone: Bool) -> String {
-        var svg = SVGWriter(width: width, height: height)
         let left = 64.0
         let right = width - 20
         let top = note.isEmpty ? 40.0 : 54.0
-        let bottom = height - 52
+        let bottom = Self.plotBottom
+        let entries = legendEntries()
+        let legendTop = bottom + 52
+        let height = legendTop + Double(entries.count) * Self.legendRow + (entries.isEmpty ? 0 : 6)
+        var svg = SVGWriter(width: width, height: height)
         func px(_ v: Double) -> Double { left + (right - left) * Swift.min(Swift.max(x.fraction(v), 0), 1) }
         func py(_ v: Double) -> Double { bottom - (bottom - top) * Swift.min(Swift.max(y.fraction(v), 0), 1) }
 
@@ -137,25 +154,28 @@ struct LineChart: Sendable {
             svg.text(y.tickLabel(t), left - 8, Y + 4, anchor: .end, size: 11)
         }
         svg.rect(left, top, right - left, bottom - top, fill: "none", stroke: .init(Palette.axis))
-        svg.text(x.label, (left + right) / 2, height - 14, anchor: .middle, size: 12)
+        svg.text(x.label, (left + right) / 2, bottom + 38, anchor: .middle, size: 12)
         svg.text(y.label, 16, (top + bottom) / 2, anchor: .middle, size: 12, rotate: -90)
 
         if chanceLine {
             svg.line(px(x.min), py(y.min), px(x.max), py(y.max), stroke: Palette.reference)
         }
         for rule in verticalRules {
-            let X = px(rule.x)
-            svg.line(X, top, X, bottom, stroke: Palette.reference)
-            // At the foot of the plot, where legends never sit.
-            svg.text(rule.label, X + 4, bottom - 6, size: 11, colour: Palette.muted)
+            svg.line(px(rule.x), top, px(rule.x), bottom, stroke: Palette.rule)
         }
         for s in series {
             var points: [(Double, Double)] = []
-            points.reserveCapacity(s.step ? s.points.count * 2 : s.points.count)
+            points.reserveCapacity(s.join == .straight ? s.points.count : s.points.count * 2)
             var previous: (Double, Double)?
             for p in s.points {
                 let point = (px(p.x), py(p.y))
-                if s.step, let previous { points.append((point.0, previous.1)) }
+                if let previous {
+                    switch s.join {
+                    case .straight: break
+                    case .stepBefore: points.append((previous.0, point.1))
+                    case .stepAfter: points.append((point.0, previous.1))
+                    }
+                }
                 points.append(point)
                 previous = point
             }
@@ -165,35 +185,41 @@ struct LineChart: Sendable {
         for mark in marks {
             let style = Palette.series[mark.style % Palette.series.count]
             svg.marker(mark.style, px(mark.x), py(mark.y), size: 5, colour: style.colour)
-            let X = px(mark.x)
-            let Y = py(mark.y)
-            let anchor: SVGWriter.Anchor = X > (left + right) / 2 ? .end : .start
-            // Below the point near the top of the plot, above it elsewhere.
-            let labelY = Y < top + (bottom - top) * 0.25 ? Y + 18 : Y - 8
-            svg.text(mark.label, X + (anchor == .end ? -9 : 9), labelY, anchor: anchor, size: 11)
         }
-        drawLegend(&svg, left: left, right: right, top: top, bottom: bottom)
+        for (i, entry) in entries.enumerated() {
+            let Y = legendTop + Double(i) * Self.legendRow + 12
+            switch entry.swatch {
+            case .line(let stroke): svg.line(left, Y - 4, left + 24, Y - 4, stroke: stroke)
+            case .marker(let style):
+                svg.marker(
+                    style, left + 12, Y - 4, size: 5, colour: Palette.series[style % Palette.series.count].colour)
+            }
+            svg.text(entry.label, left + 32, Y, size: 11)
+        }
         return svg.render(title: title, standalone: standalone)
     }
 
-    private func drawLegend(_ svg: inout SVGWriter, left: Double, right: Double, top: Double, bottom: Double) {
-        var entries: [(String, SVGWriter.Stroke)] = series.map {
+    /// A legend row: what it looks like in the plot, and its text.
+    private struct LegendEntry {
+        enum Swatch {
+            case line(SVGWriter.Stroke)
+            case marker(Int)
+        }
+
+        var swatch: Swatch
+        var label: String
+    }
+
+    /// Series, then reference lines, then marks, in the order they were added.
+    private func legendEntries() -> [LegendEntry] {
+        var entries = series.map {
             let style = Palette.series[$0.style % Palette.series.count]
-            return ($0.name, SVGWriter.Stroke(style.colour, width: 2, dash: style.dash))
+            return LegendEntry(swatch: .line(.init(style.colour, width: 2, dash: style.dash)), label: $0.name)
         }
-        if chanceLine { entries.append(("Chance", Palette.reference)) }
-        guard !entries.isEmpty else { return }
-        let longest = entries.map { Double($0.0.count) }.max() ?? 0
-        let boxWidth = Swift.min(right - left - 16, 40 + longest * 6.4)
-        let boxHeight = Double(entries.count) * 18 + 8
-        let x0 = (legend == .topLeft || legend == .bottomLeft) ? left + 8 : right - 8 - boxWidth
-        let y0 = (legend == .topLeft || legend == .topRight) ? top + 8 : bottom - 8 - boxHeight
-        svg.rect(x0, y0, boxWidth, boxHeight, fill: "#FFFFFF", stroke: .init("#BBBBBB"))
-        for (i, entry) in entries.enumerated() {
-            let Y = y0 + 16 + Double(i) * 18
-            svg.line(x0 + 8, Y - 4, x0 + 32, Y - 4, stroke: entry.1)
-            svg.text(entry.0, x0 + 38, Y, size: 11)
-        }
+        if chanceLine { entries.append(LegendEntry(swatch: .line(Palette.reference), label: "Chance")) }
+        entries += verticalRules.map { LegendEntry(swatch: .line(Palette.rule), label: $0.label) }
+        entries += marks.map { LegendEntry(swatch: .marker($0.style), label: $0.label) }
+        return entries
     }
 
     /// Drops points that cannot show: those within a quarter pixel of the previous one, and the middle of

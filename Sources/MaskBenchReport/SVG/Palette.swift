@@ -6,8 +6,10 @@ enum Palette {
     static let series: [(colour: String, dash: String)] = [
         ("#0072B2", ""), ("#D55E00", "7 3"), ("#009E73", "2 2"), ("#CC79A7", "9 3 2 3"), ("#000000", "4 2"),
     ]
-    /// The chance diagonal and other reference lines.
+    /// The chance diagonal.
     static let reference = SVGWriter.Stroke("#8C8C8C", width: 1, dash: "4 4")
+    /// A vertical rule at the threshold in use (dash-dot, so it differs from the chance line and the series).
+    static let rule = SVGWriter.Stroke("#555555", width: 1.5, dash: "6 2 1 2")
     static let grid = "#E8E8E8"
     static let axis = "#444444"
     static let muted = "#666666"

@@ -90,11 +90,15 @@ enum ReportCharts {
         var name = "AP (COCO 101-point) " + Markup.decimal(det.ap.coco)
         let range = Markup.interval(det.ap.cocoInterval.low, det.ap.cocoInterval.high, percent: false)
         if !range.isEmpty { name += " " + range }
-        chart.series.append(.init(name, points: curve, style: 0, step: false))
-        chart.legend = .bottomLeft
+        // Interpolated precision at recall r is the best precision at any recall ≥ r: the value at a level
+        // holds back to the level before it.
+        chart.series.append(.init(name, points: curve, style: 0, join: .stepBefore))
         chart.note = "Class-agnostic, interpolated; VOC all-point AP \(Markup.decimal(det.ap.voc))."
         if let p = det.precision.value, let r = det.recall.value {
-            chart.marks.append(.init(x: r, y: p, label: "all detections", style: 1))
+            chart.marks.append(
+                .init(
+                    x: r, y: p, label: "All detections: recall \(Markup.percent(r)), precision \(Markup.percent(p))",
+                    style: 1))
         }
         return ReportChart(
             name: "detector-pr.svg", title: chart.title, section: .detector, svg: chart.render(standalone: true))
@@ -110,9 +114,11 @@ enum ReportCharts {
         let curve = det.froc.filter { $0.falsePositivesPerImage > 0 }.map {
             (x: $0.falsePositivesPerImage, y: $0.missRate)
         }
+        // The miss rate reached at a level holds until the next level lowers it.
         chart.series.append(
-            .init("Log-average miss rate " + Markup.decimal(det.logAverageMissRate), points: curve, style: 0))
-        chart.legend = .topRight
+            .init(
+                "Log-average miss rate " + Markup.decimal(det.logAverageMissRate), points: curve, style: 0,
+                join: .stepAfter))
         chart.note = "Miss rate as the faceScore cut-off falls; lower is better."
         return ReportChart(
             name: "detector-froc.svg", title: chart.title, section: .detector, svg: chart.render(standalone: true))
@@ -156,24 +162,59 @@ enum ReportCharts {
         let d = data.document
         let s = d.pipeline.sweep
         var chart = LineChart(title: "Threshold sweep", x: .unit("Threshold on maskScore"), y: .unit("Rate"))
-        let order = s.thresholds.indices.sorted { s.thresholds[$0] < s.thresholds[$1] }
-        func curve(_ values: [Double?]) -> [(x: Double, y: Double)] {
-            order.compactMap { i in i < values.count ? values[i].map { (x: s.thresholds[i], y: $0) } : nil }
-        }
-        chart.series.append(.init("TNR (unmasked faces caught)", points: curve(s.tnr), style: 1, step: true))
-        chart.series.append(.init("FNR (masked faces called unmasked)", points: curve(s.fnr), style: 0, step: true))
         let t = d.settings.threshold
-        chart.verticalRules.append((x: t, label: "threshold \(Markup.coordinate(t))"))
+        chart.series.append(
+            .init(
+                "TNR (unmasked faces caught)",
+                points: sweepCurve(s, s.tnr, above: rateAboveEveryScore(data, .unmasked)),
+                style: 1, join: .stepBefore))
+        chart.series.append(
+            .init(
+                "FNR (masked faces called unmasked)",
+                points: sweepCurve(s, s.fnr, above: rateAboveEveryScore(data, .masked)), style: 0, join: .stepBefore))
+        chart.verticalRules.append((x: t, label: "Threshold \(Markup.coordinate(t))"))
         if let v = d.pipeline.tnr.value {
-            chart.marks.append(.init(x: t, y: v, label: "TNR \(Markup.percent(v))", style: 1))
+            chart.marks.append(
+                .init(x: t, y: v, label: "TNR at threshold \(Markup.coordinate(t)): \(Markup.percent(v))", style: 1))
         }
         if let v = d.pipeline.fnr.value {
-            chart.marks.append(.init(x: t, y: v, label: "FNR \(Markup.percent(v))", style: 0))
+            chart.marks.append(
+                .init(x: t, y: v, label: "FNR at threshold \(Markup.coordinate(t)): \(Markup.percent(v))", style: 0))
         }
-        chart.legend = .topLeft
         chart.note = "A face is called masked when maskScore ≥ threshold; missed faces count as failures."
         return ReportChart(
             name: "threshold-sweep.svg", title: chart.title, section: .thresholds, svg: chart.render(standalone: true))
+    }
+
+    /// One rate of the sweep as a step curve over the whole axis `[0, 1]`.
+    ///
+    /// At threshold `t` a face is called masked when `maskScore >= t`, so the rate the table gives at `t`
+    /// holds for every threshold above the previous score, up to `t` (steps before each point). Below the
+    /// lowest score nothing changes from it; above the highest score every found face is called unmasked,
+    /// which the table has no column for: `above` gives that rate.
+    static func sweepCurve(_ s: SweepTable, _ values: [Double?], above: Double?) -> [(x: Double, y: Double)] {
+        let order = s.thresholds.indices.sorted { s.thresholds[$0] < s.thresholds[$1] }
+        var points: [(x: Double, y: Double)] = order.compactMap { i in
+            i < values.count ? values[i].map { (x: s.thresholds[i], y: $0) } : nil
+        }
+        if let first = points.first, first.x > 0 { points.insert((x: 0, y: first.y), at: 0) }
+        if let above, (points.last?.x ?? 0) < 1 {
+            if points.isEmpty { points.append((x: 0, y: above)) }
+            points.append((x: 1, y: above))
+        }
+        return points
+    }
+
+    /// The sweep's rate for `truth` at a threshold above every maskScore: found faces of that class over all
+    /// faces of it (every found face is called unmasked); `nil` without such faces.
+    static func rateAboveEveryScore(_ data: ReportData, _ truth: FaceClass) -> Double? {
+        var total = 0
+        var found = 0
+        for face in data.faces where face.truth == truth {
+            total += 1
+            if face.maskScore != nil { found += 1 }
+        }
+        return total > 0 ? Double(found) / Double(total) : nil
     }
 
     static func histogram(_ data: ReportData) -> ReportChart {
@@ -209,8 +250,7 @@ enum ReportCharts {
             chart.series.append(.init("\(name) (\(total) faces)", points: pts, style: Palette.index(ofClass: name)))
         }
         chart.verticalRules.append(
-            (x: d.settings.threshold, label: "threshold \(Markup.coordinate(d.settings.threshold))"))
-        chart.legend = .topRight
+            (x: d.settings.threshold, label: "Threshold \(Markup.coordinate(d.settings.threshold))"))
         chart.note = "Matched faces only, \(bins) bins; a good classifier puts masked right, unmasked left."
         return ReportChart(
             name: "mask-score-histogram.svg", title: chart.title, section: .classifier,
