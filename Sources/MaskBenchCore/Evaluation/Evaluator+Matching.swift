@@ -1,0 +1,337 @@
+import Foundation
+
+/// Matching every image: the pipeline's assignment, and the one-to-one assignments AP needs.
+extension Evaluator {
+    // MARK: - Ranked detections for AP
+
+    /// One prediction's place in the global ranking.
+    struct RankEntry {
+        var score: Double
+        var image: Int
+        var order: Int
+        var isTruePositive: Bool
+    }
+
+    /// Descending score; ties by image, then by the prediction's position in its image.
+    ///
+    /// `entries` are made in image order and, within an image, in prediction order, so a stable sort by
+    /// score alone gives that tie order.
+    static func rank(_ entries: [RankEntry], positives: Int) -> (RankedDetections, images: [Int32]) {
+        let order = ScoreSort.descendingOrder(entries.map(\.score))
+        var hits = [Bool](repeating: false, count: order.count)
+        var scores = [Double](repeating: 0, count: order.count)
+        var images = [Int32](repeating: 0, count: order.count)
+        for (k, i) in order.enumerated() {
+            let entry = entries[Int(i)]
+            hits[k] = entry.isTruePositive
+            scores[k] = entry.score
+            images[k] = Int32(truncatingIfNeeded: entry.image)
+        }
+        return (RankedDetections(isTruePositive: hits, scores: scores, positives: positives), images)
+    }
+
+    // MARK: - Matching every image
+
+    /// What matching a run of consecutive images gives; runs are matched in parallel and joined in order.
+    struct Partial: Sendable {
+        var outcomes: [FaceOutcome] = []
+        var extras: [ExtraDetection] = []
+        /// Class-agnostic rank entries, in image order then prediction order.
+        var agnostic: [RankEntry] = []
+        /// Class-aware rank entries, per class in ``IncorrectPolicy/classes`` order.
+        var perClass: [[RankEntry]]
+        var perClassPositives: [Int]
+        var facesPerImage: [Int] = []
+        var predictionCount = 0
+        var matchedPredictions = 0
+        /// Whether an image has more predictions than the COCO AP's per-image cap.
+        var capped = false
+
+        init(classes: Int) {
+            perClass = Array(repeating: [], count: classes)
+            perClassPositives = Array(repeating: 0, count: classes)
+        }
+
+        /// Joins runs in order. The first run's storage is kept and grown once to the total, so the join
+        /// copies every other run once and nothing twice (on 50k images, growing by doubling cost more page
+        /// faults than the matching itself).
+        static func joined(_ runs: inout [Partial], classes: Int) -> Partial {
+            guard !runs.isEmpty else { return Partial(classes: classes) }
+            var joined = runs.removeFirst()
+            func total<T>(_ part: (Partial) -> [T]) -> Int { runs.reduce(part(joined).count) { $0 + part($1).count } }
+            joined.outcomes.reserveCapacity(total(\.outcomes))
+            joined.extras.reserveCapacity(total(\.extras))
+            joined.agnostic.reserveCapacity(total(\.agnostic))
+            joined.facesPerImage.reserveCapacity(total(\.facesPerImage))
+            for c in joined.perClass.indices { joined.perClass[c].reserveCapacity(total { $0.perClass[c] }) }
+            for run in runs { joined.append(run) }
+            runs.removeAll()
+            return joined
+        }
+
+        mutating func append(_ other: Partial) {
+            outcomes += other.outcomes
+            extras += other.extras
+            agnostic += other.agnostic
+            for c in perClass.indices {
+                perClass[c] += other.perClass[c]
+                perClassPositives[c] += other.perClassPositives[c]
+            }
+            facesPerImage += other.facesPerImage
+            predictionCount += other.predictionCount
+            matchedPredictions += other.matchedPredictions
+            capped = capped || other.capped
+        }
+    }
+
+    /// Matches the images in `range`: the pipeline's assignment, and the one-to-one assignments AP needs.
+    ///
+    /// - Parameter capacity: room to reserve in the result for this many faces and predictions, when more
+    ///   than this run's own (the first run, which the others are joined onto).
+    func match(
+        _ dataset: Dataset, _ predictions: PredictionSet, range: Range<Int>,
+        capacity: (faces: Int, predictions: Int)? = nil
+    ) -> Partial {
+        let policy = settings.incorrectAs
+        let classes = policy.classes
+        let threshold = settings.threshold
+        let matching = settings.matching
+        let matcher = Matcher(settings: matching)
+        // AP needs a one-to-one assignment; the dataroots rule is not one, so AP uses pycocotools' rule there.
+        var apMatching = matching
+        if apMatching.mode == .dataroots { apMatching.mode = .coco }
+        let apMatcher = Matcher(settings: apMatching)
+        // The greedy rules only look at pairs whose IoU passes the threshold (``Matcher/Candidates``): a
+        // prediction overlaps one or two faces, not all of them.
+
+        var partial = Partial(classes: classes.count)
+        // Each image's predictions, looked up once; the run's faces and predictions are known before matching,
+        // so the result is sized once.
+        var imagePredictions: [[Prediction]] = []
+        imagePredictions.reserveCapacity(range.count)
+        var faceCount = 0
+        var predictionCount = 0
+        for imageIndex in range {
+            let all = predictions[dataset.images[imageIndex].name]
+            faceCount += dataset.images[imageIndex].faces.count
+            predictionCount += all.count
+            imagePredictions.append(all)
+        }
+        faceCount = max(faceCount, capacity?.faces ?? 0)
+        predictionCount = max(predictionCount, capacity?.predictions ?? 0)
+        partial.outcomes.reserveCapacity(faceCount)
+        partial.agnostic.reserveCapacity(predictionCount)
+        partial.facesPerImage.reserveCapacity(capacity == nil ? range.count : dataset.images.count)
+        // A class's share is not known before matching: the first run has room for every prediction in each.
+        let classShare = capacity == nil ? predictionCount / classes.count : predictionCount
+        for c in partial.perClass.indices { partial.perClass[c].reserveCapacity(classShare) }
+        if capacity != nil { partial.extras.reserveCapacity(predictionCount) }
+        // Buffers reused from image to image.
+        var kept: [Int] = []
+        var preds: [Prediction] = []
+        var truths: [Int] = []
+        var calls: [Int] = []
+        var callClasses: [FaceClass] = []
+        var ious: [Double] = []
+        var candidates = Matcher.Candidates()
+        var order: [Int] = []
+        var maskScores: [Double] = []
+        var faceMatches: [Int] = []
+        var predictionMatches: [Int] = []
+        var apFaces: [Int] = []
+        var apPredictions: [Int] = []
+
+        for imageIndex in range {
+            let faces = dataset.images[imageIndex].faces
+            let all = imagePredictions[imageIndex - range.lowerBound]
+            kept.removeAll(keepingCapacity: true)
+            preds.removeAll(keepingCapacity: true)
+            for (k, p) in all.enumerated() where p.faceScore >= matching.minFaceScore {
+                kept.append(k)
+                preds.append(p)
+            }
+            let n = preds.count
+            let m = faces.count
+            partial.predictionCount += n
+            partial.facesPerImage.append(m)
+            if n > settings.maxDetectionsPerImage { partial.capped = true }
+            truths.removeAll(keepingCapacity: true)
+            for face in faces { truths.append(policy.resolve(face.label).index) }
+            for t in truths { partial.perClassPositives[t] += 1 }
+            calls.removeAll(keepingCapacity: true)
+            callClasses.removeAll(keepingCapacity: true)
+            maskScores.removeAll(keepingCapacity: true)
+            for p in preds {
+                let call = policy.resolve(p.call(threshold: threshold))
+                callClasses.append(call)
+                calls.append(call.index)
+                maskScores.append(p.maskScore)
+            }
+
+            ious.removeAll(keepingCapacity: true)
+            for p in preds {
+                for face in faces { ious.append(p.box.iou(with: face.box, pixels: matching.pixels)) }
+            }
+            candidates.collect(ious: ious, faceCount: m, accepting: matching)
+            order.removeAll(keepingCapacity: true)
+            order.append(contentsOf: repeatElement(0, count: n))
+            Matcher.rankByScore(count: n, score: { preds[$0].faceScore }, into: &order)
+
+            // The pipeline's assignment.
+            faceMatches.removeAll(keepingCapacity: true)
+            faceMatches.append(contentsOf: repeatElement(-1, count: m))
+            predictionMatches.removeAll(keepingCapacity: true)
+            predictionMatches.append(contentsOf: repeatElement(-1, count: n))
+            if matching.mode == .dataroots {
+                matcher.assignDataroots(
+                    ious: ious, faceCount: m, maskScores: maskScores, &faceMatches, &predictionMatches)
+            } else {
+                matcher.assignGreedy(candidates: candidates, order: order, &faceMatches, &predictionMatches) { _, _ in
+                    true
+                }
+            }
+            for f in 0..<m {
+                var outcome = FaceOutcome(image: imageIndex, face: f, truth: classes[truths[f]])
+                let p = faceMatches[f]
+                if p >= 0 {
+                    outcome.prediction = kept[p]
+                    outcome.faceScore = preds[p].faceScore
+                    outcome.maskScore = preds[p].maskScore
+                    outcome.iou = ious[p * m + f]
+                    outcome.call = callClasses[p]
+                }
+                partial.outcomes.append(outcome)
+            }
+            for p in 0..<n {
+                if predictionMatches[p] < 0 {
+                    partial.extras.append(
+                        ExtraDetection(
+                            image: imageIndex,
+                            prediction: kept[p],
+                            faceScore: preds[p].faceScore,
+                            maskScore: preds[p].maskScore,
+                            call: callClasses[p]
+                        )
+                    )
+                } else {
+                    partial.matchedPredictions += 1
+                }
+            }
+
+            // Class-agnostic detection for AP: the pipeline's assignment unless that is dataroots'.
+            if matching.mode == .dataroots {
+                apFaces.removeAll(keepingCapacity: true)
+                apFaces.append(contentsOf: repeatElement(-1, count: m))
+                apPredictions.removeAll(keepingCapacity: true)
+                apPredictions.append(contentsOf: repeatElement(-1, count: n))
+                apMatcher.assignGreedy(candidates: candidates, order: order, &apFaces, &apPredictions) { _, _ in true }
+            } else {
+                apPredictions = predictionMatches
+            }
+            for p in 0..<n {
+                partial.agnostic.append(
+                    RankEntry(
+                        score: preds[p].faceScore, image: imageIndex, order: p, isTruePositive: apPredictions[p] >= 0)
+                )
+            }
+
+            // Class-aware detection: a prediction belongs to the class it is called, and matches only faces
+            // of that class; per class, this is the greedy rule run on that class alone.
+            apFaces.removeAll(keepingCapacity: true)
+            apFaces.append(contentsOf: repeatElement(-1, count: m))
+            apPredictions.removeAll(keepingCapacity: true)
+            apPredictions.append(contentsOf: repeatElement(-1, count: n))
+            apMatcher.assignGreedy(candidates: candidates, order: order, &apFaces, &apPredictions) { p, g in
+                calls[p] == truths[g]
+            }
+            for p in 0..<n {
+                partial.perClass[calls[p]].append(
+                    RankEntry(
+                        score: preds[p].faceScore, image: imageIndex, order: p, isTruePositive: apPredictions[p] >= 0)
+                )
+            }
+        }
+        return partial
+    }
+
+    /// Rank entries for the 101-point AP with pycocotools' per-image cap: only the `cap` highest-scoring
+    /// predictions of an image (per class, for the class-aware lists) take part, matched among themselves.
+    ///
+    /// Only needed when some image has more predictions than the cap, which is rare; it then redoes the
+    /// matching image by image.
+    func cappedEntries(
+        _ dataset: Dataset,
+        _ predictions: PredictionSet
+    ) -> (agnostic: [RankEntry], perClass: [[RankEntry]]) {
+        let policy = settings.incorrectAs
+        let classes = policy.classes
+        var apMatching = settings.matching
+        if apMatching.mode == .dataroots { apMatching.mode = .coco }
+        let apMatcher = Matcher(settings: apMatching)
+        let cap = settings.maxDetectionsPerImage
+        var agnostic: [RankEntry] = []
+        var perClass: [[RankEntry]] = Array(repeating: [], count: classes.count)
+        for (imageIndex, image) in dataset.images.enumerated() {
+            let preds = predictions[image.name].filter { $0.faceScore >= settings.matching.minFaceScore }
+            let truths = image.faces.map { policy.resolve($0.label) }
+            let calls = preds.map { policy.resolve($0.call(threshold: settings.threshold)) }
+            agnostic += capped(preds, indices: Array(preds.indices), faces: image.faces, image: imageIndex)
+            for (c, label) in classes.enumerated() {
+                let faces = image.faces.indices.filter { truths[$0] == label }.map { image.faces[$0] }
+                let indices = preds.indices.filter { calls[$0] == label }
+                perClass[c] += capped(preds, indices: indices, faces: faces, image: imageIndex)
+            }
+        }
+        return (agnostic, perClass)
+
+        func capped(_ preds: [Prediction], indices: [Int], faces: [GroundTruthFace], image: Int) -> [RankEntry] {
+            var kept = indices
+            if kept.count > cap {
+                kept = Array(Matcher.rankedByScore(kept.map { preds[$0].faceScore }).prefix(cap)).sorted().map {
+                    kept[$0]
+                }
+            }
+            let match = apMatcher.match(kept.map { preds[$0] }, to: faces)
+            return kept.enumerated().map { k, p in
+                RankEntry(
+                    score: preds[p].faceScore,
+                    image: image,
+                    order: p,
+                    isTruePositive: match.predictionMatches[k] != nil
+                )
+            }
+        }
+    }
+
+    /// Matches runs of images in parallel and joins them in order, so the result does not depend on timing.
+    func matchAll(_ dataset: Dataset, _ predictions: PredictionSet) -> Partial {
+        let imageCount = dataset.images.count
+        let runs = imageCount < 2000 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let bounds = (0...runs).map { $0 * imageCount / runs }
+        let partials = Mutex([Partial?](repeating: nil, count: runs))
+        // The first run's arrays are sized for every run, so that the others are joined onto them in place.
+        let total = runs == 1 ? nil : (faces: dataset.faceCount, predictions: predictions.count)
+        DispatchQueue.concurrentPerform(iterations: runs) { run in
+            let partial = match(
+                dataset, predictions, range: bounds[run]..<bounds[run + 1], capacity: run == 0 ? total : nil)
+            partials.withLock { $0[run] = partial }
+        }
+        // Taken out of the lock, so each run's arrays are uniquely referenced and the first one grows in place.
+        var matched = partials.withLock { runs in
+            defer { runs = [] }
+            return runs.compactMap { $0 }
+        }
+        return Partial.joined(&matched, classes: settings.incorrectAs.classes.count)
+    }
+
+    /// What happened to every face and which predictions matched nothing, without the metrics: the part of
+    /// ``evaluate(_:_:)`` a threshold sweep repeats at each detector threshold.
+    public func outcomes(
+        _ dataset: Dataset, _ predictions: PredictionSet
+    ) -> (
+        faces: [FaceOutcome], extras: [ExtraDetection]
+    ) {
+        let joined = matchAll(dataset, predictions)
+        return (joined.outcomes, joined.extras)
+    }
+}
