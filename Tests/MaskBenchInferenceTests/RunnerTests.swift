@@ -271,32 +271,6 @@ private struct CountingPipeline: PipelineDefinition {
         #expect(written.allSatisfy { !$0.contains("\r") })
     }
 
-    @Test func groundTruthCropsGiveAccuracyConfusionAndAUC() throws {
-        let face: (FaceClass) -> GroundTruthFace = {
-            GroundTruthFace(box: Box(x: 0, y: 0, width: 5, height: 5), label: $0)
-        }
-        let dataset = Dataset(images: [
-            AnnotatedImage(name: "a", faces: [face(.masked), face(.unmasked)]),
-            AnnotatedImage(name: "b", faces: [face(.masked), face(.incorrect)]),
-            AnnotatedImage(name: "c", faces: [face(.masked)]),
-        ])
-        // "c" has no crop scores (failed or not asked): left out.
-        let scores = ["a": [0.9, 0.3], "b": [0.4, 0.6]]
-        var settings = EvaluationSettings()
-        settings.bootstrap = Bootstrap(samples: 0)
-        let crops = try #require(GroundTruthCropsEvaluation.evaluate(dataset, scores: scores, settings: settings))
-        #expect(crops.faces == 4)
-        #expect(crops.accuracy.count == 2)
-        #expect(crops.accuracy.total == 4)
-        #expect(crops.confusion[.masked, .masked] == 1)
-        #expect(crops.confusion[.masked, .unmasked] == 1)
-        #expect(crops.confusion[.unmasked, .masked] == 1)
-        #expect(crops.confusion[.unmasked, .unmasked] == 1)
-        // Pairs (masked, unmasked): (0.9, 0.3) (0.9, 0.6) (0.4, 0.3) ranked right, (0.4, 0.6) wrong.
-        #expect(crops.auc.value == 0.75)
-        #expect(GroundTruthCropsEvaluation.evaluate(dataset, scores: [:], settings: settings) == nil)
-    }
-
     /// The cache files in `directory`, by name.
     static func cacheFiles(_ directory: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".jsonl") }.sorted()

@@ -1,5 +1,3 @@
-public import MaskBenchCore
-
 /// The mask classifier alone on the ground-truth face crops, independent of the detector (seed 001's
 /// "classifier evaluated separately" numbers).
 ///
@@ -50,23 +48,12 @@ public struct GroundTruthCropsEvaluation: Sendable, Hashable {
         guard imageCount > 0 else { return nil }
         let roc = ROCCurve(scores: samples.map(\.score), labels: samples.map(\.positive))
         let hasBoth = roc.positives > 0 && roc.negatives > 0
-        let sorted = samples.sorted { $0.score > $1.score }
-        let sortedScores = sorted.map(\.score)
-        let sortedLabels = sorted.map(\.positive)
-        let sortedImages = sorted.map(\.image)
+        let sorted = SortedScores(
+            scores: samples.map(\.score), labels: samples.map(\.positive), images: samples.map(\.image))
         let interval =
             hasBoth
             ? settings.bootstrap.intervals(imageCount: imageCount, count: 1) {
-                { weights in
-                    var lanes = Bootstrap.Lanes.zero
-                    for lane in 0..<4 {
-                        let sampleWeights = sortedImages.map { weights[$0][lane] }
-                        lanes[lane] =
-                            ROCCurve.weightedAUC(
-                                sortedScores: sortedScores, labels: sortedLabels, weights: sampleWeights) ?? .nan
-                    }
-                    return [lanes]
-                }
+                { weights in [sorted.weightedAUC(imageWeights: weights)] }
             }[0] : nil
         return GroundTruthCropsEvaluation(
             faces: samples.count,
