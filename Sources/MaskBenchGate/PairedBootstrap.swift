@@ -3,10 +3,11 @@ import MaskBenchCore
 /// A paired bootstrap over images of the change in pipeline AUC, or in the detector's AP, between two runs on
 /// the same faces.
 ///
-/// Each replicate draws as many images as there are, with replacement (replicate `r` seeded from
-/// `(seed, r)` with ``MaskBenchCore/SplitMix64``, so the result is the same on every run), weights every
-/// face of both runs by its image's draw count, and computes `AUC(current) − AUC(baseline)`. A replicate
-/// on which either AUC is undefined (one class only) is left out.
+/// Each replicate draws as many images as there are, with replacement, exactly as the evaluator's intervals
+/// do (``MaskBenchCore/Bootstrap``: replicate `r` seeded from `(seed, r)`, so the result is the same on every
+/// run), weights every face of both runs by its image's draw count, and computes `AUC(current) −
+/// AUC(baseline)` with the evaluator's AUC. A replicate on which either AUC is undefined (one class only) is
+/// left out.
 public struct PairedBootstrap: Sendable, Hashable {
     /// One run's faces: the ROC score, whether the face is a positive (masked), and its image.
     public struct Sample: Sendable, Hashable {
@@ -36,7 +37,7 @@ public struct PairedBootstrap: Sendable, Hashable {
     /// Central coverage of the interval.
     public var confidence: Double
 
-    public init(replicates: Int = 1000, seed: UInt64 = 20_240_601, confidence: Double = 0.95) {
+    public init(replicates: Int = 1000, seed: UInt64 = Bootstrap.defaultSeed, confidence: Double = 0.95) {
         self.replicates = replicates
         self.seed = seed
         self.confidence = confidence
@@ -52,30 +53,25 @@ public struct PairedBootstrap: Sendable, Hashable {
     public func aucDifference(baseline: [Sample], current: [Sample], imageCount: Int) -> Result? {
         let a = Self.sorted(baseline)
         let b = Self.sorted(current)
-        return difference(imageCount: imageCount) { weights in
-            guard
-                let before = ROCCurve.weightedAUC(
-                    sortedScores: a.scores, labels: a.labels, weights: a.images.map { weights[$0] }),
-                let after = ROCCurve.weightedAUC(
-                    sortedScores: b.scores, labels: b.labels, weights: b.images.map { weights[$0] })
-            else { return nil }
-            return after - before
+        return difference(imageCount: imageCount) {
+            { weights in b.weightedAUC(imageWeights: weights) - a.weightedAUC(imageWeights: weights) }
         }
     }
 
-    /// The percentile interval and p-value of `delta` over the replicates (each draws `imageCount` images with
-    /// replacement, seeded from `(seed, r)`); a replicate where `delta` is `nil` is left out.
-    private func difference(imageCount: Int, _ delta: ([Double]) -> Double?) -> Result? {
-        guard replicates > 0, imageCount > 0 else { return nil }
-        var weights = [Double](repeating: 0, count: imageCount)
-        var deltas: [Double] = []
-        deltas.reserveCapacity(replicates)
-        for r in 0..<replicates {
-            for i in weights.indices { weights[i] = 0 }
-            var rng = SplitMix64(seed: seed ^ (UInt64(r) &* 0xD1B5_4A32_D192_ED03))
-            for _ in 0..<imageCount { weights[Int(rng.next() % UInt64(imageCount))] += 1 }
-            if let d = delta(weights) { deltas.append(d) }
-        }
+    /// The percentile interval and p-value of `delta` over the replicates of ``MaskBenchCore/Bootstrap`` with
+    /// this seed; a replicate where `delta` is NaN is left out.
+    ///
+    /// - Parameter makeDelta: called once per worker thread; returns the function giving four replicates'
+    ///   deltas from each image's weights in four lanes.
+    private func difference(
+        imageCount: Int, _ makeDelta: @Sendable () -> ([Bootstrap.Lanes]) -> Bootstrap.Lanes
+    ) -> Result? {
+        let resampler = Bootstrap(samples: replicates, seed: seed, confidence: confidence)
+        let all = resampler.replicates(imageCount: imageCount, count: 1) {
+            let delta = makeDelta()
+            return { weights in [delta(weights)] }
+        }[0]
+        var deltas = all.filter { !$0.isNaN }
         guard !deltas.isEmpty else { return nil }
         deltas.sort()
         let n = Double(deltas.count)
@@ -126,23 +122,23 @@ public struct PairedBootstrap: Sendable, Hashable {
     public func apDifference(baseline: Detections, current: Detections, imageCount: Int) -> Result? {
         let (a, aImages) = baseline.ranked()
         let (b, bImages) = current.ranked()
-        return difference(imageCount: imageCount) { weights in
-            guard
-                let before = a.weightedAllPointAP(
-                    images: aImages, imageWeights: weights, positives: baseline.positives.reduce(0) { $0 + weights[$1] }
-                ),
-                let after = b.weightedAllPointAP(
-                    images: bImages, imageWeights: weights, positives: current.positives.reduce(0) { $0 + weights[$1] })
-            else { return nil }
-            return after - before
+        return difference(imageCount: imageCount) {
+            var scratch: [(tp: Bootstrap.Lanes, called: Bootstrap.Lanes)] = []
+            return { weights in
+                func ap(_ ranked: RankedDetections, _ images: [Int32], _ faces: [Int]) -> Bootstrap.Lanes {
+                    let positives = faces.reduce(Bootstrap.Lanes.zero) { $0 + weights[$1] }
+                    return ranked.weightedAveragePrecisions(
+                        positives: positives, images: images, imageWeights: weights, scratch: &scratch
+                    ).allPoint
+                }
+                return ap(b, bImages, current.positives) - ap(a, aImages, baseline.positives)
+            }
         }
     }
 
-    /// Samples in descending score order (ties in input order), as ``MaskBenchCore/ROCCurve/weightedAUC(sortedScores:labels:weights:)`` needs.
-    private static func sorted(_ samples: [Sample]) -> (scores: [Double], labels: [Bool], images: [Int]) {
-        let order = samples.indices.sorted {
-            samples[$0].score != samples[$1].score ? samples[$0].score > samples[$1].score : $0 < $1
-        }
-        return (order.map { samples[$0].score }, order.map { samples[$0].positive }, order.map { samples[$0].image })
+    /// Samples in descending score order (ties in input order), as the evaluator sorts them for its AUC.
+    private static func sorted(_ samples: [Sample]) -> SortedScores {
+        SortedScores(
+            scores: samples.map(\.score), labels: samples.map(\.positive), images: samples.map(\.image))
     }
 }

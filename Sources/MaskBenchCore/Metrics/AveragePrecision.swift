@@ -94,7 +94,7 @@ public struct RankedDetections: Sendable, Hashable {
     ///   - images: the image of the detection at each rank.
     ///   - imageWeights: the weights of each image.
     ///   - scratch: reused between calls; grows to the number of true positives plus one.
-    func weightedAveragePrecisions(
+    package func weightedAveragePrecisions(
         positives n: SIMD4<Double>,
         images: [Int32],
         imageWeights: [SIMD4<Double>],

@@ -29,7 +29,7 @@ public struct Bootstrap: Sendable, Hashable, Codable {
     /// Central coverage of the interval.
     public var confidence: Double
 
-    public init(samples: Int = 1000, seed: UInt64 = 20_240_601, confidence: Double = 0.95) {
+    public init(samples: Int = 1000, seed: UInt64 = Bootstrap.defaultSeed, confidence: Double = 0.95) {
         self.samples = samples
         self.seed = seed
         self.confidence = confidence
@@ -37,6 +37,19 @@ public struct Bootstrap: Sendable, Hashable, Codable {
 
     /// Four replicates go through the data together, one per SIMD lane.
     public typealias Lanes = SIMD4<Double>
+
+    /// The seed of MaskBench's bootstrap intervals unless `--seed` says otherwise.
+    public static let defaultSeed: UInt64 = 20_240_601
+
+    /// Adds one to `weights[i]` for every draw of image `i` in replicate `r`: `imageCount` draws with
+    /// replacement from a generator seeded from `(seed, r)` alone.
+    ///
+    /// The one place a replicate is drawn: the evaluator's intervals and the gate's paired tests resample the
+    /// same images for the same seed and replicate.
+    package static func draw(replicate r: Int, seed: UInt64, imageCount: Int, _ add: (Int) -> Void) {
+        var rng = SplitMix64(seed: seed ^ (UInt64(r) &* 0xD1B5_4A32_D192_ED03))
+        for _ in 0..<imageCount { add(Int(rng.next() % UInt64(imageCount))) }
+    }
 
     /// Runs the statistics on every replicate and returns one `(low, high)` interval per statistic.
     ///
@@ -54,11 +67,31 @@ public struct Bootstrap: Sendable, Hashable, Codable {
         count: Int,
         makeStatistics: @Sendable () -> ([Lanes]) -> [Lanes]
     ) -> [(low: Double, high: Double)?] {
-        guard samples > 0, imageCount > 0 else { return Array(repeating: nil, count: count) }
+        replicates(imageCount: imageCount, count: count, makeStatistics: makeStatistics).map { replicates in
+            var values = replicates.filter { !$0.isNaN }
+            values.sort()
+            guard !values.isEmpty else { return nil }
+            let tail = (1 - confidence) / 2
+            return (Self.percentile(values, tail), Self.percentile(values, 1 - tail))
+        }
+    }
+
+    /// Every replicate's statistics: `result[k][r]` is statistic `k` on replicate `r`, for `r` in
+    /// `0..<samples`, NaN where it is undefined; one empty list per statistic when ``samples`` or
+    /// `imageCount` is 0.
+    ///
+    /// The parameters are those of ``intervals(imageCount:count:makeStatistics:)``. Replicates are spread
+    /// over the cores in batches of four; replicate `r` draws the same images whatever the batching
+    /// (``draw(replicate:seed:imageCount:_:)``).
+    package func replicates(
+        imageCount: Int,
+        count: Int,
+        makeStatistics: @Sendable () -> ([Lanes]) -> [Lanes]
+    ) -> [[Double]] {
+        guard samples > 0, imageCount > 0 else { return Array(repeating: [], count: count) }
         let batches = (samples + 3) / 4
         let results = Mutex(Array(repeating: [Lanes](), count: batches))
         let seed = self.seed
-        let samples = self.samples
         let workers = max(1, min(batches, ProcessInfo.processInfo.activeProcessorCount))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let statistics = makeStatistics()
@@ -67,11 +100,8 @@ public struct Bootstrap: Sendable, Hashable, Codable {
             for batch in stride(from: worker, to: batches, by: workers) {
                 for i in weights.indices { weights[i] = .zero }
                 for lane in 0..<4 {
-                    // Replicate r always draws the same images, whatever the batching.
-                    let r = batch * 4 + lane
-                    var rng = SplitMix64(seed: seed ^ (UInt64(r) &* 0xD1B5_4A32_D192_ED03))
-                    for _ in 0..<imageCount {
-                        weights[Int(rng.next() % UInt64(imageCount))][lane] += 1
+                    Self.draw(replicate: batch * 4 + lane, seed: seed, imageCount: imageCount) {
+                        weights[$0][lane] += 1
                     }
                 }
                 mine.append((batch, statistics(weights)))
@@ -82,16 +112,7 @@ public struct Bootstrap: Sendable, Hashable, Codable {
         }
         let all = results.withLock { $0 }
         return (0..<count).map { k in
-            var values: [Double] = []
-            for (batch, lanes) in all.enumerated() {
-                for lane in 0..<4 where batch * 4 + lane < samples && !lanes[k][lane].isNaN {
-                    values.append(lanes[k][lane])
-                }
-            }
-            values.sort()
-            guard !values.isEmpty else { return nil }
-            let tail = (1 - confidence) / 2
-            return (Self.percentile(values, tail), Self.percentile(values, 1 - tail))
+            (0..<samples).map { r in all[r / 4][k][r % 4] }
         }
     }
 

@@ -133,7 +133,7 @@ struct EvaluationArguments: ParsableArguments {
     var bootstrap: Int = 1000
 
     @Option(help: "Seed of the bootstrap.")
-    var seed: UInt64 = 20_240_601
+    var seed: UInt64 = Bootstrap.defaultSeed
 
     func validate() throws {
         guard iou > 0, iou < 1 else { throw ValidationError("--iou must be between 0 and 1, got \(iou)") }
