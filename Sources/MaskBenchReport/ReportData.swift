@@ -16,6 +16,9 @@ public struct ReportData: Sendable {
         public var face: Int
         /// The class it is evaluated as (after `incorrectAs`).
         public var truth: FaceClass
+        /// The label as annotated (before `incorrectAs`), from `boxes.csv`; `nil` when the folder does not
+        /// say (runs of older versions).
+        public var annotated: FaceClass?
         /// `nil` when the detector missed the face.
         public var call: FaceClass?
         /// The matched prediction's scores and IoU; `nil` when missed.
@@ -112,6 +115,7 @@ public struct ReportData: Sendable {
             face.faceScore = o.faceScore
             face.iou = o.iou
             face.box = o.face < image.faces.count ? image.faces[o.face].box : nil
+            face.annotated = o.face < image.faces.count ? image.faces[o.face].label : nil
             if let k = o.prediction {
                 let all = predictions[image.name]
                 face.predicted = k < all.count ? all[k].box : nil
@@ -262,6 +266,7 @@ public struct ReportData: Sendable {
             faces[row].predicted = try c.box(record, ["predX", "predY", "predWidth", "predHeight"])
             faces[row].imageWidth = try c.integer(record, "imageWidth")
             faces[row].imageHeight = try c.integer(record, "imageHeight")
+            faces[row].annotated = try c.faceClass(record, "label")
             row += 1
         }
         guard row == faces.count else {

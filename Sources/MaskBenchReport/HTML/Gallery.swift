@@ -1,12 +1,13 @@
 import Foundation
 import MaskBenchCore
 
-/// The gallery of mistakes: missed unmasked faces, wrong calls and false alarms, each kind capped and
-/// ordered worst first, each with a thumbnail of the image around the face and every box drawn.
+/// The gallery of mistakes: missed faces (unmasked, then masked), wrong calls and false alarms, each kind
+/// capped and ordered worst first, each with a thumbnail of the image around the face and every box drawn.
 struct Gallery: Sendable {
     /// The kinds of mistake, in display order.
     enum Kind: String, Sendable, CaseIterable {
         case missed = "missed-unmasked"
+        case missedMasked = "missed-masked"
         case wrongCall = "wrong-call"
         case falseAlarm = "false-alarm"
         /// Faces the baseline got right and this run gets wrong (only with a baseline).
@@ -17,6 +18,7 @@ struct Gallery: Sendable {
         var title: String {
             switch self {
             case .missed: "Missed unmasked faces"
+            case .missedMasked: "Missed masked faces"
             case .wrongCall: "Wrong calls"
             case .falseAlarm: "False alarms"
             case .newMistake: "New mistakes since the baseline"
@@ -27,7 +29,7 @@ struct Gallery: Sendable {
         /// How "worst first" is decided, for the page.
         var order: String {
             switch self {
-            case .missed: "largest faces first"
+            case .missed, .missedMasked: "largest faces first"
             case .wrongCall: "most confident first (maskScore furthest from the threshold)"
             case .falseAlarm: "highest faceScore first"
             case .newMistake, .fixed: "missed faces first, largest first, then the most confident calls"
@@ -64,16 +66,22 @@ struct Gallery: Sendable {
 
     /// The gallery of `data`, at most `cap` items per kind.
     init(_ data: ReportData, cap: Int) {
-        let threshold = data.document.settings.threshold
+        let settings = data.document.settings
+        let threshold = settings.threshold
         // Rank first by (badness, position), build the captions of the shown items only: a 50k-image run has
         // hundreds of thousands of mistakes.
         var missed: [(Double, Int)] = []
+        var missedMasked: [(Double, Int)] = []
         var wrong: [(Double, Int)] = []
         var alarms: [(Double, Int)] = []
         for (index, face) in data.faces.enumerated() {
             guard let box = face.box else { continue }
-            if face.call == nil, face.truth != .masked {
-                missed.append((-box.height, index))
+            if face.call == nil {
+                if face.truth == .masked {
+                    missedMasked.append((-box.height, index))
+                } else {
+                    missed.append((-box.height, index))
+                }
             } else if let call = face.call, call != face.truth, let score = face.maskScore {
                 wrong.append((-abs(score - threshold), index))
             }
@@ -87,36 +95,39 @@ struct Gallery: Sendable {
         func faceItem(_ index: Int, _ kind: Kind) -> Item {
             let face = data.faces[index]
             let box = face.box ?? Box(x: 0, y: 0, width: 0, height: 0)
-            let truth = face.truth.rawValue
+            let truth = Self.truth(of: face)
             let caption =
-                kind == .missed
+                face.call == nil
                 ? "\(truth), missed · \(Markup.coordinate(box.height)) px high"
                 : "\(truth) called \(face.call?.rawValue ?? "") · maskScore \(Markup.fixed(face.maskScore ?? 0, 3))"
             return Item(
-                kind: kind, image: face.image, focus: kind == .missed ? box : face.predicted ?? box, caption: caption,
-                imageWidth: face.imageWidth, imageHeight: face.imageHeight)
+                kind: kind, image: face.image, focus: face.call == nil ? box : face.predicted ?? box,
+                caption: caption, imageWidth: face.imageWidth, imageHeight: face.imageHeight)
         }
         let alarmIndices = worstFirst(alarms)
         let alarmImages = Set(alarmIndices.map { data.extras[$0].image })
-        var sizes: [String: (Int?, Int?)] = [:]
-        for face in data.faces where alarmImages.contains(face.image) && sizes[face.image] == nil {
-            sizes[face.image] = (face.imageWidth, face.imageHeight)
-        }
+        var facesOf: [String: [ReportData.Face]] = [:]
+        for face in data.faces where alarmImages.contains(face.image) { facesOf[face.image, default: []].append(face) }
         let alarmItems = alarmIndices.map { index -> Item in
             let extra = data.extras[index]
-            let size = sizes[extra.image] ?? (nil, nil)
+            let faces = facesOf[extra.image] ?? []
+            let focus = extra.box ?? Box(x: 0, y: 0, width: 0, height: 0)
+            let scores = "faceScore \(Markup.fixed(extra.faceScore, 3)), maskScore \(Markup.fixed(extra.maskScore, 3))"
             return Item(
-                kind: .falseAlarm, image: extra.image, focus: extra.box ?? Box(x: 0, y: 0, width: 0, height: 0),
-                caption:
-                    "no face, called \(extra.call.rawValue) · faceScore \(Markup.fixed(extra.faceScore, 3)), maskScore \(Markup.fixed(extra.maskScore, 3))",
-                imageWidth: size.0, imageHeight: size.1)
+                kind: .falseAlarm, image: extra.image, focus: focus,
+                caption: "\(Self.overlap(of: focus, with: faces, settings)), called \(extra.call.rawValue) · \(scores)",
+                imageWidth: faces.first?.imageWidth, imageHeight: faces.first?.imageHeight)
         }
         items = [
             .missed: worstFirst(missed).map { faceItem($0, .missed) },
+            .missedMasked: worstFirst(missedMasked).map { faceItem($0, .missedMasked) },
             .wrongCall: worstFirst(wrong).map { faceItem($0, .wrongCall) },
             .falseAlarm: alarmItems,
         ]
-        totals = [.missed: missed.count, .wrongCall: wrong.count, .falseAlarm: alarms.count]
+        totals = [
+            .missed: missed.count, .missedMasked: missedMasked.count, .wrongCall: wrong.count,
+            .falseAlarm: alarms.count,
+        ]
         if let baseline = data.baseline {
             // A face whose correctness changed; missed ones first (largest), then by the call's confidence.
             var gained: [(Double, Int)] = []
@@ -139,7 +150,7 @@ struct Gallery: Sendable {
                 let was = kind == .newMistake ? "right in \(baseline.name), now" : "wrong in \(baseline.name), now"
                 return Item(
                     kind: kind, image: face.image, focus: face.predicted ?? box,
-                    caption: "\(face.truth.rawValue), \(was) \(call)", imageWidth: face.imageWidth,
+                    caption: "\(Self.truth(of: face)), \(was) \(call)", imageWidth: face.imageWidth,
                     imageHeight: face.imageHeight)
             }
             items[.newMistake] = worstFirst(gained).map { changeItem($0, .newMistake) }
@@ -164,6 +175,31 @@ struct Gallery: Sendable {
             }
         }
         self.boxes = boxes
+    }
+
+    /// A face's class for a caption: as evaluated, and for a face annotated as a mask worn incorrectly, that
+    /// and what it counts as (`incorrect (counted unmasked)`).
+    static func truth(of face: ReportData.Face) -> String {
+        guard face.annotated == .incorrect, face.truth != .incorrect else { return face.truth.rawValue }
+        return "incorrect (counted \(face.truth.rawValue))"
+    }
+
+    /// What an extra detection at `box` lies on: the face of its image it overlaps most, with that IoU (a
+    /// duplicate when the IoU would have matched, the face being taken), or no face.
+    static func overlap(of box: Box, with faces: [ReportData.Face], _ settings: EvaluationSettings) -> String {
+        let matching = settings.matching
+        var best: (iou: Double, face: ReportData.Face)?
+        for face in faces {
+            guard let truth = face.box else { continue }
+            let iou = box.iou(with: truth, pixels: matching.pixels)
+            if iou > (best?.iou ?? 0) { best = (iou, face) }
+        }
+        guard let best else { return "no face" }
+        let name = "\(truth(of: best.face)) face \(best.face.face)"
+        let iou = "IoU \(Markup.fixed(best.iou, 2))"
+        let matches = matching.iouInclusive ? best.iou >= matching.iouThreshold : best.iou > matching.iouThreshold
+        if matches { return "duplicate on the \(name) (\(iou), taken by another detection)" }
+        return "on the \(name) at \(iou), below \(Markup.coordinate(matching.iouThreshold))"
     }
 
     /// The region shown around `item`: three times the face's longer side, at least 64 px, centred on the

@@ -50,6 +50,11 @@ struct HTMLReport: Sendable {
                 + "unmasked, \(d.dataset.faces.incorrect) incorrect). Predictions \(d.inputs.predictions) "
                 + "(\(d.inputs.predictionsFormat)): \(d.predictions.total) faces.")
         page.close("p")
+        if let run = d.run {
+            page.open("p", class: "inputs")
+            page.text("Pipeline \(run.pipeline) · fingerprint \(run.pipelineFingerprint)")
+            page.close("p")
+        }
         page.raw("<nav>")
         for (id, name) in [
             ("headline", "Headline"), ("outcomes", "Outcomes"), ("detector", "Detector"), ("classifier", "Classifier"),
@@ -446,7 +451,7 @@ struct HTMLReport: Sendable {
         header h1 { margin: 0 0 6px 0; font-size: 24px; }
         header p { margin: 4px 0; font-size: 13px; color: #dde6ee; overflow-wrap: anywhere; }
         nav a { color: #fff; margin-right: 14px; font-size: 14px; }
-        main { padding: 8px 32px 32px 32px; max-width: 1500px; }
+        main { padding: 8px 32px 32px 32px; }
         section { background: #fff; border: 1px solid #e2e2e2; border-radius: 6px; padding: 8px 20px 16px 20px; margin: 16px 0; }
         h2 { font-size: 20px; border-bottom: 1px solid #e2e2e2; padding-bottom: 6px; }
         h3 { font-size: 16px; margin: 18px 0 8px 0; }
@@ -465,8 +470,8 @@ struct HTMLReport: Sendable {
         figure.chart svg { max-width: 100%; height: auto; border: 1px solid #eee; }
         figure.chart figcaption { font-size: 11px; color: #666; }
         .warning { background: #fff4d6; border: 1px solid #e0c060; padding: 6px 10px; border-radius: 4px; }
-        .shots { display: flex; flex-wrap: wrap; gap: 10px; }
-        figure.shot { width: 180px; font-size: 11px; }
+        .shots { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 10px; }
+        figure.shot { font-size: 11px; min-width: 0; }
         figure.shot svg { display: block; background: #eee; }
         figure.shot .file { font-family: "DejaVu Sans Mono", monospace; overflow-wrap: anywhere; }
         #gallery-filter { margin: 8px 0; font-size: 14px; }

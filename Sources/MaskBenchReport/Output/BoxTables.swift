@@ -6,8 +6,9 @@ import MaskBenchFormats
 /// the gallery of mistakes and which `maskbench report` reads back.
 ///
 /// `boxes.csv` has one row per ground-truth face in `faces.csv` order:
-/// `image,face,x,y,width,height,imageWidth,imageHeight,predX,predY,predWidth,predHeight` (the ground-truth
-/// box, the image size when the annotation gives it, the matched prediction's box; empty when missed).
+/// `image,face,x,y,width,height,imageWidth,imageHeight,predX,predY,predWidth,predHeight,label` (the
+/// ground-truth box, the image size when the annotation gives it, the matched prediction's box, empty when
+/// missed, and the label as annotated, before `--incorrect-as`: `masked`, `unmasked` or `incorrect`).
 /// `extras.csv` has one row per extra detection (matching no face):
 /// `image,prediction,x,y,width,height,faceScore,maskScore,call`, `prediction` being the index among that
 /// image's predictions in the predictions file. Boxes are `x,y` top-left, in pixels.
@@ -15,7 +16,7 @@ public enum BoxTables {
     /// The columns of `boxes.csv`.
     public static let boxesHeader = [
         "image", "face", "x", "y", "width", "height", "imageWidth", "imageHeight", "predX", "predY", "predWidth",
-        "predHeight",
+        "predHeight", "label",
     ]
     /// The columns of `extras.csv`.
     public static let extrasHeader = [
@@ -46,6 +47,8 @@ public enum BoxTables {
             let predicted = o.prediction.flatMap { k in k < current.predictions.count ? current.predictions[k].box : nil
             }
             appendBox(predicted, to: &out)
+            out.append(comma)
+            if o.face < image.faces.count { out.append(contentsOf: image.faces[o.face].label.rawValue.utf8) }
             out.append(newline)
         }
         return out
