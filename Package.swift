@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "MaskBench",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "maskbench", targets: ["maskbench"]),
         .library(name: "MaskBenchCore", targets: ["MaskBenchCore"]),

@@ -1,5 +1,6 @@
 import Foundation
 public import MaskBenchCore
+import Synchronization
 
 /// Writes the human-readable report of an evaluation: `index.html` and `charts/*.svg` beside (or apart
 /// from) `metrics.json`, drawn from the files of the report folder only.

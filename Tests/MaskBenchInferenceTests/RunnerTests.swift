@@ -2,12 +2,13 @@ import Foundation
 import MaskBenchCore
 import MaskBenchInference
 import MaskBenchTestSupport
+import Synchronization
 import Testing
 
 /// A pipeline made in the test: answers one face whose `x` is the image's number, records every call, fails
 /// on the images it is told to, and can ask the run to stop after some calls.
 private struct CountingPipeline: PipelineDefinition {
-    let calls = Mutex([String]())
+    let calls = Calls()
     var failing: Set<String> = []
     var stopAfter: (count: Int, stop: RunStop)?
     var unstartable: Int?
@@ -20,6 +21,11 @@ private struct CountingPipeline: PipelineDefinition {
         return Worker(pipeline: self)
     }
 
+    /// Every image asked, in order; a class, so copies of the pipeline and its workers share it.
+    final class Calls: Sendable {
+        let names = Mutex([String]())
+    }
+
     final class Worker: PipelineWorker {
         let pipeline: CountingPipeline
 
@@ -29,7 +35,7 @@ private struct CountingPipeline: PipelineDefinition {
 
         func run(_ request: PipelineRequest) throws -> PipelineResult {
             let name = (request.imagePath as NSString).lastPathComponent
-            let count = pipeline.calls.withLock { calls in
+            let count = pipeline.calls.names.withLock { calls in
                 calls.append(name)
                 return calls.count
             }
@@ -58,7 +64,7 @@ private struct CountingPipeline: PipelineDefinition {
             let x = try #require(outcome?.result?.faces.first?.box.x)
             #expect(x == Double(item.name.filter(\.isNumber)))
         }
-        #expect(pipeline.calls.withLock { $0.count } == 24)
+        #expect(pipeline.calls.names.withLock { $0.count } == 24)
     }
 
     @Test func aFailedImageCarriesItsReasonAndTheRunGoesOn() throws {
@@ -87,7 +93,7 @@ private struct CountingPipeline: PipelineDefinition {
         let cache = try PredictionCache(directory: cacheDirectory, fingerprint: second.fingerprint)
         #expect(cache.loadedCount == 10)
         let secondReport = try PipelineRunner(workers: 2, cache: cache).run(second, on: fixture.items)
-        #expect(second.calls.withLock { $0.count } == 0)
+        #expect(second.calls.names.withLock { $0.count } == 0)
         #expect(secondReport.cachedCount == 10)
         #expect(secondReport.outcomes.map { $0?.result } == firstReport.outcomes.map { $0?.result })
     }
@@ -105,7 +111,7 @@ private struct CountingPipeline: PipelineDefinition {
         _ = try PipelineRunner(
             workers: 1, cache: try PredictionCache(directory: cacheDirectory, fingerprint: second.fingerprint)
         ).run(second, on: fixture.items)
-        #expect(second.calls.withLock { $0 } == [fixture.names[2]])
+        #expect(second.calls.names.withLock { $0 } == [fixture.names[2]])
     }
 
     @Test func aStoppedRunResumesWithOnlyTheMissingImages() throws {
@@ -129,8 +135,8 @@ private struct CountingPipeline: PipelineDefinition {
         ).run(second, on: fixture.items)
         #expect(!secondReport.interrupted)
         #expect(secondReport.cachedCount == 4)
-        #expect(Set(second.calls.withLock { $0 }) == Set(fixture.names.dropFirst(4)))
-        #expect(second.calls.withLock { $0.count } == 8)
+        #expect(Set(second.calls.names.withLock { $0 }) == Set(fixture.names.dropFirst(4)))
+        #expect(second.calls.names.withLock { $0.count } == 8)
     }
 
     @Test func aTornLastLineIsIgnoredAndLeftToItsWriter() throws {
@@ -153,7 +159,7 @@ private struct CountingPipeline: PipelineDefinition {
         #expect(reopened.loadedCount == 4)
         #expect(reopened.skippedLines == 0)
         _ = try PipelineRunner(workers: 1, cache: reopened).run(second, on: fixture.items)
-        #expect(second.calls.withLock { $0 } == [fixture.names[4]])
+        #expect(second.calls.names.withLock { $0 } == [fixture.names[4]])
         // The other writer's file is never cut or appended to; the new result went to a file of its own.
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == written)
         #expect(try Self.cacheFiles(cacheDirectory).count == 2)
@@ -241,7 +247,7 @@ private struct CountingPipeline: PipelineDefinition {
         } throws: { error in
             "\(error)" == "cannot start worker 2 of pipeline 'counting': model 'x' is missing"
         }
-        #expect(pipeline.calls.withLock { $0.count } == 0)
+        #expect(pipeline.calls.names.withLock { $0.count } == 0)
     }
 
     @Test func aMissingImageFailsWithItsReasonWhenCaching() throws {
@@ -254,16 +260,16 @@ private struct CountingPipeline: PipelineDefinition {
         let pipeline = CountingPipeline()
         let report = try PipelineRunner(workers: 2, cache: cache).run(pipeline, on: items)
         #expect(report.outcomes[1] == .failed("\(items[1].path): cannot read the image: no such file"))
-        #expect(pipeline.calls.withLock { $0.count } == 2)
+        #expect(pipeline.calls.names.withLock { $0.count } == 2)
     }
 
     @Test func plainProgressLinesWhenNotATerminal() throws {
         let fixture = try RunnerFixture(count: 20)
         defer { fixture.remove() }
-        let lines = Mutex([String]())
-        let progress = RunProgress(isTerminal: false) { text in lines.withLock { $0.append(text) } }
+        let lines = CountingPipeline.Calls()
+        let progress = RunProgress(isTerminal: false) { text in lines.names.withLock { $0.append(text) } }
         _ = try PipelineRunner(workers: 2, progress: progress).run(CountingPipeline(), on: fixture.items)
-        let written = lines.withLock { $0 }
+        let written = lines.names.withLock { $0 }
         #expect(written.first == "Running 20 images\n")
         // A line every tenth of the images (or 10 s): 2, 4, …, 20.
         #expect(written.count == 11)

@@ -2,6 +2,7 @@ import Foundation
 import MaskBenchCore
 import MaskBenchReport
 import MaskBenchTestSupport
+import Synchronization
 import Testing
 
 /// Outputs are written whole or not at all, and never through a symbolic link planted in the output folder.
@@ -120,20 +121,25 @@ import Testing
         // The fixture's plain.jpg is a link out of the images folder.
         try FileManager.default.createSymbolicLink(
             atPath: images + "/plain.jpg", withDestinationPath: outside + "/plain.jpg")
-        let opened = Mutex([String]())
+        let opened = OpenedPaths()
         let fake = Thumbnails { path, regions, _ in
-            opened.withLock { $0.append(path) }
+            opened.paths.withLock { $0.append(path) }
             return regions.map { .success(Thumbnails.Thumbnail(jpeg: [0xFF, 0xD8, 0xFF], region: $0)) }
         }
 
         let refused = try #require(ReportWriter.render(data, images: images, thumbnails: fake).last?.1)
-        #expect(opened.withLock { $0 }.isEmpty)
+        #expect(opened.paths.withLock { $0 }.isEmpty)
         #expect(refused.contains("plain.jpg: outside the image folder, not read"))
 
         let allowed = try #require(
             ReportWriter.render(data, images: images, thumbnails: fake, allowOutsideRoot: true).last?.1)
-        #expect(opened.withLock { $0 }.allSatisfy { $0.hasSuffix("images/plain.jpg") })
-        #expect(!opened.withLock { $0 }.isEmpty)
+        #expect(opened.paths.withLock { $0 }.allSatisfy { $0.hasSuffix("images/plain.jpg") })
+        #expect(!opened.paths.withLock { $0 }.isEmpty)
         #expect(!allowed.contains("plain.jpg: outside the image folder"))
     }
+}
+
+/// The paths a fake thumbnail maker was asked for; a class, so the escaping closure shares it.
+private final class OpenedPaths: Sendable {
+    let paths = Mutex([String]())
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Matching every image: the pipeline's assignment, and the one-to-one assignments AP needs.
 extension Evaluator {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Computes an ``Evaluation`` from a dataset and predictions.
 ///

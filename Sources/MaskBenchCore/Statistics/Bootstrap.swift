@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// A small, fast, seedable generator (SplitMix64), so bootstrap intervals are the same on every run.
 public struct SplitMix64: RandomNumberGenerator, Sendable {

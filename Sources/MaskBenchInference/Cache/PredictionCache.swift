@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MaskBenchCore
+import Synchronization
 
 #if canImport(Glibc)
 @preconcurrency import Glibc

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MaskBenchCore
+import Synchronization
 
 /// A pipeline run by an external program that speaks ``WorkerProtocol`` over its standard input and output.
 ///

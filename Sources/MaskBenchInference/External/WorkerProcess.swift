@@ -1,5 +1,6 @@
 import Foundation
 import MaskBenchCore
+import Synchronization
 
 #if canImport(Glibc)
 @preconcurrency import Glibc

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import MaskBenchCore
+import Synchronization
 
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -13,7 +14,12 @@ import Darwin
 /// 130 (what is cached stays).
 public final class InterruptTrap {
     private let source: any DispatchSourceSignal
-    private let presses = Mutex(0)
+    /// How many times Ctrl-C was pressed; a class, so the signal handler shares it.
+    private final class Presses: Sendable {
+        let count = Mutex(0)
+    }
+
+    private let presses = Presses()
 
     /// Starts catching `SIGINT` for `stop`.
     ///
@@ -23,7 +29,7 @@ public final class InterruptTrap {
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         let presses = self.presses
         source.setEventHandler {
-            let count = presses.withLock { count in
+            let count = presses.count.withLock { count in
                 count += 1
                 return count
             }

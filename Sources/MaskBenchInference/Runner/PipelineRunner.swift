@@ -1,5 +1,6 @@
 import Foundation
 public import MaskBenchCore
+import Synchronization
 
 /// One image to run: its name (the ground truth's key), its file and its ground-truth boxes.
 public struct RunItem: Sendable, Hashable {
@@ -87,59 +88,60 @@ public struct PipelineRunner: Sendable {
     ///
     /// - Throws: ``RunnerError`` when a worker cannot be made (its error's description included).
     public func run(_ pipeline: any PipelineDefinition, on items: [RunItem]) throws -> RunReport {
-        let outcomes = Mutex([ImageOutcome?](repeating: nil, count: items.count))
-        let keys = Mutex([ImageKey?](repeating: nil, count: items.count))
-
         // Cache look-up first: when every image is cached, no worker is started.
+        var outcomes = [ImageOutcome?](repeating: nil, count: items.count)
+        var keys = [ImageKey?](repeating: nil, count: items.count)
         if let cache {
+            let looked = Mutex((outcomes: outcomes, keys: keys))
             DispatchQueue.concurrentPerform(iterations: items.count) { index in
                 let item = items[index]
                 do {
                     let key = try ImageKey(imageAt: item.path, boxes: item.groundTruthBoxes)
-                    keys.withLock { $0[index] = key }
-                    if let result = cache.result(for: key) { outcomes.withLock { $0[index] = .cached(result) } }
+                    let result = cache.result(for: key)
+                    looked.withLock { looked in
+                        looked.keys[index] = key
+                        if let result { looked.outcomes[index] = .cached(result) }
+                    }
                 } catch {
-                    outcomes.withLock { $0[index] = .failed("\(error)") }
+                    looked.withLock { $0.outcomes[index] = .failed("\(error)") }
                 }
             }
+            (outcomes, keys) = looked.withLock { $0 }
         }
-        let pending = outcomes.withLock { all in items.indices.filter { all[$0] == nil } }
-        let cached = outcomes.withLock { all in all.filter { if case .cached = $0 { true } else { false } }.count }
+        let pending = items.indices.filter { outcomes[$0] == nil }
+        let cached = outcomes.filter { if case .cached = $0 { true } else { false } }.count
         progress?.start(total: pending.count, cached: cached, failedBefore: items.count - pending.count - cached)
         guard !pending.isEmpty else {
             progress?.finish(interrupted: false)
-            return RunReport(outcomes: outcomes.withLock { $0 }, interrupted: false, cacheError: nil)
+            return RunReport(outcomes: outcomes, interrupted: false, cacheError: nil)
         }
 
         let threadCount = min(workers, pending.count)
-        let next = Mutex(0)
-        let startErrors = Mutex([(Int, String)]())
-        let storeError = Mutex<String?>(nil)
+        let shared = SharedRun(outcomes: outcomes)
         let made = DispatchGroup()
         let finished = DispatchGroup()
         let go = DispatchSemaphore(value: 0)
-        let abort = Mutex(false)
         let (cache, progress, stop) = (self.cache, self.progress, self.stop)
 
         for threadIndex in 0..<threadCount {
             made.enter()
             finished.enter()
-            let thread = Thread {
+            let thread = Thread { [keys] in
                 defer { finished.leave() }
                 var worker: (any PipelineWorker)?
                 do {
                     worker = try pipeline.makeWorker(index: threadIndex)
                 } catch {
-                    startErrors.withLock { $0.append((threadIndex, "\(error)")) }
+                    shared.state.withLock { $0.startErrors.append((threadIndex, "\(error)")) }
                 }
                 made.leave()
                 go.wait()
-                guard let worker, !abort.withLock({ $0 }) else { return }
+                guard let worker, !shared.state.withLock({ $0.abort }) else { return }
                 while !stop.isRequested {
-                    let slot: Int? = next.withLock { position in
-                        guard position < pending.count else { return nil }
-                        defer { position += 1 }
-                        return pending[position]
+                    let slot: Int? = shared.state.withLock { state in
+                        guard state.next < pending.count else { return nil }
+                        defer { state.next += 1 }
+                        return pending[state.next]
                     }
                     guard let index = slot else { break }
                     let item = items[index]
@@ -148,17 +150,17 @@ public struct PipelineRunner: Sendable {
                         let result = try worker.run(
                             PipelineRequest(imagePath: item.path, groundTruthBoxes: item.groundTruthBoxes))
                         outcome = .computed(result)
-                        if let cache, let key = keys.withLock({ $0[index] }) {
+                        if let cache, let key = keys[index] {
                             do {
                                 try cache.store(result, for: key)
                             } catch {
-                                storeError.withLock { $0 = $0 ?? "\(error)" }
+                                shared.state.withLock { $0.storeError = $0.storeError ?? "\(error)" }
                             }
                         }
                     } catch {
                         outcome = .failed("\(error)")
                     }
-                    outcomes.withLock { $0[index] = outcome }
+                    shared.state.withLock { $0.outcomes[index] = outcome }
                     progress?.advance(failed: outcome.result == nil)
                 }
             }
@@ -168,8 +170,10 @@ public struct PipelineRunner: Sendable {
             thread.start()
         }
         made.wait()
-        let errors = startErrors.withLock { $0 }.sorted { $0.0 < $1.0 }
-        if !errors.isEmpty { abort.withLock { $0 = true } }
+        let errors = shared.state.withLock { state in
+            if !state.startErrors.isEmpty { state.abort = true }
+            return state.startErrors.sorted { $0.0 < $1.0 }
+        }
         progress?.workersReady()
         for _ in 0..<threadCount { go.signal() }
         finished.wait()
@@ -178,10 +182,32 @@ public struct PipelineRunner: Sendable {
             progress?.finish(interrupted: true)
             throw RunnerError("cannot start worker \(index + 1) of pipeline '\(pipeline.name)': \(message)")
         }
-        let all = outcomes.withLock { $0 }
+        let (all, storeError) = shared.state.withLock { ($0.outcomes, $0.storeError) }
         let interrupted = all.contains(nil)
         progress?.finish(interrupted: interrupted)
-        return RunReport(outcomes: all, interrupted: interrupted, cacheError: storeError.withLock { $0 })
+        return RunReport(outcomes: all, interrupted: interrupted, cacheError: storeError)
+    }
+}
+
+/// What the worker threads of one run share, behind one lock.
+private final class SharedRun: Sendable {
+    struct State {
+        /// `outcomes[i]` belongs to the `i`-th item.
+        var outcomes: [ImageOutcome?]
+        /// The position in the pending images of the next one to take.
+        var next = 0
+        /// Workers that could not be made: their index and why.
+        var startErrors: [(Int, String)] = []
+        /// The first reason a result could not be cached.
+        var storeError: String?
+        /// Set when a worker could not be made: the others stop before their first image.
+        var abort = false
+    }
+
+    let state: Mutex<State>
+
+    init(outcomes: [ImageOutcome?]) {
+        state = Mutex(State(outcomes: outcomes))
     }
 }
 

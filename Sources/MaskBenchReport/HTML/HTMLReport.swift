@@ -1,6 +1,7 @@
 import Foundation
 import MaskBenchCore
 import MaskBenchImaging
+import Synchronization
 
 /// `index.html`: one self-contained page (inline CSS and SVG, thumbnails as `data:` JPEGs, nothing fetched)
 /// that reads without script; a few lines of script only add the gallery filter.
