@@ -41,14 +41,14 @@ import Testing
     }
 
     @Test(arguments: misbehaviours)
-    func aMisbehavingWorkerCostsOneImageNeverTheRun(_ case: Misbehaviour) throws {
+    func aMisbehavingWorkerCostsOneImageNeverTheRun(_ case: Misbehaviour) async throws {
         let fixture = try RunnerFixture(count: 6)
         defer { fixture.remove() }
         let pipeline = try ExternalPipeline.start(
             configuration(RunnerFixture.command(`case`.mode, "img3.jpg"), fixture))
         defer { pipeline.shutdown() }
         #expect(pipeline.name == "test-worker")
-        let report = try PipelineRunner(workers: 2).run(pipeline, on: fixture.items)
+        let report = try await PipelineRunner(workers: 2).run(pipeline, on: fixture.items)
         #expect(!report.interrupted)
         #expect(report.computedCount == 5)
         #expect(report.failedCount == 1)
@@ -67,12 +67,12 @@ import Testing
         #expect(pipeline.events.all.count == (`case`.retried ? 2 : 0))
     }
 
-    @Test func aCrashOnTheThirdImageIsRetriedOnARestartedWorker() throws {
+    @Test func aCrashOnTheThirdImageIsRetriedOnARestartedWorker() async throws {
         let fixture = try RunnerFixture(count: 6)
         defer { fixture.remove() }
         let pipeline = try ExternalPipeline.start(configuration(RunnerFixture.command("exit", "3"), fixture))
         defer { pipeline.shutdown() }
-        let report = try PipelineRunner(workers: 1).run(pipeline, on: fixture.items)
+        let report = try await PipelineRunner(workers: 1).run(pipeline, on: fixture.items)
         #expect(report.computedCount == 6)
         // Worker 1 died on its 3rd image (img3) and the restarted one on its 3rd (img5-unmasked).
         let events = pipeline.events.all
@@ -86,12 +86,12 @@ import Testing
         #expect(log.components(separatedBy: "test worker started").count == 4)
     }
 
-    @Test func aWorkerThatExitsBetweenImagesIsRestarted() throws {
+    @Test func aWorkerThatExitsBetweenImagesIsRestarted() async throws {
         let fixture = try RunnerFixture(count: 6)
         defer { fixture.remove() }
         let pipeline = try ExternalPipeline.start(configuration(RunnerFixture.command("exit-after", "2"), fixture))
         defer { pipeline.shutdown() }
-        let report = try PipelineRunner(workers: 1).run(pipeline, on: fixture.items)
+        let report = try await PipelineRunner(workers: 1).run(pipeline, on: fixture.items)
         #expect(report.computedCount == 6)
         // It answers its 2nd image and exits; the 3rd request finds it gone (EPIPE, or end of output).
         let events = pipeline.events.all
@@ -100,13 +100,13 @@ import Testing
         #expect(events.last?.hasPrefix("img5-unmasked.jpg: worker 1 (pid ") == true, "\(events)")
     }
 
-    @Test func withoutRetriesTheThirdImageFails() throws {
+    @Test func withoutRetriesTheThirdImageFails() async throws {
         let fixture = try RunnerFixture(count: 4)
         defer { fixture.remove() }
         let pipeline = try ExternalPipeline.start(
             configuration(RunnerFixture.command("exit", "3"), fixture, retries: 0))
         defer { pipeline.shutdown() }
-        let report = try PipelineRunner(workers: 1).run(pipeline, on: fixture.items)
+        let report = try await PipelineRunner(workers: 1).run(pipeline, on: fixture.items)
         #expect(report.failedCount == 1)
         guard case .failed(let reason) = report.outcomes[2] else {
             Issue.record("the 3rd image did not fail")
@@ -116,12 +116,12 @@ import Testing
         #expect(reason.hasSuffix("exited with status 3 before answering"))
     }
 
-    @Test func cropsAreAskedOnlyOfAWorkerThatAnnouncesThem() throws {
+    @Test func cropsAreAskedOnlyOfAWorkerThatAnnouncesThem() async throws {
         let fixture = try RunnerFixture(count: 3)
         defer { fixture.remove() }
         let plain = try ExternalPipeline.start(configuration(RunnerFixture.command("ok"), fixture))
         defer { plain.shutdown() }
-        let plainReport = try PipelineRunner(workers: 1).run(plain, on: fixture.items)
+        let plainReport = try await PipelineRunner(workers: 1).run(plain, on: fixture.items)
         #expect(plainReport.outcomes.allSatisfy { $0?.result?.cropMaskScores == nil })
 
         // The environment variable needs a shell: this also runs --shell.
@@ -129,7 +129,7 @@ import Testing
         let crops = try ExternalPipeline.start(configuration(command, fixture, shell: true))
         defer { crops.shutdown() }
         #expect(crops.handshake.crops)
-        let report = try PipelineRunner(workers: 1).run(crops, on: fixture.items)
+        let report = try await PipelineRunner(workers: 1).run(crops, on: fixture.items)
         #expect(report.outcomes.allSatisfy { $0?.result?.cropMaskScores == [0.9] })
     }
 

@@ -53,11 +53,11 @@ private struct CountingPipeline: PipelineDefinition {
 }
 
 @Suite struct RunnerTests {
-    @Test func outcomesFollowTheInputOrderWhicheverWorkerFinishesFirst() throws {
+    @Test func outcomesFollowTheInputOrderWhicheverWorkerFinishesFirst() async throws {
         let fixture = try RunnerFixture(count: 24)
         defer { fixture.remove() }
         let pipeline = CountingPipeline()
-        let report = try PipelineRunner(workers: 4).run(pipeline, on: fixture.items)
+        let report = try await PipelineRunner(workers: 4).run(pipeline, on: fixture.items)
         #expect(report.outcomes.count == 24)
         #expect(report.computedCount == 24)
         for (item, outcome) in zip(fixture.items, report.outcomes) {
@@ -67,24 +67,24 @@ private struct CountingPipeline: PipelineDefinition {
         #expect(pipeline.calls.names.withLock { $0.count } == 24)
     }
 
-    @Test func aFailedImageCarriesItsReasonAndTheRunGoesOn() throws {
+    @Test func aFailedImageCarriesItsReasonAndTheRunGoesOn() async throws {
         let fixture = try RunnerFixture(count: 6)
         defer { fixture.remove() }
         var pipeline = CountingPipeline()
         pipeline.failing = ["img4.jpg"]
-        let report = try PipelineRunner(workers: 2).run(pipeline, on: fixture.items)
+        let report = try await PipelineRunner(workers: 2).run(pipeline, on: fixture.items)
         #expect(report.failedCount == 1)
         #expect(report.computedCount == 5)
         let failed = try #require(report.outcomes[3])
         #expect(failed == .failed("\(fixture.imagesPath)/img4.jpg: corrupt on purpose"))
     }
 
-    @Test func aRerunRecomputesNothing() throws {
+    @Test func aRerunRecomputesNothing() async throws {
         let fixture = try RunnerFixture(count: 10)
         defer { fixture.remove() }
         let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
         let first = CountingPipeline()
-        let firstReport = try PipelineRunner(
+        let firstReport = try await PipelineRunner(
             workers: 2, cache: try PredictionCache(directory: cacheDirectory, fingerprint: first.fingerprint)
         ).run(first, on: fixture.items)
         #expect(firstReport.computedCount == 10)
@@ -92,36 +92,36 @@ private struct CountingPipeline: PipelineDefinition {
         let second = CountingPipeline()
         let cache = try PredictionCache(directory: cacheDirectory, fingerprint: second.fingerprint)
         #expect(cache.loadedCount == 10)
-        let secondReport = try PipelineRunner(workers: 2, cache: cache).run(second, on: fixture.items)
+        let secondReport = try await PipelineRunner(workers: 2, cache: cache).run(second, on: fixture.items)
         #expect(second.calls.names.withLock { $0.count } == 0)
         #expect(secondReport.cachedCount == 10)
         #expect(secondReport.outcomes.map { $0?.result } == firstReport.outcomes.map { $0?.result })
     }
 
-    @Test func aChangedImageIsComputedAgain() throws {
+    @Test func aChangedImageIsComputedAgain() async throws {
         let fixture = try RunnerFixture(count: 4)
         defer { fixture.remove() }
         let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
         let first = CountingPipeline()
-        _ = try PipelineRunner(
+        _ = try await PipelineRunner(
             workers: 1, cache: try PredictionCache(directory: cacheDirectory, fingerprint: first.fingerprint)
         ).run(first, on: fixture.items)
         try Data("changed".utf8).write(to: URL(fileURLWithPath: fixture.items[2].path))
         let second = CountingPipeline()
-        _ = try PipelineRunner(
+        _ = try await PipelineRunner(
             workers: 1, cache: try PredictionCache(directory: cacheDirectory, fingerprint: second.fingerprint)
         ).run(second, on: fixture.items)
         #expect(second.calls.names.withLock { $0 } == [fixture.names[2]])
     }
 
-    @Test func aStoppedRunResumesWithOnlyTheMissingImages() throws {
+    @Test func aStoppedRunResumesWithOnlyTheMissingImages() async throws {
         let fixture = try RunnerFixture(count: 12)
         defer { fixture.remove() }
         let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
         let stop = RunStop()
         var first = CountingPipeline()
         first.stopAfter = (4, stop)
-        let firstReport = try PipelineRunner(
+        let firstReport = try await PipelineRunner(
             workers: 1, cache: try PredictionCache(directory: cacheDirectory, fingerprint: first.fingerprint),
             stop: stop
         ).run(first, on: fixture.items)
@@ -130,7 +130,7 @@ private struct CountingPipeline: PipelineDefinition {
         #expect(firstReport.outcomes.filter { $0 == nil }.count == 8)
 
         let second = CountingPipeline()
-        let secondReport = try PipelineRunner(
+        let secondReport = try await PipelineRunner(
             workers: 2, cache: try PredictionCache(directory: cacheDirectory, fingerprint: second.fingerprint)
         ).run(second, on: fixture.items)
         #expect(!secondReport.interrupted)
@@ -139,13 +139,13 @@ private struct CountingPipeline: PipelineDefinition {
         #expect(second.calls.names.withLock { $0.count } == 8)
     }
 
-    @Test func aTornLastLineIsIgnoredAndLeftToItsWriter() throws {
+    @Test func aTornLastLineIsIgnoredAndLeftToItsWriter() async throws {
         let fixture = try RunnerFixture(count: 5)
         defer { fixture.remove() }
         let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
         let first = CountingPipeline()
         let cache = try PredictionCache(directory: cacheDirectory, fingerprint: first.fingerprint)
-        _ = try PipelineRunner(workers: 1, cache: cache).run(first, on: Array(fixture.items.prefix(4)))
+        _ = try await PipelineRunner(workers: 1, cache: cache).run(first, on: Array(fixture.items.prefix(4)))
         // A crash in the middle of writing a line, or a writer still at work on it.
         let path = try #require(try Self.cacheFiles(cacheDirectory).first)
         let handle = try #require(FileHandle(forWritingAtPath: path))
@@ -158,7 +158,7 @@ private struct CountingPipeline: PipelineDefinition {
         let reopened = try PredictionCache(directory: cacheDirectory, fingerprint: second.fingerprint)
         #expect(reopened.loadedCount == 4)
         #expect(reopened.skippedLines == 0)
-        _ = try PipelineRunner(workers: 1, cache: reopened).run(second, on: fixture.items)
+        _ = try await PipelineRunner(workers: 1, cache: reopened).run(second, on: fixture.items)
         #expect(second.calls.names.withLock { $0 } == [fixture.names[4]])
         // The other writer's file is never cut or appended to; the new result went to a file of its own.
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == written)
@@ -170,12 +170,12 @@ private struct CountingPipeline: PipelineDefinition {
         #expect(again.skippedLines == 0)
     }
 
-    @Test func anUnreadableCompleteLineIsSkippedAndCounted() throws {
+    @Test func anUnreadableCompleteLineIsSkippedAndCounted() async throws {
         let fixture = try RunnerFixture(count: 3)
         defer { fixture.remove() }
         let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
         let cache = try PredictionCache(directory: cacheDirectory, fingerprint: "counting-v1")
-        _ = try PipelineRunner(workers: 1, cache: cache).run(CountingPipeline(), on: fixture.items)
+        _ = try await PipelineRunner(workers: 1, cache: cache).run(CountingPipeline(), on: fixture.items)
         let path = try #require(try Self.cacheFiles(cacheDirectory).first)
         var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         lines[2] = "{\"key\": 12"
@@ -185,7 +185,7 @@ private struct CountingPipeline: PipelineDefinition {
         #expect(reopened.skippedLines == 1)
     }
 
-    @Test func cachesOpenAtOnceWriteFilesOfTheirOwnAndALaterOpeningSeesTheUnion() throws {
+    @Test func cachesOpenAtOnceWriteFilesOfTheirOwnAndALaterOpeningSeesTheUnion() async throws {
         let fixture = try RunnerFixture(count: 12)
         defer { fixture.remove() }
         let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
@@ -194,27 +194,33 @@ private struct CountingPipeline: PipelineDefinition {
             fixture.items.enumerated().filter { $0.offset % 3 == index }.map(\.element)
         }
         let caches = try shards.map { _ in try PredictionCache(directory: cacheDirectory, fingerprint: "counting-v1") }
-        DispatchQueue.concurrentPerform(iterations: 3) { index in
-            _ = try? PipelineRunner(workers: 2, cache: caches[index]).run(CountingPipeline(), on: shards[index])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<3 {
+                group.addTask {
+                    _ = try await PipelineRunner(workers: 2, cache: caches[index]).run(
+                        CountingPipeline(), on: shards[index])
+                }
+            }
+            try await group.waitForAll()
         }
         #expect(try Self.cacheFiles(cacheDirectory).count == 3)
 
         let full = CountingPipeline()
         let union = try PredictionCache(directory: cacheDirectory, fingerprint: full.fingerprint)
         #expect(union.loadedCount == 12)
-        let report = try PipelineRunner(workers: 2, cache: union).run(full, on: fixture.items)
+        let report = try await PipelineRunner(workers: 2, cache: union).run(full, on: fixture.items)
         #expect(report.cachedCount == 12)
-        #expect(full.calls.withLock { $0.isEmpty })
+        #expect(full.calls.names.withLock { $0.isEmpty })
         // Nothing computed, nothing written.
         #expect(try Self.cacheFiles(cacheDirectory).count == 3)
     }
 
-    @Test func theSingleFileOfEarlierVersionsIsRead() throws {
+    @Test func theSingleFileOfEarlierVersionsIsRead() async throws {
         let fixture = try RunnerFixture(count: 2)
         defer { fixture.remove() }
         let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
         let cache = try PredictionCache(directory: cacheDirectory, fingerprint: "counting-v1")
-        _ = try PipelineRunner(workers: 1, cache: cache).run(CountingPipeline(), on: fixture.items)
+        _ = try await PipelineRunner(workers: 1, cache: cache).run(CountingPipeline(), on: fixture.items)
         // Versions before shared caches wrote DIR/<32 hex digits>.jsonl, the same lines.
         let path = try #require(try Self.cacheFiles(cacheDirectory).first)
         let name = (path as NSString).lastPathComponent
@@ -224,33 +230,32 @@ private struct CountingPipeline: PipelineDefinition {
         #expect(reopened.loadedCount == 2)
     }
 
-    @Test func aCacheOfAnotherPipelineIsNotMixedIn() throws {
+    @Test func aCacheOfAnotherPipelineIsNotMixedIn() async throws {
         let fixture = try RunnerFixture(count: 2)
         defer { fixture.remove() }
         let cacheDirectory = fixture.folder.appendingPathComponent("cache").path
         let cache = try PredictionCache(directory: cacheDirectory, fingerprint: "counting-v1")
-        _ = try PipelineRunner(workers: 1, cache: cache).run(CountingPipeline(), on: fixture.items)
+        _ = try await PipelineRunner(workers: 1, cache: cache).run(CountingPipeline(), on: fixture.items)
         let other = try PredictionCache(directory: cacheDirectory, fingerprint: "counting-v2")
         #expect(other.loadedCount == 0)
-        _ = try PipelineRunner(workers: 1, cache: other).run(CountingPipeline(), on: fixture.items)
+        _ = try await PipelineRunner(workers: 1, cache: other).run(CountingPipeline(), on: fixture.items)
         let prefixes = Set(try Self.cacheFiles(cacheDirectory).map { ($0 as NSString).lastPathComponent.prefix(32) })
         #expect(prefixes.count == 2)
     }
 
-    @Test func aWorkerThatCannotStartStopsTheRunBeforeAnyImage() throws {
+    @Test func aWorkerThatCannotStartStopsTheRunBeforeAnyImage() async throws {
         let fixture = try RunnerFixture(count: 6)
         defer { fixture.remove() }
         var pipeline = CountingPipeline()
         pipeline.unstartable = 1
-        #expect {
-            try PipelineRunner(workers: 2).run(pipeline, on: fixture.items)
-        } throws: { error in
-            "\(error)" == "cannot start worker 2 of pipeline 'counting': model 'x' is missing"
+        let error = await #expect(throws: RunnerError.self) {
+            try await PipelineRunner(workers: 2).run(pipeline, on: fixture.items)
         }
+        #expect(error?.description == "cannot start worker 2 of pipeline 'counting': model 'x' is missing")
         #expect(pipeline.calls.names.withLock { $0.count } == 0)
     }
 
-    @Test func aMissingImageFailsWithItsReasonWhenCaching() throws {
+    @Test func aMissingImageFailsWithItsReasonWhenCaching() async throws {
         let fixture = try RunnerFixture(count: 3)
         defer { fixture.remove() }
         var items = fixture.items
@@ -258,17 +263,17 @@ private struct CountingPipeline: PipelineDefinition {
         let cache = try PredictionCache(
             directory: fixture.folder.appendingPathComponent("cache").path, fingerprint: "c")
         let pipeline = CountingPipeline()
-        let report = try PipelineRunner(workers: 2, cache: cache).run(pipeline, on: items)
+        let report = try await PipelineRunner(workers: 2, cache: cache).run(pipeline, on: items)
         #expect(report.outcomes[1] == .failed("\(items[1].path): cannot read the image: no such file"))
         #expect(pipeline.calls.names.withLock { $0.count } == 2)
     }
 
-    @Test func plainProgressLinesWhenNotATerminal() throws {
+    @Test func plainProgressLinesWhenNotATerminal() async throws {
         let fixture = try RunnerFixture(count: 20)
         defer { fixture.remove() }
         let lines = CountingPipeline.Calls()
         let progress = RunProgress(isTerminal: false) { text in lines.names.withLock { $0.append(text) } }
-        _ = try PipelineRunner(workers: 2, progress: progress).run(CountingPipeline(), on: fixture.items)
+        _ = try await PipelineRunner(workers: 2, progress: progress).run(CountingPipeline(), on: fixture.items)
         let written = lines.names.withLock { $0 }
         #expect(written.first == "Running 20 images\n")
         // A line every tenth of the images (or 10 s): 2, 4, …, 20.

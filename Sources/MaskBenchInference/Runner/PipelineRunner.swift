@@ -86,8 +86,29 @@ public struct PipelineRunner: Sendable {
 
     /// Runs `pipeline` on every item.
     ///
+    /// The work is blocking (OpenCV, worker processes), so it never runs on Swift's cooperative thread pool:
+    /// the cache look-up and the workers run on threads of their own, and the caller awaits their end.
+    /// Cancelling the calling task asks the run to stop, as ``stop`` does: each worker finishes its current
+    /// image, and the report comes back ``RunReport/interrupted``.
+    ///
     /// - Throws: ``RunnerError`` when a worker cannot be made (its error's description included).
-    public func run(_ pipeline: any PipelineDefinition, on items: [RunItem]) throws -> RunReport {
+    public func run(_ pipeline: any PipelineDefinition, on items: [RunItem]) async throws -> RunReport {
+        let stop = self.stop
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let thread = Thread {
+                    continuation.resume(with: Result { try runOnThreads(pipeline, on: items) })
+                }
+                thread.name = "maskbench-runner"
+                thread.start()
+            }
+        } onCancel: {
+            stop.request()
+        }
+    }
+
+    /// ``run(_:on:)``'s work, on the calling thread (which it blocks) and the worker threads it starts.
+    private func runOnThreads(_ pipeline: any PipelineDefinition, on items: [RunItem]) throws -> RunReport {
         // Cache look-up first: when every image is cached, no worker is started.
         var outcomes = [ImageOutcome?](repeating: nil, count: items.count)
         var keys = [ImageKey?](repeating: nil, count: items.count)

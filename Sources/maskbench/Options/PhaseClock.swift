@@ -11,10 +11,19 @@ struct PhaseClock {
 
     mutating func lap(_ phase: String) {
         let now = DispatchTime.now().uptimeNanoseconds
-        if enabled {
-            let ms = Double(now - last) / 1e6
-            FileHandle.standardError.write(Data("timing: \(phase): \(Int(ms.rounded())) ms\n".utf8))
-        }
+        show(phase, nanoseconds: now - last)
         last = now
+    }
+
+    /// Prints phases timed elsewhere (a library call's own laps), then restarts the clock.
+    mutating func record(_ phases: [(name: String, nanoseconds: UInt64)]) {
+        for phase in phases { show(phase.name, nanoseconds: phase.nanoseconds) }
+        last = DispatchTime.now().uptimeNanoseconds
+    }
+
+    private func show(_ phase: String, nanoseconds: UInt64) {
+        guard enabled else { return }
+        let ms = Double(nanoseconds) / 1e6
+        FileHandle.standardError.write(Data("timing: \(phase): \(Int(ms.rounded())) ms\n".utf8))
     }
 }

@@ -111,13 +111,10 @@ struct Run: AsyncParsableCommand {
         let root = ImageRoot(
             URL(fileURLWithPath: imagesDirectory).standardizedFileURL.path,
             allowsOutside: groundTruth.allowOutsideRoot, source: groundTruth.path)
-        let items: [RunItem]
+        var job: PipelineRun
         do {
-            items = try truth.dataset.images.map { image in
-                RunItem(
-                    name: image.name, path: try root.path(ofImage: image.name),
-                    groundTruthBoxes: noCrops ? [] : image.faces.map(\.box))
-            }
+            job = try PipelineRun(
+                dataset: truth.dataset, images: root, settings: settings, classifiesGroundTruthCrops: !noCrops)
         } catch let error as ImagingError {
             throw InputError(error.description)
         }
@@ -130,27 +127,22 @@ struct Run: AsyncParsableCommand {
         let (definition, external) = try makePipeline()
         clock.lap("load pipeline")
         defer { external?.shutdown() }
-        let report: RunReport
+        job.workers = workers
+        job.cacheDirectory = noCache ? nil : cache ?? out + "/cache"
+        job.progress = quiet ? nil : RunProgress()
+        let trap = InterruptTrap(
+            stop: job.stop,
+            notice: "Stopping after the images in progress (finished images are cached); Ctrl-C again quits at once."
+        )
+        let result: PipelineRun.Result
         do {
-            let store =
-                noCache
-                ? nil : try PredictionCache(directory: cache ?? out + "/cache", fingerprint: definition.fingerprint)
-            if let store, store.skippedLines > 0 {
-                note("\(store.directory): skipped \(store.skippedLines) unreadable line(s)")
-            }
-            let stop = RunStop()
-            let trap = InterruptTrap(
-                stop: stop,
-                notice:
-                    "Stopping after the images in progress (finished images are cached); Ctrl-C again quits at once."
-            )
             defer { trap.cancel() }
-            let runner = PipelineRunner(
-                workers: workers, cache: store, progress: quiet ? nil : RunProgress(), stop: stop)
-            report = try runner.run(definition, on: items)
-            clock.lap("run \(items.count) images")
+            result = try await job.run(definition)
         } catch let error as RunnerError {
             throw InputError(error.description)
+        }
+        if let directory = job.cacheDirectory, result.cacheSkippedLines > 0 {
+            note("\(directory): skipped \(result.cacheSkippedLines) unreadable line(s)")
         }
         if let events = external?.events.all, !events.isEmpty {
             try AtomicFile.makeSubdirectory("logs", in: out)
@@ -158,44 +150,27 @@ struct Run: AsyncParsableCommand {
             for event in events.prefix(10) { note(event) }
             if events.count > 10 { note("… \(events.count - 10) more in \(out)/logs/events.log") }
         }
-        if let cacheError = report.cacheError { note("results were not all cached: \(cacheError)") }
-        if report.interrupted {
-            let done = report.outcomes.filter { $0 != nil }.count
-            note("Interrupted: \(done) of \(items.count) images done and cached; run the same command again to resume.")
+        if let cacheError = result.report.cacheError { note("results were not all cached: \(cacheError)") }
+        guard let evaluated = result.evaluated else {
+            let done = result.report.outcomes.filter { $0 != nil }.count
+            note(
+                "Interrupted: \(done) of \(job.items.count) images done and cached; run the same command again to resume."
+            )
             // 130 as a shell reports Ctrl-C; main maps every other code but 0 and 1 to 2 (usage), so exit here.
             external?.shutdown()
             Foundation.exit(130)
         }
+        clock.record(result.phases)
 
         // Predictions and failures.
-        var byImage: [String: [Prediction]] = [:]
-        var cropScores: [String: [Double]] = [:]
-        var failures: [MetricsDocument.RunSummary.Failure] = []
-        for (item, outcome) in zip(items, report.outcomes) {
-            guard let outcome else { continue }
-            if case .failed(let reason) = outcome {
-                failures.append(.init(image: item.name, reason: reason))
-                continue
-            }
-            guard let result = outcome.result else { continue }
-            byImage[item.name] = result.faces.map {
-                Prediction(box: $0.box, faceScore: $0.faceScore, maskScore: $0.maskScore)
-            }
-            if let scores = result.cropMaskScores { cropScores[item.name] = scores }
-        }
-        let predictions = PredictionSet(byImage: byImage)
+        let failures = evaluated.failures.map { MetricsDocument.RunSummary.Failure(image: $0.image, reason: $0.reason) }
         let predictionsPath = out + "/predictions.jsonl"
-        try PredictionJSONL.write(predictions, toFile: predictionsPath)
+        try PredictionJSONL.write(evaluated.predictions, toFile: predictionsPath)
         try AtomicFile.write(Self.failuresJSONL(failures), to: out + "/failures.jsonl")
         clock.lap("write predictions")
 
-        // The evaluation, on the images that did not fail.
-        let failedNames = Set(failures.map(\.image))
-        let dataset = Dataset(images: truth.dataset.images.filter { !failedNames.contains($0.name) })
-        let result = Evaluator(settings: settings).evaluate(dataset, predictions)
-        clock.lap("evaluate")
         var document = MetricsDocument(
-            result,
+            evaluated.evaluation,
             inputs: MetricsDocument.Inputs(
                 groundTruth: groundTruth.path,
                 groundTruthFormat: truth.format.rawValue,
@@ -204,26 +179,25 @@ struct Run: AsyncParsableCommand {
                 images: imagesDirectory
             ),
             version: MaskBenchCommand.version,
-            datasetFingerprint: dataset.fingerprint()
+            datasetFingerprint: evaluated.dataset.fingerprint()
         )
-        if let crops = GroundTruthCropsEvaluation.evaluate(dataset, scores: cropScores, settings: settings) {
+        if let crops = evaluated.groundTruthCrops {
             document.classifier.groundTruthCrops = MetricsDocument.ClassifierOnFaces(
                 accuracy: crops.accuracy, confusion: crops.confusion, roc: crops.roc, auc: crops.auc)
         }
         document.run = MetricsDocument.RunSummary(
             pipeline: definition.name,
             pipelineFingerprint: definition.fingerprint,
-            images: items.count,
-            computed: report.computedCount,
-            cached: report.cachedCount,
+            images: job.items.count,
+            computed: result.report.computedCount,
+            cached: result.report.cachedCount,
             failures: failures
         )
-        clock.lap("classifier on crops")
         try EvaluationOutput.write(
             document,
-            evaluation: result,
-            dataset: dataset,
-            predictions: predictions,
+            evaluation: evaluated.evaluation,
+            dataset: evaluated.dataset,
+            predictions: evaluated.predictions,
             images: imagesDirectory,
             out: out,
             diagnostics: truth.diagnostics.map { "\($0)" },
@@ -232,13 +206,15 @@ struct Run: AsyncParsableCommand {
             clock: &clock
         )
         if !quiet {
-            print("Pipeline \(definition.name): \(report.computedCount) images computed, \(report.cachedCount) cached")
+            print(
+                "Pipeline \(definition.name): \(result.report.computedCount) images computed, "
+                    + "\(result.report.cachedCount) cached")
         }
         if !failures.isEmpty {
             for failure in failures.prefix(10) { note("failed: \(failure.image): \(failure.reason)") }
             note(
-                "\(failures.count) of \(items.count) images failed (listed in \(out)/failures.jsonl and metrics.json); "
-                    + "the other \(items.count - failures.count) were evaluated")
+                "\(failures.count) of \(job.items.count) images failed (listed in \(out)/failures.jsonl and metrics.json); "
+                    + "the other \(job.items.count - failures.count) were evaluated")
             throw ExitCode(1)
         }
     }
