@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "MaskBenchInference",
             dependencies: [
-                "MaskBenchCore", "MaskBenchImaging", "CMaskBenchDNN",
+                "MaskBenchCore", "MaskBenchImaging", "CMaskBenchDNN", "Yams",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -88,7 +88,7 @@ let package = Package(
             name: "maskbench",
             dependencies: [
                 "MaskBenchCore", "MaskBenchFormats", "MaskBenchReport", "MaskBenchGate", "MaskBenchInference",
-                "MaskBenchImaging", "CMaskBenchAllocator", "Yams",
+                "MaskBenchImaging", "CMaskBenchAllocator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

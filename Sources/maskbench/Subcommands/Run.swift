@@ -235,7 +235,10 @@ struct Run: AsyncParsableCommand {
                 return (pipeline, pipeline)
             }
             if let config {
-                return (try PipelineConfigFile.load(path: config, pixelBudget: pixelBudget), nil)
+                return (
+                    try PipelineConfiguration.load(path: config).makePipeline(file: config, pixelBudget: pixelBudget),
+                    nil
+                )
             }
             let settings = PipelineRegistry.Settings(
                 modelsDirectory: models, pixelBudget: pixelBudget ?? ImageDecoder.defaultPixelBudget)
@@ -243,6 +246,8 @@ struct Run: AsyncParsableCommand {
         } catch let error as ExternalWorkerError {
             throw InputError("cannot start the external worker: \(error.description)")
         } catch let error as RunnerError {
+            throw InputError(error.description)
+        } catch let error as ConfigurationError {
             throw InputError(error.description)
         }
     }
