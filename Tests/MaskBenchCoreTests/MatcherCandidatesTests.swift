@@ -88,6 +88,28 @@ import Testing
         return (pairsKept, matches)
     }
 
+    /// One workspace reused from image to image (as the evaluator does) leaves nothing of an image behind:
+    /// each assignment is that of a fresh match.
+    @Test(arguments: MatchingMode.allCases)
+    func aReusedWorkspaceMatchesLikeAFreshOne(_ mode: MatchingMode) {
+        let matcher = Matcher(settings: MatchingSettings(mode: mode, iouThreshold: 0.3))
+        var workspace = Matcher.Workspace()
+        var matches = 0
+        for image in Self.images(count: 500, seed: 11) {
+            let predictions = zip(image.predictions, image.scores).map {
+                Prediction(box: $0, faceScore: $1, maskScore: $1)
+            }
+            let faces = image.faces.map { GroundTruthFace(box: $0, label: .masked) }
+            workspace.load(predictions, faces: faces, accepting: matcher.settings)
+            matcher.assign(in: &workspace)
+            let fresh = matcher.match(predictions, to: faces)
+            #expect(workspace.faceMatches.map { $0 < 0 ? nil : $0 } == fresh.faceMatches)
+            #expect(workspace.predictionMatches.map { $0 < 0 ? nil : $0 } == fresh.predictionMatches)
+            matches += fresh.faceMatches.compactMap { $0 }.count
+        }
+        #expect(matches > 200)
+    }
+
     @Test func collectKeepsThePassingPairsOfEachPredictionInFaceOrder() {
         let settings = MatchingSettings(mode: .coco, iouThreshold: 0.5)
         var candidates = Matcher.Candidates()

@@ -133,14 +133,7 @@ extension Evaluator {
         var truths: [Int] = []
         var calls: [Int] = []
         var callClasses: [FaceClass] = []
-        var ious: [Double] = []
-        var candidates = Matcher.Candidates()
-        var order: [Int] = []
-        var maskScores: [Double] = []
-        var faceMatches: [Int] = []
-        var predictionMatches: [Int] = []
-        var apFaces: [Int] = []
-        var apPredictions: [Int] = []
+        var workspace = Matcher.Workspace()
 
         for imageIndex in range {
             let faces = dataset.images[imageIndex].faces
@@ -161,50 +154,29 @@ extension Evaluator {
             for t in truths { partial.perClassPositives[t] += 1 }
             calls.removeAll(keepingCapacity: true)
             callClasses.removeAll(keepingCapacity: true)
-            maskScores.removeAll(keepingCapacity: true)
             for p in preds {
                 let call = policy.resolve(p.call(threshold: threshold))
                 callClasses.append(call)
                 calls.append(call.index)
-                maskScores.append(p.maskScore)
             }
-
-            ious.removeAll(keepingCapacity: true)
-            for p in preds {
-                for face in faces { ious.append(p.box.iou(with: face.box, pixels: matching.pixels)) }
-            }
-            candidates.collect(ious: ious, faceCount: m, accepting: matching)
-            order.removeAll(keepingCapacity: true)
-            order.append(contentsOf: repeatElement(0, count: n))
-            Matcher.rankByScore(count: n, score: { preds[$0].faceScore }, into: &order)
+            workspace.load(preds, faces: faces, accepting: matching)
 
             // The pipeline's assignment.
-            faceMatches.removeAll(keepingCapacity: true)
-            faceMatches.append(contentsOf: repeatElement(-1, count: m))
-            predictionMatches.removeAll(keepingCapacity: true)
-            predictionMatches.append(contentsOf: repeatElement(-1, count: n))
-            if matching.mode == .dataroots {
-                matcher.assignDataroots(
-                    ious: ious, faceCount: m, maskScores: maskScores, &faceMatches, &predictionMatches)
-            } else {
-                matcher.assignGreedy(candidates: candidates, order: order, &faceMatches, &predictionMatches) { _, _ in
-                    true
-                }
-            }
+            matcher.assign(in: &workspace)
             for f in 0..<m {
                 var outcome = FaceOutcome(image: imageIndex, face: f, truth: classes[truths[f]])
-                let p = faceMatches[f]
+                let p = workspace.faceMatches[f]
                 if p >= 0 {
                     outcome.prediction = kept[p]
                     outcome.faceScore = preds[p].faceScore
                     outcome.maskScore = preds[p].maskScore
-                    outcome.iou = ious[p * m + f]
+                    outcome.iou = workspace.ious[p * m + f]
                     outcome.call = callClasses[p]
                 }
                 partial.outcomes.append(outcome)
             }
             for p in 0..<n {
-                if predictionMatches[p] < 0 {
+                if workspace.predictionMatches[p] < 0 {
                     partial.extras.append(
                         ExtraDetection(
                             image: imageIndex,
@@ -220,35 +192,23 @@ extension Evaluator {
             }
 
             // Class-agnostic detection for AP: the pipeline's assignment unless that is dataroots'.
-            if matching.mode == .dataroots {
-                apFaces.removeAll(keepingCapacity: true)
-                apFaces.append(contentsOf: repeatElement(-1, count: m))
-                apPredictions.removeAll(keepingCapacity: true)
-                apPredictions.append(contentsOf: repeatElement(-1, count: n))
-                apMatcher.assignGreedy(candidates: candidates, order: order, &apFaces, &apPredictions) { _, _ in true }
-            } else {
-                apPredictions = predictionMatches
-            }
+            if matching.mode == .dataroots { apMatcher.assignGreedy(in: &workspace) { _, _ in true } }
             for p in 0..<n {
                 partial.agnostic.append(
                     RankEntry(
-                        score: preds[p].faceScore, image: imageIndex, order: p, isTruePositive: apPredictions[p] >= 0)
+                        score: preds[p].faceScore, image: imageIndex, order: p,
+                        isTruePositive: workspace.predictionMatches[p] >= 0)
                 )
             }
 
             // Class-aware detection: a prediction belongs to the class it is called, and matches only faces
             // of that class; per class, this is the greedy rule run on that class alone.
-            apFaces.removeAll(keepingCapacity: true)
-            apFaces.append(contentsOf: repeatElement(-1, count: m))
-            apPredictions.removeAll(keepingCapacity: true)
-            apPredictions.append(contentsOf: repeatElement(-1, count: n))
-            apMatcher.assignGreedy(candidates: candidates, order: order, &apFaces, &apPredictions) { p, g in
-                calls[p] == truths[g]
-            }
+            apMatcher.assignGreedy(in: &workspace) { p, g in calls[p] == truths[g] }
             for p in 0..<n {
                 partial.perClass[calls[p]].append(
                     RankEntry(
-                        score: preds[p].faceScore, image: imageIndex, order: p, isTruePositive: apPredictions[p] >= 0)
+                        score: preds[p].faceScore, image: imageIndex, order: p,
+                        isTruePositive: workspace.predictionMatches[p] >= 0)
                 )
             }
         }
@@ -272,34 +232,40 @@ extension Evaluator {
         let cap = settings.maxDetectionsPerImage
         var agnostic: [RankEntry] = []
         var perClass: [[RankEntry]] = Array(repeating: [], count: classes.count)
+        var workspace = Matcher.Workspace()
         for (imageIndex, image) in dataset.images.enumerated() {
             let preds = predictions[image.name].filter { $0.faceScore >= settings.matching.minFaceScore }
             let truths = image.faces.map { policy.resolve($0.label) }
             let calls = preds.map { policy.resolve($0.call(threshold: settings.threshold)) }
-            agnostic += capped(preds, indices: Array(preds.indices), faces: image.faces, image: imageIndex)
-            for (c, label) in classes.enumerated() {
-                let faces = image.faces.indices.filter { truths[$0] == label }.map { image.faces[$0] }
-                let indices = preds.indices.filter { calls[$0] == label }
-                perClass[c] += capped(preds, indices: indices, faces: faces, image: imageIndex)
+            agnostic += matched(kept(Array(preds.indices), of: preds), of: preds, faces: image.faces) { _, _ in true }
+            // Classes never compete for a face: each class's capped predictions are matched together.
+            var chosen: [Int] = []
+            for label in classes { chosen += kept(preds.indices.filter { calls[$0] == label }, of: preds) }
+            chosen.sort()
+            for entry in matched(chosen, of: preds, faces: image.faces, { calls[$0] == truths[$1] }) {
+                perClass[calls[entry.order].index].append(entry)
+            }
+
+            /// The predictions at `chosen` matched among themselves to the image's faces.
+            func matched(
+                _ chosen: [Int], of preds: [Prediction], faces: [GroundTruthFace], _ compatible: (Int, Int) -> Bool
+            ) -> [RankEntry] {
+                workspace.load(chosen.map { preds[$0] }, faces: faces, accepting: apMatching)
+                apMatcher.assignGreedy(in: &workspace) { compatible(chosen[$0], $1) }
+                return chosen.enumerated().map { k, p in
+                    RankEntry(
+                        score: preds[p].faceScore, image: imageIndex, order: p,
+                        isTruePositive: workspace.predictionMatches[k] >= 0)
+                }
             }
         }
         return (agnostic, perClass)
 
-        func capped(_ preds: [Prediction], indices: [Int], faces: [GroundTruthFace], image: Int) -> [RankEntry] {
-            var kept = indices
-            if kept.count > cap {
-                kept = Array(Matcher.rankedByScore(kept.map { preds[$0].faceScore }).prefix(cap)).sorted().map {
-                    kept[$0]
-                }
-            }
-            let match = apMatcher.match(kept.map { preds[$0] }, to: faces)
-            return kept.enumerated().map { k, p in
-                RankEntry(
-                    score: preds[p].faceScore,
-                    image: image,
-                    order: p,
-                    isTruePositive: match.predictionMatches[k] != nil
-                )
+        /// The `cap` highest-scoring of `indices` (ties in input order), in input order.
+        func kept(_ indices: [Int], of preds: [Prediction]) -> [Int] {
+            guard indices.count > cap else { return indices }
+            return Array(Matcher.rankedByScore(indices.map { preds[$0].faceScore }).prefix(cap)).sorted().map {
+                indices[$0]
             }
         }
     }

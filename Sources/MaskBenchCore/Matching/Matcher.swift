@@ -26,37 +26,91 @@ public struct Matcher: Sendable {
     /// Predictions are taken as given: filtering by ``MatchingSettings/minFaceScore`` is the caller's job.
     /// The `dataroots` rule needs `maskScore`; the greedy rules use `faceScore` order only.
     public func match(_ predictions: [Prediction], to faces: [GroundTruthFace]) -> ImageMatch {
-        match(
-            boxes: predictions.map(\.box),
-            scores: predictions.map(\.faceScore),
-            maskScores: predictions.map(\.maskScore),
-            to: faces.map(\.box)
+        var workspace = Workspace()
+        workspace.load(predictions, faces: faces, accepting: settings)
+        assign(in: &workspace)
+        return ImageMatch(
+            faceMatches: workspace.faceMatches.map { $0 < 0 ? nil : $0 },
+            predictionMatches: workspace.predictionMatches.map { $0 < 0 ? nil : $0 }
         )
     }
 
-    /// Matches by boxes and scores.
-    public func match(boxes: [Box], scores: [Double], maskScores: [Double], to faces: [Box]) -> ImageMatch {
-        let n = boxes.count
-        let m = faces.count
-        var ious = [Double](repeating: 0, count: n * m)
-        for p in 0..<n {
-            for g in 0..<m { ious[p * m + g] = boxes[p].iou(with: faces[g], pixels: settings.pixels) }
-        }
-        var order = [Int](repeating: 0, count: n)
-        Self.rankByScore(count: n, score: { scores[$0] }, into: &order)
-        var faceMatches = [Int](repeating: -1, count: m)
-        var predictionMatches = [Int](repeating: -1, count: n)
+    /// The assignment of ``settings``'s rule (`coco`, `voc` or `dataroots`) for the image loaded in
+    /// `workspace`, left in its ``Workspace/faceMatches`` and ``Workspace/predictionMatches``.
+    ///
+    /// - Parameter workspace: loaded under settings that accept the same IoUs as ``settings`` (the mode may
+    ///   differ: the evaluator matches one image under its rule, then under pycocotools' for AP).
+    package func assign(in workspace: inout Workspace) {
         if settings.mode == .dataroots {
-            assignDataroots(ious: ious, faceCount: m, maskScores: maskScores, &faceMatches, &predictionMatches)
+            workspace.resetMatches()
+            assignDataroots(
+                ious: workspace.ious, faceCount: workspace.faceCount, maskScores: workspace.maskScores,
+                &workspace.faceMatches, &workspace.predictionMatches)
         } else {
-            var candidates = Candidates()
-            candidates.collect(ious: ious, faceCount: m, accepting: settings)
-            assignGreedy(candidates: candidates, order: order, &faceMatches, &predictionMatches) { _, _ in true }
+            assignGreedy(in: &workspace) { _, _ in true }
         }
-        return ImageMatch(
-            faceMatches: faceMatches.map { $0 < 0 ? nil : $0 },
-            predictionMatches: predictionMatches.map { $0 < 0 ? nil : $0 }
-        )
+    }
+
+    /// The `coco` or `voc` rule (``settings``'s mode; `dataroots` counts as `coco`) for the image loaded in
+    /// `workspace`, with only the pairs `compatible` allows (class-aware matching), left in its
+    /// ``Workspace/faceMatches`` and ``Workspace/predictionMatches``.
+    @inline(__always)
+    package func assignGreedy(in workspace: inout Workspace, compatible: (Int, Int) -> Bool) {
+        workspace.resetMatches()
+        assignGreedy(
+            candidates: workspace.candidates, order: workspace.order, &workspace.faceMatches,
+            &workspace.predictionMatches, compatible: compatible)
+    }
+
+    /// The buffers of matching one image, reused from image to image so that matching many images allocates
+    /// nothing per image.
+    package struct Workspace {
+        /// The IoU of prediction `p` with face `g` at `p * faceCount + g`.
+        package private(set) var ious: [Double] = []
+        package private(set) var faceCount = 0
+        /// Each prediction's `maskScore` (the `dataroots` rule).
+        package private(set) var maskScores: [Double] = []
+        /// The predictions by descending `faceScore`, ties in input order.
+        package private(set) var order: [Int] = []
+        /// The pairs the greedy rules can match.
+        private(set) var candidates = Candidates()
+        /// For each face, the prediction matching it; `-1` for none.
+        package fileprivate(set) var faceMatches: [Int] = []
+        /// For each prediction, the face it matches; `-1` for none.
+        package fileprivate(set) var predictionMatches: [Int] = []
+
+        package init() {}
+
+        /// Loads one image: the IoU table, the score order and the pairs whose IoU `settings` accepts.
+        ///
+        /// - Parameters:
+        ///   - predictions: the image's predictions (already filtered by ``MatchingSettings/minFaceScore``).
+        ///   - faces: the image's faces.
+        ///   - settings: the pixel convention and the IoU threshold.
+        package mutating func load(
+            _ predictions: [Prediction], faces: [GroundTruthFace], accepting settings: MatchingSettings
+        ) {
+            let n = predictions.count
+            faceCount = faces.count
+            ious.removeAll(keepingCapacity: true)
+            maskScores.removeAll(keepingCapacity: true)
+            for p in predictions {
+                for face in faces { ious.append(p.box.iou(with: face.box, pixels: settings.pixels)) }
+                maskScores.append(p.maskScore)
+            }
+            candidates.collect(ious: ious, faceCount: faceCount, accepting: settings)
+            order.removeAll(keepingCapacity: true)
+            order.append(contentsOf: repeatElement(0, count: n))
+            Matcher.rankByScore(count: n, score: { predictions[$0].faceScore }, into: &order)
+        }
+
+        /// Sets every face and prediction unmatched.
+        fileprivate mutating func resetMatches() {
+            faceMatches.removeAll(keepingCapacity: true)
+            faceMatches.append(contentsOf: repeatElement(-1, count: faceCount))
+            predictionMatches.removeAll(keepingCapacity: true)
+            predictionMatches.append(contentsOf: repeatElement(-1, count: maskScores.count))
+        }
     }
 
     /// For each prediction, the faces whose IoU with it passes the threshold, in face order: the only pairs
