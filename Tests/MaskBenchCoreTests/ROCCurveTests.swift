@@ -50,14 +50,12 @@ struct ROCVector: Decodable, Sendable, CustomTestStringConvertible {
     }
 
     @Test(arguments: ROCVector.all)
-    func weightedAUCWithUnitWeightsIsTheMannWhitneyStatistic(vector: ROCVector) {
-        let order = vector.scores.indices.sorted { vector.scores[$0] > vector.scores[$1] }
-        let auc = ROCCurve.weightedAUC(
-            sortedScores: order.map { vector.scores[$0] },
-            labels: order.map { vector.labels[$0] == 1 },
-            weights: Array(repeating: 1, count: order.count)
-        )
-        #expect(auc.isClose(to: vector.auc, absolute: 1e-12))
+    func weightedAUCWithUnitWeightsIsTheAUC(vector: ROCVector) {
+        // Every sample in an image of its own, every image weighted 1.
+        let sorted = SortedScores(
+            scores: vector.scores, labels: vector.labels.map { $0 == 1 }, images: Array(vector.scores.indices))
+        let auc = sorted.weightedAUC(imageWeights: Array(repeating: .one, count: vector.scores.count))
+        #expect(auc[0].isClose(to: vector.auc, absolute: 1e-12))
     }
 
     @Test func aucIsUndefinedWithoutBothClasses() {

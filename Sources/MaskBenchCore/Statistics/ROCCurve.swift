@@ -116,35 +116,3 @@ public struct ROCCurve: Sendable, Hashable, Codable {
         negatives = try c.decode(Int.self, forKey: .negatives)
     }
 }
-
-extension ROCCurve {
-    /// Area under the ROC curve of weighted samples, in one pass over samples already sorted by score.
-    ///
-    /// Equals the trapezoidal AUC (the Mann-Whitney statistic, ties counting one half) when every weight
-    /// is 1. Used by the bootstrap, where weights are how often each sample was drawn.
-    /// - Parameters:
-    ///   - sortedScores: scores in descending order.
-    ///   - labels: `labels[i]` belongs to `sortedScores[i]`.
-    ///   - weights: a weight per sample.
-    /// - Returns: the AUC, or `nil` when the weighted positives or negatives are 0.
-    public static func weightedAUC(sortedScores: [Double], labels: [Bool], weights: [Double]) -> Double? {
-        var tp = 0.0
-        var fp = 0.0
-        var area = 0.0
-        var k = 0
-        while k < sortedScores.count {
-            var dtp = 0.0
-            var dfp = 0.0
-            let s = sortedScores[k]
-            while k < sortedScores.count, sortedScores[k] == s {
-                if labels[k] { dtp += weights[k] } else { dfp += weights[k] }
-                k += 1
-            }
-            area += dfp * (tp + dtp / 2)
-            tp += dtp
-            fp += dfp
-        }
-        guard tp > 0, fp > 0 else { return nil }
-        return area / (tp * fp)
-    }
-}

@@ -17,8 +17,12 @@ package struct SortedScores: Sendable {
         self.images = order.map { Int32(truncatingIfNeeded: images[Int($0)]) }
     }
 
-    /// ``ROCCurve/weightedAUC(sortedScores:labels:weights:)`` of four bootstrap replicates at once, each
-    /// sample weighted by its image; NaN in a lane without positives or negatives.
+    /// The area under the ROC curve of four bootstrap replicates at once, each sample weighted by its
+    /// image's weight in the lane; NaN in a lane without positives or negatives.
+    ///
+    /// One pass over the samples, a run of equal scores at a time: the weighted Mann-Whitney statistic (a
+    /// positive above a negative counts 1, a tie one half), which is the trapezoidal AUC, over the weighted
+    /// positives times the weighted negatives. With every weight 1 it is ``ROCCurve/auc`` (up to rounding).
     package func weightedAUC(imageWeights: [Bootstrap.Lanes]) -> Bootstrap.Lanes {
         var tp = Bootstrap.Lanes.zero
         var fp = Bootstrap.Lanes.zero
