@@ -7,7 +7,9 @@ let package = Package(
     products: [
         .executable(name: "maskbench", targets: ["maskbench"]),
         .library(name: "MaskBenchCore", targets: ["MaskBenchCore"]),
+        .library(name: "MaskBenchFiles", targets: ["MaskBenchFiles"]),
         .library(name: "MaskBenchFormats", targets: ["MaskBenchFormats"]),
+        .library(name: "MaskBenchRecords", targets: ["MaskBenchRecords"]),
         .library(name: "MaskBenchReport", targets: ["MaskBenchReport"]),
         .library(name: "MaskBenchGate", targets: ["MaskBenchGate"]),
         .library(name: "MaskBenchImaging", targets: ["MaskBenchImaging"]),
@@ -58,24 +60,28 @@ let package = Package(
 
         // MARK: - Libraries
         .target(name: "MaskBenchCore"),
+        // Files in and out: input files read within limits, CSV through libcsv, atomic writes.
+        .target(name: "MaskBenchFiles", dependencies: ["MaskBenchCore", "CMaskBenchCSV"]),
         .target(
             name: "MaskBenchImaging",
             dependencies: ["CMaskBenchPNG", "CMaskBenchPNGDecode", "CMaskBenchTurboJPEG"]
         ),
         .target(
             name: "MaskBenchFormats",
-            dependencies: ["MaskBenchCore", "MaskBenchImaging", "CMaskBenchCSV", "CMaskBenchJSON"]
+            dependencies: ["MaskBenchCore", "MaskBenchFiles", "MaskBenchImaging", "CMaskBenchJSON"]
         ),
+        // The records runs write and gates read: metrics.json, faces.csv, boxes.csv, extras.csv, baselines.
+        .target(name: "MaskBenchRecords", dependencies: ["MaskBenchCore", "MaskBenchFiles"]),
         .target(
             name: "MaskBenchReport",
             dependencies: [
-                "MaskBenchCore", "MaskBenchFormats", "MaskBenchImaging",
+                "MaskBenchCore", "MaskBenchFiles", "MaskBenchRecords", "MaskBenchImaging",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "MaskBenchGate",
-            dependencies: ["MaskBenchCore", "MaskBenchFormats", "MaskBenchReport", "Yams"]
+            dependencies: ["MaskBenchCore", "MaskBenchFiles", "MaskBenchRecords", "Yams"]
         ),
         .target(
             name: "MaskBenchInference",
@@ -87,14 +93,18 @@ let package = Package(
         .executableTarget(
             name: "maskbench",
             dependencies: [
-                "MaskBenchCore", "MaskBenchFormats", "MaskBenchReport", "MaskBenchGate", "MaskBenchInference",
-                "MaskBenchImaging", "CMaskBenchAllocator",
+                "MaskBenchCore", "MaskBenchFiles", "MaskBenchFormats", "MaskBenchRecords", "MaskBenchReport",
+                "MaskBenchGate", "MaskBenchInference", "MaskBenchImaging", "CMaskBenchAllocator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // MARK: - Tests
-        .target(name: "MaskBenchTestSupport", dependencies: ["MaskBenchCore"], path: "Sources/MaskBenchTestSupport"),
+        .target(
+            name: "MaskBenchTestSupport",
+            dependencies: ["MaskBenchCore", "MaskBenchRecords"],
+            path: "Sources/MaskBenchTestSupport"
+        ),
         .testTarget(
             name: "MaskBenchCoreTests",
             dependencies: ["MaskBenchCore", "MaskBenchTestSupport"],
@@ -102,7 +112,9 @@ let package = Package(
         ),
         .testTarget(
             name: "MaskBenchFormatsTests",
-            dependencies: ["MaskBenchCore", "MaskBenchFormats", "MaskBenchImaging", "MaskBenchTestSupport"],
+            dependencies: [
+                "MaskBenchCore", "MaskBenchFiles", "MaskBenchFormats", "MaskBenchImaging", "MaskBenchTestSupport",
+            ],
             exclude: ["Fixtures"]
         ),
         .testTarget(
@@ -114,8 +126,14 @@ let package = Package(
             exclude: ["Fixtures", "Vectors"]
         ),
         .testTarget(
+            name: "MaskBenchRecordsTests",
+            dependencies: ["MaskBenchCore", "MaskBenchFiles", "MaskBenchRecords", "MaskBenchTestSupport"]
+        ),
+        .testTarget(
             name: "MaskBenchGateTests",
-            dependencies: ["MaskBenchCore", "MaskBenchGate", "MaskBenchReport", "MaskBenchTestSupport"],
+            dependencies: [
+                "MaskBenchCore", "MaskBenchFiles", "MaskBenchRecords", "MaskBenchGate", "MaskBenchTestSupport",
+            ],
             exclude: ["Vectors"]
         ),
         .testTarget(
@@ -128,12 +146,17 @@ let package = Package(
         ),
         .testTarget(
             name: "MaskBenchReportTests",
-            dependencies: ["MaskBenchCore", "MaskBenchReport", "MaskBenchTestSupport"],
+            dependencies: [
+                "MaskBenchCore", "MaskBenchFiles", "MaskBenchRecords", "MaskBenchReport", "MaskBenchTestSupport",
+            ],
             exclude: ["Snapshots"]
         ),
         .testTarget(
             name: "MaskBenchCLITests",
-            dependencies: ["MaskBenchCore", "MaskBenchFormats", "MaskBenchReport", "MaskBenchTestSupport"],
+            dependencies: [
+                "MaskBenchCore", "MaskBenchFiles", "MaskBenchFormats", "MaskBenchRecords", "MaskBenchReport",
+                "MaskBenchTestSupport",
+            ],
             exclude: ["Fixtures", "Snapshots"]
         ),
     ]

@@ -20,6 +20,7 @@ let package = Package(
                 .product(name: "MaskBenchFormats", package: parent.lastPathComponent),
                 .product(name: "MaskBenchGate", package: parent.lastPathComponent),
                 .product(name: "MaskBenchImaging", package: parent.lastPathComponent),
+                .product(name: "MaskBenchRecords", package: parent.lastPathComponent),
             ]
         ),
     ]

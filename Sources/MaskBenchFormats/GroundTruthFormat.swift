@@ -1,4 +1,5 @@
 public import MaskBenchCore
+import MaskBenchFiles
 
 /// The ground-truth formats MaskBench reads.
 public enum GroundTruthFormat: String, Sendable, Codable, CaseIterable {

@@ -1,5 +1,6 @@
 import Foundation
 import MaskBenchCore
+import MaskBenchFiles
 
 /// Reads a ground truth in any supported format, detecting the format unless told.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-public import MaskBenchReport
+public import MaskBenchRecords
 
 /// The numbers of a `metrics.json`, looked up by dotted path (`pipeline.tnr.value`, `detector.ap.coco`).
 ///

@@ -1,5 +1,5 @@
 import MaskBenchCore
-public import MaskBenchReport
+public import MaskBenchRecords
 
 /// Compares a run with a baseline under a list of rules.
 ///

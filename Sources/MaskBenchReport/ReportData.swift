@@ -1,6 +1,7 @@
 import Foundation
 public import MaskBenchCore
-import MaskBenchFormats
+import MaskBenchFiles
+import MaskBenchRecords
 
 /// Everything a report is drawn from, as saved in a report folder: `metrics.json`, `faces.csv` and, when
 /// present, `boxes.csv` and `extras.csv` (see ``BoxTables``).

@@ -1,5 +1,7 @@
 import Foundation
 public import MaskBenchCore
+import MaskBenchFiles
+import MaskBenchRecords
 import Synchronization
 
 /// Writes the human-readable report of an evaluation: `index.html` and `charts/*.svg` beside (or apart

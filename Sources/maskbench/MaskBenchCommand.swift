@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MaskBenchFiles
 import MaskBenchFormats
 import MaskBenchGate
 import MaskBenchImaging

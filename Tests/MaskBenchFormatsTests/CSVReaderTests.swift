@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchFiles
 import MaskBenchFormats
 import Testing
 

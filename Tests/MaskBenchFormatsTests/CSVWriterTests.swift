@@ -1,3 +1,4 @@
+import MaskBenchFiles
 import MaskBenchFormats
 import Testing
 

@@ -1,4 +1,5 @@
 import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchFormats
 import Testing
 

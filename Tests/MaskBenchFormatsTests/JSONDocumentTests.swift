@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchFiles
 import Testing
 
 @testable import MaskBenchFormats

@@ -1,5 +1,6 @@
 import Foundation
 import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchFormats
 import Testing
 

@@ -1,6 +1,6 @@
 import Foundation
 import MaskBenchGate
-import MaskBenchReport
+import MaskBenchRecords
 import MaskBenchTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchReport
 import MaskBenchTestSupport
 import Synchronization

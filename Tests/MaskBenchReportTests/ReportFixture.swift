@@ -1,5 +1,7 @@
 import Foundation
 import MaskBenchCore
+import MaskBenchFiles
+import MaskBenchRecords
 import MaskBenchReport
 import MaskBenchTestSupport
 

@@ -1,6 +1,7 @@
 import Foundation
 import FoundationXML
 import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchReport
 import MaskBenchTestSupport
 import Testing

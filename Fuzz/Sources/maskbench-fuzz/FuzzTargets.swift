@@ -7,6 +7,7 @@ import MaskBenchCore
 import MaskBenchFormats
 import MaskBenchGate
 import MaskBenchImaging
+import MaskBenchRecords
 
 /// The readers, by the name Fuzz/run.sh uses.
 let targets: [String: @Sendable (String) throws -> Void] = [

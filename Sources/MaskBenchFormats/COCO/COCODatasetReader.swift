@@ -1,4 +1,5 @@
 public import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchImaging
 
 /// Reads a COCO ground-truth JSON file (`images`, `annotations`, `categories`).

@@ -1,4 +1,5 @@
 public import MaskBenchCore
+import MaskBenchFiles
 
 /// COCO detections as read, with what the reader noticed (skipped unknown images).
 public struct LoadedCOCODetections: Sendable {

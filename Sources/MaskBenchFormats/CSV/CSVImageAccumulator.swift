@@ -1,4 +1,5 @@
 import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchImaging
 
 /// Gathers the rows of a one-face-per-row CSV into images, in the order images are first seen.

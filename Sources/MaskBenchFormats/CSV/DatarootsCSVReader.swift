@@ -1,4 +1,5 @@
 import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchImaging
 
 /// Reads seed 001's `test_validation_metadata.csv` (dataroots face-mask-detection):

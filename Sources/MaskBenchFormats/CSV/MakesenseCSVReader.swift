@@ -1,4 +1,5 @@
 import MaskBenchCore
+import MaskBenchFiles
 
 /// Reads a makesense.ai CSV export: one face per row,
 /// `label_name,bbox_x,bbox_y,bbox_width,bbox_height,image_name,image_width,image_height`.

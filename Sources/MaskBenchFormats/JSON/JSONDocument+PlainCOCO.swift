@@ -1,5 +1,6 @@
 internal import CMaskBenchJSON
 import MaskBenchCore
+import MaskBenchFiles
 
 /// COCO records read in one C++ loop (CMaskBenchJSON's bulk readers) instead of one C call per field.
 ///

@@ -1,4 +1,5 @@
 internal import CMaskBenchJSON
+import MaskBenchFiles
 
 /// A JSON input read with simdjson On-Demand: owns the parser, its index and the input bytes.
 ///

@@ -1,4 +1,5 @@
 internal import CMaskBenchJSON
+import MaskBenchFiles
 
 /// One step of a path into a JSON document: an object key or an array index.
 enum JSONPathComponent: Hashable, Sendable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import MaskBenchCore
+import MaskBenchFiles
 
 /// Reads and writes predictions as CSV: header `image,x,y,width,height,faceScore,maskScore[,label]`.
 ///

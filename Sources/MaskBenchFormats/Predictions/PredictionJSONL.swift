@@ -1,5 +1,6 @@
 import Foundation
 public import MaskBenchCore
+import MaskBenchFiles
 
 /// Predictions as JSON Lines (format ``PredictionFormat/jsonl``).
 ///

@@ -1,4 +1,5 @@
 public import MaskBenchCore
+import MaskBenchFiles
 
 /// A predictions file as read, before it is checked against its ground truth.
 public struct ParsedPredictions: Sendable {

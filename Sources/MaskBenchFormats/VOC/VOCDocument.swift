@@ -2,6 +2,7 @@ import Foundation
 
 #if canImport(FoundationXML)
 import FoundationXML
+import MaskBenchFiles
 #endif
 
 /// The parts of one Pascal VOC XML file MaskBench reads, as text with the line each came from.

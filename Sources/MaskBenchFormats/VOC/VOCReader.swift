@@ -1,5 +1,6 @@
 import Foundation
 import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchImaging
 
 /// Reads Pascal VOC XML annotations: a folder of `.xml` files (one per image) or a single file.

@@ -1,4 +1,5 @@
 import MaskBenchCore
+import MaskBenchFiles
 
 /// What a ground-truth reader noticed while reading: structured findings and plain notes, in order.
 ///

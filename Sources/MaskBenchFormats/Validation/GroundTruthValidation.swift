@@ -1,4 +1,5 @@
 public import MaskBenchCore
+import MaskBenchFiles
 
 /// The result of ``GroundTruthValidator/validate(path:options:)``: what was read and what was found.
 public struct GroundTruthValidation: Sendable {

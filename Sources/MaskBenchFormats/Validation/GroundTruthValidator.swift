@@ -1,4 +1,5 @@
 import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchImaging
 
 /// Checks a ground truth and, when given, its images: everything that would make an evaluation misleading.

@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchFiles
 import MaskBenchImaging
 
 /// The images folder of a dataset: finds images by name or stem without ever leaving the folder.

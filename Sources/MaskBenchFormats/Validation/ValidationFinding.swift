@@ -1,3 +1,4 @@
+import MaskBenchFiles
 /// Something wrong or worth knowing in a ground truth, with where it is and what MaskBench does about it.
 ///
 /// Readers record findings as they go (a clamped box becomes a warning ``Diagnostic``);

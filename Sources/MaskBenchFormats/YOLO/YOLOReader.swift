@@ -1,5 +1,6 @@
 import Foundation
 import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchImaging
 
 /// Reads YOLO txt labels: a folder of `<stem>.txt` files (or one file), each line `class cx cy w h`.

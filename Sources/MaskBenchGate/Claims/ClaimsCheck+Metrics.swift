@@ -1,5 +1,5 @@
 import MaskBenchCore
-public import MaskBenchReport
+public import MaskBenchRecords
 
 extension ClaimsCheck {
     /// Compares every claim with a run's `metrics.json`.

@@ -1,5 +1,5 @@
 import Foundation
-public import MaskBenchReport
+public import MaskBenchRecords
 
 /// What `maskbench claims check` found: consistency findings and, with a run, the comparison.
 public struct ClaimsReport: Sendable, Hashable {

@@ -1,5 +1,6 @@
 import Foundation
 import MaskBenchCore
+import MaskBenchRecords
 
 /// The gallery of mistakes: missed faces (unmasked, then masked), wrong calls and false alarms, each kind
 /// capped and ordered worst first, each with a thumbnail of the image around the face and every box drawn.

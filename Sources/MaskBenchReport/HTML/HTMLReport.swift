@@ -1,6 +1,7 @@
 import Foundation
 import MaskBenchCore
 import MaskBenchImaging
+import MaskBenchRecords
 import Synchronization
 
 /// `index.html`: one self-contained page (inline CSS and SVG, thumbnails as `data:` JPEGs, nothing fetched)

@@ -1,5 +1,6 @@
 import Foundation
 public import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchImaging
 
 /// Makes the thumbnails of the gallery of mistakes: a function from an image file and a region of it to a

@@ -1,4 +1,5 @@
 import MaskBenchCore
+import MaskBenchRecords
 
 /// Renders the headline numbers and seed 001's outcome table, as GitHub-flavoured Markdown for a pull
 /// request (`summary.md`) or as aligned plain text for a terminal.

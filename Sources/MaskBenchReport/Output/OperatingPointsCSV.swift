@@ -1,6 +1,6 @@
 import Foundation
 public import MaskBenchCore
-import MaskBenchFormats
+import MaskBenchFiles
 
 /// `sweep.csv`: operating points, one per row, header
 /// `detectorThreshold,classifierThreshold,tnr,fnr,falseAlarms` (an undefined rate is an empty field).

@@ -1,3 +1,4 @@
+import MaskBenchCore
 /// Grouped bars of rates with their 95% intervals as error bars (recall and TNR by face size).
 struct BarChart: Sendable {
     /// One bar: a rate with its interval and the count it is over.

@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchCore
 
 /// An x–y chart of one or more series (ROC, precision–recall, FROC, threshold sweep, histograms): axes with
 /// ticks and a light grid, a legend, optional reference lines and marked points.

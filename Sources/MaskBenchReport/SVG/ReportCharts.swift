@@ -1,4 +1,5 @@
 import MaskBenchCore
+import MaskBenchRecords
 
 /// One rendered chart of a report: its file name under `charts/`, its title and its SVG.
 struct ReportChart: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import MaskBenchCore
 /// A small deterministic SVG writer: elements are appended as text in call order, numbers are printed by
 /// ``Markup/coordinate(_:)`` and every string by ``Markup/escape(_:)``, so the same calls give the same bytes.
 ///

@@ -1,5 +1,7 @@
 import Foundation
 import MaskBenchCore
+import MaskBenchFiles
+import MaskBenchRecords
 import MaskBenchReport
 
 /// What an evaluation writes and prints, whichever command made it (`evaluate`, `run`, `sweep`):

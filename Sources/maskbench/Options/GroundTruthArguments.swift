@@ -1,5 +1,6 @@
 import ArgumentParser
 import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchFormats
 
 extension MatchingMode: ExpressibleByArgument {}

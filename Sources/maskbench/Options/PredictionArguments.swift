@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchFormats
+import MaskBenchRecords
 import MaskBenchReport
 
 /// The predictions file and how to read it, for the commands that evaluate one.

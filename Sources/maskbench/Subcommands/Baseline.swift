@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import MaskBenchFiles
 import MaskBenchGate
+import MaskBenchRecords
 import MaskBenchReport
 
 /// `maskbench baseline`: the only way baselines are written.

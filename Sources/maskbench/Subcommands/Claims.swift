@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MaskBenchGate
+import MaskBenchRecords
 import MaskBenchReport
 
 /// `maskbench claims`: the numbers a README publishes.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import MaskBenchFiles
 import MaskBenchGate
+import MaskBenchRecords
 import MaskBenchReport
 
 /// `maskbench gate`: compare a run with a baseline under rules; exit 0 pass, 1 regression, 2 input error.

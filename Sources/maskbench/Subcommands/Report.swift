@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MaskBenchGate
+import MaskBenchRecords
 import MaskBenchReport
 
 /// `maskbench report`: re-renders `index.html` and `charts/*.svg` from a saved run, running nothing again.

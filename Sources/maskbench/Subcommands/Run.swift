@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
 import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchFormats
 import MaskBenchImaging
 import MaskBenchInference
+import MaskBenchRecords
 import MaskBenchReport
 
 /// `maskbench run`: a pipeline over every image of a ground truth → predictions, then the evaluation.

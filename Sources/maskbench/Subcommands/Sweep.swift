@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MaskBenchCore
 import MaskBenchFormats
+import MaskBenchRecords
 import MaskBenchReport
 
 /// `maskbench sweep`: the evaluation, plus TNR, FNR and false alarms over a grid of detector and classifier

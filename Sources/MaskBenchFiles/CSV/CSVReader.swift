@@ -64,7 +64,7 @@ public enum CSVReader {
     /// The first record of the file at `path`, reading no further than needed; `nil` for an empty file.
     ///
     /// - Throws: ``FormatError`` when the file cannot be read.
-    static func firstRecord(inFile path: String) throws -> CSVRecord? {
+    package static func firstRecord(inFile path: String) throws -> CSVRecord? {
         var first: CSVRecord?
         do {
             try forEachRecord(inFile: path) { record in

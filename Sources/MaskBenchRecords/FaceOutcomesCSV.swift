@@ -1,6 +1,6 @@
 import Foundation
 public import MaskBenchCore
-import MaskBenchFormats
+import MaskBenchFiles
 import Synchronization
 
 /// `faces.csv`: what happened to every ground-truth face, the per-face record a gate pairs with a baseline.

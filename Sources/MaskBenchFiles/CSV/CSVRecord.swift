@@ -29,7 +29,7 @@ extension CSVRecord {
     ///   - name: The column's name, for the message.
     ///   - file: The file, for the message.
     /// - Throws: ``FormatError`` at `file:line:column` when the field is empty, not a number, NaN or infinite.
-    func number(at index: Int, named name: String, file: String) throws -> Double {
+    package func number(at index: Int, named name: String, file: String) throws -> Double {
         let text = field(index)
         guard let value = Double(text) else {
             let found = text.isEmpty ? "an empty field" : "'\(text)'"
@@ -46,7 +46,7 @@ extension CSVRecord {
     /// The field at 0-based `index` as a finite number that is not negative (a width or height).
     ///
     /// - Throws: ``FormatError`` as ``number(at:named:file:)`` does, and when the value is negative.
-    func size(at index: Int, named name: String, file: String) throws -> Double {
+    package func size(at index: Int, named name: String, file: String) throws -> Double {
         let value = try number(at: index, named: name, file: file)
         guard value >= 0 else {
             throw FormatError(
@@ -60,7 +60,7 @@ extension CSVRecord {
     /// `400` and `400.0` are accepted; `0`, `-3` and `400.5` are not.
     ///
     /// - Throws: ``FormatError`` at `file:line:column` naming what was expected.
-    func pixelCount(at index: Int, named name: String, file: String) throws -> Int {
+    package func pixelCount(at index: Int, named name: String, file: String) throws -> Int {
         let value = try number(at: index, named: name, file: file)
         guard value >= 1, value.rounded() == value, value <= Double(Int32.max) else {
             throw FormatError(
@@ -73,7 +73,7 @@ extension CSVRecord {
     /// The field at 0-based `index`, which must not be empty.
     ///
     /// - Throws: ``FormatError`` at `file:line:column` when the field is empty.
-    func text(at index: Int, named name: String, file: String) throws -> String {
+    package func text(at index: Int, named name: String, file: String) throws -> String {
         let text = field(index)
         guard !text.isEmpty else {
             throw FormatError(file: file, line: line, column: index + 1, "expected \(name), found an empty field")
@@ -85,7 +85,7 @@ extension CSVRecord {
     ///
     /// - Parameter expected: The column names, listed in the message.
     /// - Throws: ``FormatError`` at `file:line` with the count found and the columns expected.
-    func requireFieldCount(_ expected: [String], file: String) throws {
+    package func requireFieldCount(_ expected: [String], file: String) throws {
         guard count != expected.count else { return }
         throw FormatError(
             file: file, line: line,
@@ -93,14 +93,14 @@ extension CSVRecord {
     }
 
     /// The fields trimmed and lowercased, for matching a header row.
-    var normalizedFields: [String] {
+    package var normalizedFields: [String] {
         fields.map { $0.trimmingWhitespace().lowercased() }
     }
 }
 
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and line breaks.
-    func trimmingWhitespace() -> SubSequence {
+    package func trimmingWhitespace() -> SubSequence {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
         guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else {
             return self[endIndex..<endIndex]

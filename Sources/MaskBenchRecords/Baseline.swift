@@ -1,6 +1,6 @@
 import Foundation
 public import MaskBenchCore
-public import MaskBenchReport
+import MaskBenchFiles
 
 /// `Baselines/NAME.json`: a run the gate compares new runs with.
 ///
@@ -47,13 +47,13 @@ public struct Baseline: Sendable, Hashable, Codable {
 
     /// Reads `DIR/metrics.json` and `DIR/faces.csv`, the output folder of `maskbench evaluate`.
     ///
-    /// - Throws: `ReportError` for an unreadable or other-version `metrics.json`; ``GateError`` or
+    /// - Throws: `ReportError` for an unreadable or other-version `metrics.json`; ``FormatError`` or
     ///   `FormatError` for a missing or malformed `faces.csv`.
     public static func record(from directory: String, name: String) throws -> Baseline {
         let metrics = try MetricsDocument.read(path: directory + "/metrics.json")
         let facesPath = directory + "/faces.csv"
         guard FileManager.default.fileExists(atPath: facesPath) else {
-            throw GateError(
+            throw FormatError(
                 file: facesPath, "no faces.csv beside metrics.json; run `maskbench evaluate --out \(directory)` again")
         }
         let extrasPath = directory + "/extras.csv"
@@ -81,7 +81,7 @@ public struct Baseline: Sendable, Hashable, Codable {
 
     /// Reads a baseline, refusing other schema versions with a message naming both.
     ///
-    /// - Throws: ``GateError`` naming the file when it cannot be read, is not a baseline, has another
+    /// - Throws: ``FormatError`` naming the file when it cannot be read, is not a baseline, has another
     ///   schema version or is malformed.
     public static func read(path: String) throws -> Baseline {
         do {
@@ -93,7 +93,7 @@ public struct Baseline: Sendable, Hashable, Codable {
                 versionHint: " (record the baseline again with `maskbench baseline record`)"
             )
         } catch let error as ReportError {
-            throw GateError(file: error.path, error.message)
+            throw FormatError(file: error.path, error.message)
         }
     }
 }

@@ -1,4 +1,4 @@
-import MaskBenchReport
+import MaskBenchCore
 import Testing
 
 /// The one escaping helper and the fixed number formats.

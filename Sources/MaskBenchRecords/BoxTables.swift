@@ -1,6 +1,6 @@
 import Foundation
 public import MaskBenchCore
-import MaskBenchFormats
+import MaskBenchFiles
 
 /// `boxes.csv` and `extras.csv`: the boxes behind `faces.csv`, which the report needs for face sizes and
 /// the gallery of mistakes and which `maskbench report` reads back.

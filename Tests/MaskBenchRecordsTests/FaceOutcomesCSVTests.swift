@@ -1,11 +1,12 @@
 import Foundation
 import MaskBenchCore
-import MaskBenchGate
+import MaskBenchFiles
+import MaskBenchRecords
 import MaskBenchTestSupport
 import Testing
 
 /// Reading `faces.csv`: the per-face record the gate pairs, and the errors a broken one gives.
-@Suite struct FaceOutcomesReaderTests {
+@Suite struct FaceOutcomesCSVTests {
     func write(_ text: String) throws -> String {
         let path = try Command.temporaryDirectory().appendingPathComponent("faces.csv").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -49,7 +50,7 @@ import Testing
     ])
     func aBrokenFileIsAnErrorAtItsPlace(_ text: String, _ message: String) throws {
         let path = try write(text)
-        let error = try #require(throws: GateError.self) { try FaceOutcomesReader.read(path: path) }
+        let error = try #require(throws: FormatError.self) { try FaceOutcomesReader.read(path: path) }
         #expect(error.description.hasPrefix(path + message), "\(error)")
     }
 }

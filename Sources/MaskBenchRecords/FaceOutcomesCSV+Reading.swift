@@ -1,6 +1,6 @@
 import Foundation
 import MaskBenchCore
-import MaskBenchFormats
+import MaskBenchFiles
 
 /// Reads `faces.csv`, the per-face record `maskbench evaluate` writes beside `metrics.json`.
 ///
@@ -12,7 +12,7 @@ public enum FaceOutcomesReader {
 
     /// The faces of the `faces.csv` at `path`, in file order.
     ///
-    /// - Throws: ``GateError`` at `file:line:column` for a missing column, a bad class or number, or a face
+    /// - Throws: ``FormatError`` at `file:line:column` for a missing column, a bad class or number, or a face
     ///   listed twice; `MaskBenchFormats.FormatError` when the file cannot be read or its quoting is broken.
     public static func read(path: String) throws -> [FaceRecord] {
         var columns: [String: Int] = [:]
@@ -25,7 +25,7 @@ public enum FaceOutcomesReader {
                 for index in record.fields.indices { columns[record.field(index)] = index }
                 let missing = required.filter { columns[$0] == nil }
                 guard missing.isEmpty else {
-                    throw GateError(
+                    throw FormatError(
                         file: path, line: record.line,
                         "faces.csv header lacks \(missing.joined(separator: ", ")); expected \(required.joined(separator: ","))"
                     )
@@ -34,14 +34,14 @@ public enum FaceOutcomesReader {
             }
             let face = try Self.face(record, columns: columns, path: path)
             if let line = seen[face.key] {
-                throw GateError(
+                throw FormatError(
                     file: path, line: record.line,
                     "face \(face.face) of image '\(face.image)' is listed twice (first on line \(line))")
             }
             seen[face.key] = record.line
             faces.append(face)
         }
-        guard sawHeader else { throw GateError(file: path, "empty file; expected a faces.csv header") }
+        guard sawHeader else { throw FormatError(file: path, "empty file; expected a faces.csv header") }
         return faces
     }
 
@@ -50,8 +50,8 @@ public enum FaceOutcomesReader {
             let index = columns[name] ?? 0
             return (record.field(index), index + 1)
         }
-        func fail(_ column: Int, _ message: String) -> GateError {
-            GateError(file: path, line: record.line, column: column, message)
+        func fail(_ column: Int, _ message: String) -> FormatError {
+            FormatError(file: path, line: record.line, column: column, message)
         }
         let (image, imageColumn) = field("image")
         guard !image.isEmpty else { throw fail(imageColumn, "expected an image name, found an empty field") }
@@ -104,7 +104,7 @@ public enum FaceOutcomesReader {
 public enum ExtraDetectionsReader {
     /// The image and faceScore of every row of the `extras.csv` at `path`.
     ///
-    /// - Throws: ``GateError`` at `file:line` for a missing column or a bad number.
+    /// - Throws: ``FormatError`` at `file:line` for a missing column or a bad number.
     public static func read(path: String) throws -> [DetectionRecord] {
         var columns: [String: Int] = [:]
         var records: [DetectionRecord] = []
@@ -112,14 +112,14 @@ public enum ExtraDetectionsReader {
             guard !columns.isEmpty else {
                 for index in record.fields.indices { columns[record.field(index)] = index }
                 guard columns["image"] != nil, columns["faceScore"] != nil else {
-                    throw GateError(file: path, line: record.line, "extras.csv header lacks image or faceScore")
+                    throw FormatError(file: path, line: record.line, "extras.csv header lacks image or faceScore")
                 }
                 return
             }
             let image = record.field(columns["image"] ?? 0)
             let text = record.field(columns["faceScore"] ?? 0)
             guard let score = Double(text), score.isFinite else {
-                throw GateError(file: path, line: record.line, "expected a number for faceScore, found '\(text)'")
+                throw FormatError(file: path, line: record.line, "expected a number for faceScore, found '\(text)'")
             }
             records.append(DetectionRecord(image: image, faceScore: score))
         }

@@ -1,7 +1,7 @@
 import MaskBenchCore
 import Testing
 
-@testable import MaskBenchReport
+@testable import MaskBenchRecords
 
 /// ``DecimalFormatting`` writes exactly what `Double.description` writes, which the CSV files promise.
 @Suite struct DecimalFormattingTests {

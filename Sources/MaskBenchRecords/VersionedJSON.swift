@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchFiles
 
 /// Reading the versioned JSON files MaskBench writes (metrics.json, baselines): the schema version is
 /// checked before anything else, so a file from an older or newer MaskBench is refused by name.

@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchFiles
 
 extension MetricsDocument {
     /// Pretty-printed JSON with sorted keys: the same document gives the same bytes.

@@ -1,0 +1,53 @@
+public import MaskBenchCore
+public import MaskBenchRecords
+
+/// Small runs made in memory for the records and the gate: `images` images with two faces each (face 0
+/// masked, face 1 unmasked) and a prediction on every face whose maskScore the test chooses.
+public enum RunFixture {
+    /// The dataset: image `i` is `img<i>.jpg`, face 0 masked, face 1 unmasked.
+    public static func dataset(images: Int) -> Dataset {
+        Dataset(
+            images: (0..<images).map { i in
+                AnnotatedImage(
+                    name: "img\(i).jpg", width: 100, height: 100,
+                    faces: [
+                        GroundTruthFace(box: Box(x: 10, y: 10, width: 30, height: 30), label: .masked),
+                        GroundTruthFace(box: Box(x: 60, y: 60, width: 30, height: 30), label: .unmasked),
+                    ])
+            })
+    }
+
+    /// The `metrics.json` and `faces.csv` rows of a run where `maskScores(image, face)` is the face's
+    /// maskScore, or `nil` for a missed face.
+    ///
+    /// - Parameter fingerprint: the dataset fingerprint recorded; by default one naming the image count.
+    public static func run(
+        images: Int = 40,
+        fingerprint: String? = nil,
+        settings: EvaluationSettings = EvaluationSettings(bootstrap: Bootstrap(samples: 0)),
+        maskScores: (Int, Int) -> Double? = { _, face in face == 0 ? 0.9 : 0.1 }
+    ) -> (metrics: MetricsDocument, faces: [FaceRecord]) {
+        let dataset = dataset(images: images)
+        var byImage: [String: [Prediction]] = [:]
+        for (i, image) in dataset.images.enumerated() {
+            byImage[image.name] = image.faces.enumerated().compactMap { face, truth in
+                maskScores(i, face).map { Prediction(box: truth.box, faceScore: 0.9, maskScore: $0) }
+            }
+        }
+        let evaluation = Evaluator(settings: settings).evaluate(dataset, PredictionSet(byImage: byImage))
+        let metrics = MetricsDocument(
+            evaluation,
+            inputs: MetricsDocument.Inputs(
+                groundTruth: "gt.csv", groundTruthFormat: "makesense", predictions: "p.csv", predictionsFormat: "csv",
+                images: nil),
+            version: "test",
+            datasetFingerprint: fingerprint ?? "sha256:fixture-\(images)-images"
+        )
+        let faces = evaluation.outcomes.map { o in
+            FaceRecord(
+                image: dataset.images[o.image].name, face: o.face, truth: o.truth, detected: o.call != nil,
+                correct: o.call == o.truth, maskScore: o.maskScore)
+        }
+        return (metrics, faces)
+    }
+}
