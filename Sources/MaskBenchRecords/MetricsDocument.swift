@@ -173,6 +173,7 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
 
         /// A target and the point it picked.
         public struct TargetChoice: Sendable, Hashable, Codable {
+            /// As typed: `fnr<=0.05,falseAlarms<=20` (conditions that must all hold).
             public var target: String
             @NullEncoded public var point: OperatingPoint?
 
@@ -183,7 +184,11 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
         }
 
         /// The record of `grid` and `targets`, with the front computed once by the caller.
-        public init(_ grid: ThresholdGrid, front: [OperatingPoint], targets: [SweepTarget]) {
+        ///
+        /// - Parameter targets: each `--target` as typed, with its conditions; the point picked meets them all.
+        public init(
+            _ grid: ThresholdGrid, front: [OperatingPoint], targets: [(text: String, conditions: [SweepTarget])]
+        ) {
             detectorThresholds = grid.detectorThresholds
             gridPoints = grid.count
             frontSize = front.count
@@ -193,7 +198,7 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
             } else {
                 self.front = front
             }
-            self.targets = targets.map { TargetChoice(target: $0.description, point: grid.best(meeting: [$0])) }
+            self.targets = targets.map { TargetChoice(target: $0.text, point: grid.best(meeting: $0.conditions)) }
         }
     }
 

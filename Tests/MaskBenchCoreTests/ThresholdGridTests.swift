@@ -106,6 +106,92 @@ import Testing
         }
     }
 
+    /// The rule of ``ThresholdGrid/best(meeting:)``, spelled out as a sort key over every point: best on
+    /// what the targets leave free, then fewer false alarms, the higher detector and the lower classifier
+    /// threshold.
+    static func bruteForceBest(_ points: [OperatingPoint], _ targets: [SweepTarget]) -> OperatingPoint? {
+        let bounded = Set(targets.map(\.quantity))
+        func key(_ p: OperatingPoint) -> [Double] {
+            let tnr = -(p.tnr ?? -.infinity)
+            let fnr = p.fnr ?? .infinity
+            let alarms = Double(p.falseAlarms)
+            let ties = [-p.detectorThreshold, p.classifierThreshold]
+            switch (bounded.contains(.tnr), bounded.contains(.fnr)) {
+            case (false, _): return [tnr, fnr, alarms] + ties
+            case (true, false): return [fnr, tnr, alarms] + ties
+            case (true, true): return [alarms, tnr, fnr] + ties
+            }
+        }
+        return points.filter { p in targets.allSatisfy { $0.isMet(by: p) } }
+            .min { key($0).lexicographicallyPrecedes(key($1)) }
+    }
+
+    static let combinedTargets = [
+        "fnr<=0.1,falseAlarms<=2", "fnr<=0.25,falseAlarms<=0", "tnr>=0.6,fnr<=0.3", "tnr>=0.7,falseAlarms<=3",
+        "tnr>=0.5,fnr<=0.4,falseAlarms<=1", "falseAlarms<=1,falseAlarms<=4", "fnr<=0.2,fnr<=0.05",
+        "tnr>=0.99,fnr<=0.01",
+    ]
+
+    @Test(arguments: combinedTargets)
+    func combinedTargetsPickTheBruteForceBestOfThePointsMeetingThemAll(text: String) throws {
+        let targets = try #require(SweepTarget.all(text))
+        #expect(targets.count == text.split(separator: ",").count)
+        for seed: UInt64 in [11, 12, 13, 14] {
+            let (dataset, predictions) = Self.randomRun(seed: seed)
+            let grid = ThresholdGrid(
+                dataset, predictions, settings: Self.quick, detectorThresholds: [0, 0.25, 0.5, 0.75])
+            let points = Self.allPoints(grid)
+            let chosen = grid.best(meeting: targets)
+            #expect(chosen == Self.bruteForceBest(points, targets), "seed \(seed)")
+            guard let chosen else {
+                #expect(!points.contains { p in targets.allSatisfy { $0.isMet(by: p) } })
+                continue
+            }
+            #expect(targets.allSatisfy { $0.isMet(by: chosen) })
+            // Best on what the targets leave free, among the points meeting them all.
+            let meetingAll = points.filter { p in targets.allSatisfy { $0.isMet(by: p) } }
+            let bounded = Set(targets.map(\.quantity))
+            if !bounded.contains(.tnr) {
+                #expect(chosen.tnr == meetingAll.compactMap(\.tnr).max())
+            } else if !bounded.contains(.fnr) {
+                #expect(chosen.fnr == meetingAll.compactMap(\.fnr).min())
+            } else {
+                #expect(chosen.falseAlarms == meetingAll.map(\.falseAlarms).min())
+            }
+        }
+    }
+
+    @Test func targetsJoinedByCommasParseAsAllOfThem() {
+        #expect(
+            SweepTarget.all("fnr<=0.05, falseAlarms<=20")
+                == [SweepTarget(.fnr, atLeast: false, 0.05), SweepTarget(.falseAlarms, atLeast: false, 20)])
+        #expect(SweepTarget.all("tnr>=0.9") == [SweepTarget(.tnr, atLeast: true, 0.9)])
+        for malformed in ["", ",", "fnr<=0.05,", "fnr<=0.05,auc>=0.9", "fnr<=0.05;tnr>=0.5"] {
+            #expect(SweepTarget.all(malformed) == nil, "\(malformed)")
+        }
+        #expect(SweepTarget(.falseAlarms, atLeast: false, 5).description == "falseAlarms<=5")
+        #expect(SweepTarget(.fnr, atLeast: false, 0.05).description == "fnr<=0.05")
+    }
+
+    @Test func everyPointCarriesItsRowsRecallMissedFacesAndTheScoreBelowIt() {
+        let (dataset, predictions) = Self.randomRun(seed: 21)
+        let grid = ThresholdGrid(dataset, predictions, settings: Self.quick, detectorThresholds: [0, 0.4, 0.8])
+        for (r, threshold) in grid.detectorThresholds.enumerated() {
+            var settings = Self.quick
+            settings.matching.minFaceScore = threshold
+            let detector = Evaluator(settings: settings).evaluate(dataset, predictions).detector
+            #expect(grid.recall[r] == detector.recall.value)
+            #expect(grid.missedFaces[r] == detector.falseNegatives)
+        }
+        var previous: OperatingPoint?
+        grid.forEachPoint { p in
+            let sameRow = previous?.detectorThreshold == p.detectorThreshold
+            #expect(p.classifierThresholdAbove == (sameRow ? previous?.classifierThreshold : nil))
+            #expect(p.missedFaces == grid.missedFaces[grid.detectorThresholds.firstIndex(of: p.detectorThreshold) ?? 0])
+            previous = p
+        }
+    }
+
     @Test func targetsNoPointMeetsGiveNil() {
         let (dataset, predictions) = Self.randomRun(seed: 5)
         let grid = ThresholdGrid(dataset, predictions, settings: Self.quick, detectorThresholds: [0])
@@ -120,6 +206,7 @@ import Testing
         #expect(SweepTarget("fnr=0.1") == nil)
         #expect(SweepTarget("fnr<=abc") == nil)
         #expect(SweepTarget("fnr<=0.1")?.description == "fnr<=0.1")
+        #expect(SweepTarget("falseAlarms<=5.0")?.description == "falseAlarms<=5")
     }
 
     @Test func seed001TableKeepsItsFNRAndGainsTNRAboveTheSevenUnmaskedFacesScored0_7() throws {

@@ -11,14 +11,30 @@ public struct OperatingPoint: Sendable, Hashable, Codable {
     @NullEncoded public var fnr: Double?
     /// Predictions matching no face, called unmasked.
     public var falseAlarms: Int
+    /// Faces the detector found at ``detectorThreshold``, over all faces: what a stricter detector costs,
+    /// which FNR hides (a missed masked face is never called unmasked). `nil` without faces, or in a
+    /// document of an older version.
+    @NullEncoded public var recall: Double?
+    /// Faces the detector missed at ``detectorThreshold``; `nil` in a document of an older version.
+    @NullEncoded public var missedFaces: Int?
+    /// The highest maskScore of the row below ``classifierThreshold``: every classifier threshold above it,
+    /// up to ``classifierThreshold``, gives this point. `nil` at the row's lowest score (any threshold up to
+    /// it does), or in a document of an older version.
+    @NullEncoded public var classifierThresholdAbove: Double?
 
     /// Creates a point.
-    public init(detectorThreshold: Double, classifierThreshold: Double, tnr: Double?, fnr: Double?, falseAlarms: Int) {
+    public init(
+        detectorThreshold: Double, classifierThreshold: Double, tnr: Double?, fnr: Double?, falseAlarms: Int,
+        recall: Double? = nil, missedFaces: Int? = nil, classifierThresholdAbove: Double? = nil
+    ) {
         self.detectorThreshold = detectorThreshold
         self.classifierThreshold = classifierThreshold
         self.tnr = tnr
         self.fnr = fnr
         self.falseAlarms = falseAlarms
+        self.recall = recall
+        self.missedFaces = missedFaces
+        self.classifierThresholdAbove = classifierThresholdAbove
     }
 }
 
@@ -60,8 +76,21 @@ public struct SweepTarget: Sendable, Hashable, Codable, CustomStringConvertible 
         self.init(quantity, atLeast: atLeast, bound)
     }
 
-    /// `fnr<=0.1`.
-    public var description: String { "\(quantity.rawValue)\(atLeast ? ">=" : "<=")\(bound)" }
+    /// Conditions that must all hold, separated by commas: `fnr<=0.05,falseAlarms<=20`.
+    ///
+    /// - Returns: `nil` when any part is not a condition, or there is none.
+    public static func all(_ text: String) -> [SweepTarget]? {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        let conditions = parts.compactMap { SweepTarget(String($0)) }
+        guard !conditions.isEmpty, conditions.count == parts.count else { return nil }
+        return conditions
+    }
+
+    /// `fnr<=0.1`, `falseAlarms<=20`: the bound as its shortest decimal, a whole bound without `.0`.
+    public var description: String {
+        let text = bound == bound.rounded() && abs(bound) < 1e15 ? String(Int(bound)) : "\(bound)"
+        return "\(quantity.rawValue)\(atLeast ? ">=" : "<=")\(text)"
+    }
 
     /// Whether `point` meets the target; a rate that is undefined meets nothing.
     public func isMet(by point: OperatingPoint) -> Bool {
@@ -87,6 +116,10 @@ public struct ThresholdGrid: Sendable, Hashable {
     public var detectorThresholds: [Double]
     /// `rows[i]`: the classifier sweep at `detectorThresholds[i]`.
     public var rows: [SweepTable]
+    /// `recall[i]`: faces found at `detectorThresholds[i]` over all faces; `nil` without faces.
+    public var recall: [Double?]
+    /// `missedFaces[i]`: faces missed at `detectorThresholds[i]`.
+    public var missedFaces: [Int]
 
     /// Sweeps `predictions` on `dataset` under `settings` (whose own detector threshold is replaced by each of
     /// `detectorThresholds` in turn).
@@ -96,12 +129,21 @@ public struct ThresholdGrid: Sendable, Hashable {
         var thresholds = detectorThresholds.sorted()
         thresholds.removeDuplicates()
         self.detectorThresholds = thresholds
-        rows = thresholds.map { threshold in
+        var rows: [SweepTable] = []
+        var recall: [Double?] = []
+        var missedFaces: [Int] = []
+        for threshold in thresholds {
             var at = settings
             at.matching.minFaceScore = threshold
             let (faces, extras) = Evaluator(settings: at).outcomes(dataset, predictions)
-            return Evaluator.sweep(outcomes: faces, extras: extras)
+            rows.append(Evaluator.sweep(outcomes: faces, extras: extras))
+            let missed = faces.reduce(0) { $0 + ($1.isMissed ? 1 : 0) }
+            missedFaces.append(missed)
+            recall.append(faces.isEmpty ? nil : Double(faces.count - missed) / Double(faces.count))
         }
+        self.rows = rows
+        self.recall = recall
+        self.missedFaces = missedFaces
     }
 
     /// Number of points in the grid.
@@ -109,20 +151,24 @@ public struct ThresholdGrid: Sendable, Hashable {
 
     /// Calls `body` with every point, row by row, classifier thresholds ascending.
     public func forEachPoint(_ body: (OperatingPoint) throws -> Void) rethrows {
-        for (detector, row) in zip(detectorThresholds, rows) {
-            for k in row.thresholds.indices {
-                try body(point(detector, row, k))
+        for r in rows.indices {
+            for k in rows[r].thresholds.indices {
+                try body(point(r, k))
             }
         }
     }
 
-    private func point(_ detector: Double, _ row: SweepTable, _ k: Int) -> OperatingPoint {
-        OperatingPoint(
-            detectorThreshold: detector,
+    private func point(_ r: Int, _ k: Int) -> OperatingPoint {
+        let row = rows[r]
+        return OperatingPoint(
+            detectorThreshold: detectorThresholds[r],
             classifierThreshold: row.thresholds[k],
             tnr: row.tnr[k],
             fnr: row.fnr[k],
-            falseAlarms: row.falseAlarms[k]
+            falseAlarms: row.falseAlarms[k],
+            recall: recall[r],
+            missedFaces: missedFaces[r],
+            classifierThresholdAbove: k > 0 ? row.thresholds[k - 1] : nil
         )
     }
 
@@ -134,10 +180,10 @@ public struct ThresholdGrid: Sendable, Hashable {
         // Within a row, false alarms never fall as the classifier threshold rises, so of a run of points with
         // the same TNR and FNR the first has the fewest: rows shrink to those before the global sweep.
         var candidates: [OperatingPoint] = []
-        for (detector, row) in zip(detectorThresholds, rows) {
+        for (r, row) in rows.enumerated() {
             for k in row.thresholds.indices where row.tnr[k] != nil && row.fnr[k] != nil {
                 if k > 0, row.tnr[k - 1] == row.tnr[k], row.fnr[k - 1] == row.fnr[k] { continue }
-                candidates.append(point(detector, row, k))
+                candidates.append(point(r, k))
             }
         }
         candidates.sort(by: Self.frontOrder)

@@ -210,7 +210,8 @@ struct HTMLReport: Sendable {
             page.raw("<tr>")
             page.element("th", "highest TNR with FNR ≤ \(Markup.percent(limit))")
             if let b = best {
-                page.element("td", Markup.fixed(s.thresholds[b], 4), class: "num")
+                let above = b > 0 ? s.thresholds[b - 1] : nil
+                page.element("td", OperatingPointText.classifier(s.thresholds[b], above: above), class: "num")
                 page.element("td", Markup.percent(s.tnr[b] ?? nil), class: "num")
                 page.element("td", Markup.percent(s.fnr[b] ?? nil), class: "num")
                 page.element("td", b < s.falseAlarms.count ? String(s.falseAlarms[b]) : "n/a", class: "num")
@@ -220,8 +221,45 @@ struct HTMLReport: Sendable {
             page.raw("</tr>\n")
         }
         page.raw("</tbody>\n</table>\n")
+        if let points = d.operatingPoints { chosenPoints(points, &page) }
         figures(.thresholds, &page)
         page.raw("</section>\n")
+    }
+
+    /// `maskbench sweep`'s grid and the point each target chose.
+    private func chosenPoints(_ points: MetricsDocument.OperatingPoints, _ page: inout HTMLPage) {
+        let detectors = points.detectorThresholds.map(OperatingPointText.detector).joined(separator: ", ")
+        page.element("h3", "Operating points chosen by maskbench sweep")
+        page.element(
+            "p",
+            "A grid of \(points.gridPoints) points (detector thresholds \(detectors) × every distinct maskScore); "
+                + "\(points.frontSize) on the Pareto front over TNR and FNR, all in sweep.csv. Each target's "
+                + "conditions hold together; the point is the best on what they leave free.")
+        guard !points.targets.isEmpty else { return }
+        page.raw("<table>\n<thead><tr>")
+        for name in [
+            "target", "detector ≥", "classifier ≥", "TNR", "FNR", "false alarms", "detector recall", "missed faces",
+        ] {
+            page.element("th", name)
+        }
+        page.raw("</tr></thead>\n<tbody>\n")
+        for choice in points.targets {
+            page.raw("<tr>")
+            page.element("th", choice.target, class: "mono")
+            if let p = choice.point {
+                let cells = [
+                    OperatingPointText.detector(p.detectorThreshold),
+                    OperatingPointText.classifier(p.classifierThreshold, above: p.classifierThresholdAbove),
+                    Markup.percent(p.tnr), Markup.percent(p.fnr), String(p.falseAlarms), Markup.percent(p.recall),
+                    p.missedFaces.map(String.init) ?? "n/a",
+                ]
+                for cell in cells { page.element("td", cell, class: "num") }
+            } else {
+                page.raw("<td colspan=\"7\">no point of the grid meets it</td>")
+            }
+            page.raw("</tr>\n")
+        }
+        page.raw("</tbody>\n</table>\n")
     }
 
     private func settings(_ page: inout HTMLPage) {

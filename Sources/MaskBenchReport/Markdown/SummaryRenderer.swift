@@ -101,16 +101,59 @@ public struct SummaryRenderer: Sendable {
         out += "\(det.falseNegatives) faces missed.\n\n"
 
         section("Classifier on found faces", into: &out)
-        let confusion = d.classifier.matched.confusion
-        let confusionRows = classes.map { truth in
-            [truth.rawValue] + classes.map { "\(confusion[truth.rawValue]?[$0.rawValue] ?? 0)" }
+        out += confusionTable(d.classifier.matched, classes)
+        if let crops = d.classifier.groundTruthCrops {
+            out += "\n"
+            section("Classifier on ground-truth crops", into: &out)
+            out += "Every annotated face cropped and classified alone, independent of the detector "
+            out += "(\(code("classifier.groundTruthCrops"))): accuracy \(Self.rate(crops.accuracy))"
+            let accuracy = Self.interval(crops.accuracy.low, crops.accuracy.high, percent: true)
+            out += accuracy.isEmpty ? "" : " (\(accuracy))"
+            out += ", AUC \(Self.fixed(crops.auc))"
+            let auc = Self.interval(crops.aucInterval.low, crops.aucInterval.high, percent: false)
+            out += auc.isEmpty ? ".\n\n" : " (\(auc)).\n\n"
+            out += confusionTable(crops, classes)
+        }
+        if let points = d.operatingPoints {
+            out += "\n"
+            operatingPoints(points, into: &out)
+        }
+        return out
+    }
+
+    /// `confusion[truth][call]` of a classifier as a table.
+    private func confusionTable(_ classifier: MetricsDocument.ClassifierOnFaces, _ classes: [FaceClass]) -> String {
+        let rows = classes.map { truth in
+            [truth.rawValue] + classes.map { "\(classifier.confusion[truth.rawValue]?[$0.rawValue] ?? 0)" }
+        }
+        return table(
+            header: ["truth \\ call"] + classes.map(\.rawValue), rows: rows, numericColumns: Set(1...classes.count))
+    }
+
+    /// `maskbench sweep`'s chosen points, one row per target, and the size of the front.
+    private func operatingPoints(_ points: MetricsDocument.OperatingPoints, into out: inout String) {
+        section("Operating points", into: &out)
+        let detectors = points.detectorThresholds.map(OperatingPointText.detector).joined(separator: ", ")
+        out += "A grid of \(points.gridPoints) points: detector thresholds \(detectors) × every distinct maskScore; "
+        out += "\(points.frontSize) on the Pareto front over TNR and FNR (\(code("sweep.csv"))).\n\n"
+        guard !points.targets.isEmpty else { return }
+        let rows = points.targets.map { choice -> [String] in
+            guard let p = choice.point else {
+                return [code(choice.target), "no point of the grid meets it", "", "", "", "", "", ""]
+            }
+            return [
+                code(choice.target), OperatingPointText.detector(p.detectorThreshold),
+                OperatingPointText.classifier(p.classifierThreshold, above: p.classifierThresholdAbove),
+                Markup.percent(p.tnr), Markup.percent(p.fnr), String(p.falseAlarms), Markup.percent(p.recall),
+                p.missedFaces.map(String.init) ?? "n/a",
+            ]
         }
         out += table(
-            header: ["truth \\ call"] + classes.map(\.rawValue),
-            rows: confusionRows,
-            numericColumns: Set(1...classes.count)
-        )
-        return out
+            header: [
+                "target", "detector ≥", "classifier ≥", "TNR", "FNR", "false alarms", "detector recall",
+                "missed faces",
+            ],
+            rows: rows, numericColumns: [1, 2, 3, 4, 5, 6, 7])
     }
 
     // MARK: - Pieces

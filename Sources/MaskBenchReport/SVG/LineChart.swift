@@ -194,6 +194,7 @@ struct LineChart: Sendable {
             case .marker(let style):
                 svg.marker(
                     style, left + 12, Y - 4, size: 5, colour: Palette.series[style % Palette.series.count].colour)
+            case nil: break
             }
             svg.text(entry.label, left + 32, Y, size: 11)
         }
@@ -207,11 +208,13 @@ struct LineChart: Sendable {
             case marker(Int)
         }
 
-        var swatch: Swatch
+        /// `nil` on the continuation rows of a wrapped label.
+        var swatch: Swatch?
         var label: String
     }
 
-    /// Series, then reference lines, then marks, in the order they were added.
+    /// Series, then reference lines, then marks with a label, in the order they were added; a label too
+    /// long for the chart's width continues on the rows below.
     private func legendEntries() -> [LegendEntry] {
         var entries = series.map {
             let style = Palette.series[$0.style % Palette.series.count]
@@ -219,8 +222,35 @@ struct LineChart: Sendable {
         }
         if chanceLine { entries.append(LegendEntry(swatch: .line(Palette.reference), label: "Chance")) }
         entries += verticalRules.map { LegendEntry(swatch: .line(Palette.rule), label: $0.label) }
-        entries += marks.map { LegendEntry(swatch: .marker($0.style), label: $0.label) }
-        return entries
+        entries += marks.filter { !$0.label.isEmpty }.map { LegendEntry(swatch: .marker($0.style), label: $0.label) }
+        // 6.6 px a character at 11 px: DejaVu Sans's widest usual text, so the estimate errs long.
+        let fits = Swift.max(20, Int((width - 64 - 32 - 8) / 6.6))
+        return entries.flatMap { entry in
+            Self.wrapped(entry.label, fits).enumerated().map {
+                LegendEntry(swatch: $0.offset == 0 ? entry.swatch : nil, label: $0.element)
+            }
+        }
+    }
+
+    /// `text` in lines of at most `limit` characters, broken after spaces (a word longer than a line is cut).
+    static func wrapped(_ text: String, _ limit: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = line.isEmpty ? String(word) : line + " " + word
+            if candidate.count <= limit || line.isEmpty {
+                line = candidate
+            } else {
+                lines.append(line)
+                line = String(word)
+            }
+            while line.count > limit {
+                lines.append(String(line.prefix(limit)))
+                line = String(line.dropFirst(limit))
+            }
+        }
+        lines.append(line)
+        return lines
     }
 
     /// Drops points that cannot show: those within a quarter pixel of the previous one, and the middle of

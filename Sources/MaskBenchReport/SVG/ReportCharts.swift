@@ -183,6 +183,26 @@ enum ReportCharts {
                 .init(x: t, y: v, label: "FNR at threshold \(Markup.coordinate(t)): \(Markup.percent(v))", style: 0))
         }
         chart.note = "A face is called masked when maskScore ≥ threshold; missed faces count as failures."
+        // The points `maskbench sweep` chose, each at its own detector threshold (the curves are at the run's).
+        for (i, choice) in (d.operatingPoints?.targets ?? []).enumerated() {
+            guard let p = choice.point else { continue }
+            let style = 2 + i % (Palette.series.count - 2)
+            let label =
+                "\(choice.target): \(OperatingPointText.thresholds(p)), TNR \(Markup.percent(p.tnr)), "
+                + "FNR \(Markup.percent(p.fnr))"
+            if let tnr = p.tnr {
+                chart.marks.append(.init(x: p.classifierThreshold, y: tnr, label: label, style: style))
+            }
+            if let fnr = p.fnr {
+                chart.marks.append(
+                    .init(x: p.classifierThreshold, y: fnr, label: p.tnr == nil ? label : "", style: style))
+            }
+        }
+        if d.operatingPoints?.targets.contains(where: { $0.point != nil }) == true {
+            chart.note =
+                "Curves at detector ≥ \(OperatingPointText.detector(d.settings.matching.minFaceScore)); "
+                + "targets' points at their own detector threshold."
+        }
         return ReportChart(
             name: "threshold-sweep.svg", title: chart.title, section: .thresholds, svg: chart.render(standalone: true))
     }

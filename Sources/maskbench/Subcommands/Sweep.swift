@@ -45,16 +45,18 @@ struct Sweep: AsyncParsableCommand {
     @Flag(help: "Print nothing but errors and the chosen points.")
     var quiet = false
 
-    func parsedTargets() throws -> [SweepTarget] {
+    /// Each `--target` as typed, with its conditions (comma-separated, all of which must hold).
+    func parsedTargets() throws -> [(text: String, conditions: [SweepTarget])] {
         try targets.map { text in
-            guard let target = SweepTarget(text) else {
+            guard let conditions = SweepTarget.all(text) else {
                 throw ValidationError(
-                    "--target '\(text)': expected fnr<=X, tnr>=X or falseAlarms<=N (X a rate in [0, 1])")
+                    "--target '\(text)': expected fnr<=X, tnr>=X or falseAlarms<=N (X a rate in [0, 1]), "
+                        + "or several joined by commas, all of which must hold")
             }
-            if target.quantity != .falseAlarms, !(0...1).contains(target.bound) {
-                throw ValidationError("--target '\(text)': a rate bound must be in [0, 1]")
+            for condition in conditions where condition.quantity != .falseAlarms && !(0...1).contains(condition.bound) {
+                throw ValidationError("--target '\(text)': a rate bound must be in [0, 1] (\(condition))")
             }
-            return target
+            return (text.trimmingCharacters(in: .whitespaces), conditions)
         }
     }
 
@@ -109,14 +111,18 @@ struct Sweep: AsyncParsableCommand {
         }
 
         if !quiet {
-            print(Self.frontTable(front, grid: grid))
+            if let warning = Self.uncutRows(grid.detectorThresholds, predictions) {
+                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            }
+            print(Self.frontTable(front, grid: grid, choices: operatingPoints.targets, out: out))
         }
         var unmet = 0
         for choice in operatingPoints.targets {
             if let point = choice.point {
                 print("\(choice.target): \(Self.describe(point))")
             } else {
-                print("\(choice.target): no operating point of the grid meets it")
+                let conditions = targets.first { $0.text == choice.target }?.conditions ?? []
+                print("\(choice.target): no operating point of the grid meets it\(Self.bestInGrid(grid, conditions))")
                 unmet += 1
             }
         }
@@ -126,34 +132,117 @@ struct Sweep: AsyncParsableCommand {
         if unmet > 0 { throw ExitCode(1) }
     }
 
-    static func percent(_ value: Double?) -> String {
-        guard let value else { return "n/a" }
-        return String(format: "%.1f%%", value * 100)
-    }
-
     static func describe(_ p: OperatingPoint) -> String {
-        "detector ≥ \(p.detectorThreshold), classifier ≥ \(p.classifierThreshold): TNR \(percent(p.tnr)), "
-            + "FNR \(percent(p.fnr)), \(p.falseAlarms) false alarm\(p.falseAlarms == 1 ? "" : "s")"
+        "\(OperatingPointText.thresholds(p)): \(OperatingPointText.outcome(p))"
     }
 
-    /// The front, at most 15 rows evenly spread, for the terminal.
-    static func frontTable(_ front: [OperatingPoint], grid: ThresholdGrid) -> String {
+    /// The warning for detector thresholds at or below the lowest faceScore of the predictions: the pipeline
+    /// cut its detections there already, so those rows drop nothing and are all alike. `nil` when at most
+    /// one threshold is there.
+    static func uncutRows(_ thresholds: [Double], _ predictions: PredictionSet) -> String? {
+        let lowest = predictions.byImage.values.lazy.flatMap { $0 }.map(\.faceScore).min()
+        guard let lowest else { return nil }
+        let uncut = thresholds.filter { $0 <= lowest }
+        guard uncut.count > 1 else { return nil }
+        let list = uncut.map(OperatingPointText.detector).joined(separator: ", ")
+        return "detector thresholds \(list) are at or below the lowest faceScore in the predictions "
+            + "(\(Markup.fixed(lowest, 4))): the pipeline already cut its detections there, so these "
+            + "rows drop nothing and are the same; give --detector-thresholds above it"
+    }
+
+    /// ` (best in the grid: TNR 29.0%, 0 false alarms)`: how near the grid comes on each quantity a target
+    /// bounds, each on its own.
+    static func bestInGrid(_ grid: ThresholdGrid, _ conditions: [SweepTarget]) -> String {
+        var tnr: Double?
+        var fnr: Double?
+        var alarms: Int?
+        grid.forEachPoint { p in
+            if let t = p.tnr, t > tnr ?? -1 { tnr = t }
+            if let f = p.fnr, f < fnr ?? 2 { fnr = f }
+            if p.falseAlarms < alarms ?? .max { alarms = p.falseAlarms }
+        }
+        var parts: [String] = []
+        for quantity in SweepTarget.Quantity.allCases where conditions.contains(where: { $0.quantity == quantity }) {
+            switch quantity {
+            case .tnr: parts.append("TNR \(Markup.percent(tnr))")
+            case .fnr: parts.append("FNR \(Markup.percent(fnr))")
+            case .falseAlarms: parts.append("\(alarms.map(String.init) ?? "n/a") false alarms")
+            }
+        }
+        return parts.isEmpty ? "" : " (best in the grid, each on its own: \(parts.joined(separator: ", ")))"
+    }
+
+    /// Front rows the terminal shows before it leaves some out.
+    static let shownRows = 40
+
+    /// The front for the terminal: every point, or when it is longer than ``shownRows``, that many evenly
+    /// spread (ends kept) plus every chosen point, saying how many were left out and where they all are.
+    /// Chosen points are marked with their target.
+    static func frontTable(
+        _ front: [OperatingPoint], grid: ThresholdGrid, choices: [MetricsDocument.OperatingPoints.TargetChoice],
+        out: String
+    ) -> String {
         var lines = [
             "Pareto front over TNR and FNR: \(front.count) of \(grid.count) grid points "
                 + "(\(grid.detectorThresholds.count) detector thresholds × every distinct maskScore)",
             "",
-            "  detector  classifier      TNR      FNR  false alarms",
         ]
-        let shown = front.count <= 15 ? Array(front.indices) : (0..<15).map { $0 * (front.count - 1) / 14 }
-        for k in shown {
-            let p = front[k]
-            func pad(_ text: String, _ width: Int) -> String {
-                String(repeating: " ", count: max(0, width - text.count)) + text
+        var shown = Set(
+            front.count <= shownRows
+                ? Array(front.indices) : (0..<shownRows).map { $0 * (front.count - 1) / (shownRows - 1) })
+        var marks: [Int: [String]] = [:]
+        var offFront: [(OperatingPoint, String)] = []
+        for choice in choices {
+            guard let point = choice.point else { continue }
+            if let k = front.firstIndex(of: point) {
+                shown.insert(k)
+                marks[k, default: []].append(choice.target)
+            } else {
+                offFront.append((point, choice.target))
             }
+        }
+        var rows: [[String]] = [
+            ["detector", "classifier", "TNR", "FNR", "false alarms", "recall", "missed faces", ""]
+        ]
+        func row(_ p: OperatingPoint, _ mark: String) -> [String] {
+            [
+                "≥ " + OperatingPointText.detector(p.detectorThreshold),
+                "≥ " + OperatingPointText.classifier(p.classifierThreshold, above: p.classifierThresholdAbove),
+                Markup.percent(p.tnr), Markup.percent(p.fnr), String(p.falseAlarms), Markup.percent(p.recall),
+                p.missedFaces.map(String.init) ?? "n/a", mark.isEmpty ? "" : "← " + mark,
+            ]
+        }
+        for k in shown.sorted() { rows.append(row(front[k], marks[k]?.joined(separator: "; ") ?? "")) }
+        lines += TextTable.render(rows, rightAligned: 0..<7)
+        if shown.count < front.count {
             lines.append(
-                String(format: "  %8.3f  %10.4f", p.detectorThreshold, p.classifierThreshold) + "  "
-                    + pad(percent(p.tnr), 7) + "  " + pad(percent(p.fnr), 7) + "  " + pad(String(p.falseAlarms), 12))
+                "(\(front.count - shown.count) of the \(front.count) points on the front left out here, evenly; "
+                    + "all of them are in \(out)/sweep.csv)")
+        }
+        if !offFront.isEmpty {
+            lines.append("")
+            lines.append("Chosen off the front (targets on false alarms can prefer a point the front passes over):")
+            lines += TextTable.render([rows[0]] + offFront.map { row($0.0, $0.1) }, rightAligned: 0..<7)
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Plain-text tables for the terminal: columns padded to their widest cell.
+enum TextTable {
+    /// `rows` as lines, cells two spaces apart; columns in `rightAligned` padded on the left. Trailing spaces
+    /// are trimmed.
+    static func render(_ rows: [[String]], rightAligned: Range<Int>) -> [String] {
+        let columns = rows.map(\.count).max() ?? 0
+        let widths = (0..<columns).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+        return rows.map { cells in
+            var line = ""
+            for (c, cell) in cells.enumerated() {
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                line += (c == 0 ? "  " : "  ") + (rightAligned.contains(c) ? pad + cell : cell + pad)
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
+        }
     }
 }
