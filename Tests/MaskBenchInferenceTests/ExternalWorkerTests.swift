@@ -13,6 +13,9 @@ import Testing
         /// Whether the image is retried on a restarted worker before it fails.
         var retried: Bool
         var description: String { mode }
+        /// The `--timeout` of the run: short only where the worker hangs on purpose, so that a loaded machine
+        /// (a 16 MB line written by Python takes a while) never turns another misbehaviour into a timeout.
+        var timeout: Double { mode == "sleep" ? 1 : 60 }
     }
 
     static let misbehaviours: [Misbehaviour] = [
@@ -28,13 +31,13 @@ import Testing
     ]
 
     private func configuration(
-        _ command: String, _ fixture: RunnerFixture, retries: Int = 1, shell: Bool = false
+        _ command: String, _ fixture: RunnerFixture, retries: Int = 1, shell: Bool = false, timeout: Double = 1
     ) -> ExternalPipeline.Configuration {
         ExternalPipeline.Configuration(
             command: command,
             logDirectory: fixture.outPath + "/logs",
             shell: shell,
-            timeout: 1,
+            timeout: timeout,
             startupTimeout: 10,
             retries: retries
         )
@@ -45,7 +48,7 @@ import Testing
         let fixture = try RunnerFixture(count: 6)
         defer { fixture.remove() }
         let pipeline = try ExternalPipeline.start(
-            configuration(RunnerFixture.command(`case`.mode, "img3.jpg"), fixture))
+            configuration(RunnerFixture.command(`case`.mode, "img3.jpg"), fixture, timeout: `case`.timeout))
         defer { pipeline.shutdown() }
         #expect(pipeline.name == "test-worker")
         let report = try await PipelineRunner(workers: 2).run(pipeline, on: fixture.items)
