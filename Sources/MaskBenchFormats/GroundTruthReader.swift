@@ -94,6 +94,11 @@ public enum GroundTruthReader {
                 file: path, line: first.line,
                 "this is a predictions file (\(PredictionCSV.columns.joined(separator: ","))), not a ground truth")
         }
+        for (columns, format) in [
+            (MakesenseCSVReader.columns, "makesense.ai"), (DatarootsCSVReader.columns, "seed 001 metadata"),
+        ] {
+            if let error = HeaderCheck.misspelled(first, columns: columns, format: format, file: path) { throw error }
+        }
         let shown = first.fields.prefix(8).joined(separator: ",")
         throw FormatError(
             file: path, line: first.line,

@@ -98,6 +98,28 @@ public struct ImageRoot: Sendable, Hashable {
         return real
     }
 
+    /// Whether any of `names` is a file in the folder, looking no further than the first that is: before a
+    /// run, "none of the images is there" (a wrong `--images`) is one error, not a failure per image.
+    /// Names refused by ``path(ofImage:)`` count as absent.
+    public func containsAny(of names: some Sequence<String>) -> Bool {
+        var isDirectory: ObjCBool = false
+        for name in names {
+            guard let path = try? path(ofImage: name) else { continue }
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// The message for a folder that holds none of a ground truth's `count` images, `example` among them.
+    public func noneFoundMessage(count: Int, example: String) -> String {
+        let looked = (try? path(ofImage: example)) ?? Self.join(folder, example)
+        let from = source.map { " of \($0)" } ?? ""
+        return "none of the \(count) image\(count == 1 ? "" : "s")\(from) is in \(folder) (looked for \(looked), …); "
+            + "pass --images with the folder that holds them"
+    }
+
     // MARK: - Helpers
 
     private func error(name: String, _ message: String) -> ImagingError {

@@ -167,7 +167,8 @@ import Testing
                 "detector.recall 95.9%",
             ]
         )
-        #expect(findings.filter { $0.verdict == .notInRun }.map(\.subject) == ["classifier.groundTruth.accuracy 90%"])
+        #expect(
+            findings.filter { $0.verdict == .notInRun }.map(\.subject) == ["classifier.groundTruthCrops.accuracy 90%"])
     }
 
     @Test func theTableClaimsPassAgainstTheSampleRun() throws {

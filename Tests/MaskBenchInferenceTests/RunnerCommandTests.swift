@@ -144,4 +144,21 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
+
+    @Test func aFolderHoldingNoneOfTheImagesIsOneInputErrorNotAFailurePerImage() throws {
+        let fixture = try RunnerFixture(count: 4)
+        defer { fixture.remove() }
+        let empty = fixture.folder.appendingPathComponent("empty").path
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let result = try Command.maskbench([
+            "run", "--external", RunnerFixture.command("ok"), "--ground-truth", fixture.groundTruthURL.path,
+            "--images", empty, "--out", fixture.outPath, "--startup-timeout", "20",
+        ])
+        #expect(result.status == 2)
+        #expect(
+            result.stderr
+                == "error: none of the 4 images of \(fixture.groundTruthURL.path) is in \(empty) (looked for "
+                + "\(empty)/\(fixture.names[0]), …); pass --images with the folder that holds them\n")
+        #expect(!FileManager.default.fileExists(atPath: fixture.outPath + "/metrics.json"))
+    }
 }

@@ -45,6 +45,10 @@ public enum MakesenseCSVReader {
         try CSVReader.forEachRecord(inFile: path, limits: options.limits) { record in
             defer { isFirst = false }
             if isFirst, isHeader(record) { return }
+            if isFirst, let error = HeaderCheck.misspelled(record, columns: columns, format: "makesense.ai", file: path)
+            {
+                throw error
+            }
             try record.requireFieldCount(columns, file: path)
             let name = try record.text(at: 5, named: "image_name", file: path)
             let width = try record.pixelCount(at: 6, named: "image_width", file: path)

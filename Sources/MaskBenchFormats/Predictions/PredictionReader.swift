@@ -125,13 +125,8 @@ public enum PredictionReader {
         let known = Set(groundTruth.images.map(\.name))
         let unknown = loaded.predictions.byImage.keys.filter { !known.contains($0) }.sorted()
         guard !unknown.isEmpty else { return loaded }
-        let listed = unknown.prefix(5).joined(separator: ", ") + (unknown.count > 5 ? ", …" : "")
         guard allowUnknownImages else {
-            throw FormatError(
-                file: path,
-                "\(unknown.count) image(s) are not in the ground truth (\(listed)); "
-                    + "check the image names or pass --allow-unknown-images to skip them"
-            )
+            throw FormatError(file: path, unknownImagesMessage(unknown, groundTruth: groundTruth.images.map(\.name)))
         }
         for name in unknown {
             let count = loaded.predictions.byImage[name]?.count ?? 0
@@ -143,5 +138,26 @@ public enum PredictionReader {
             )
         }
         return loaded
+    }
+
+    /// The error for prediction image names the ground truth lacks: a few of them, each with the ground-truth
+    /// name it most likely means, and how many have such a name.
+    static func unknownImagesMessage(_ unknown: [String], groundTruth names: [String]) -> String {
+        let hints = ImageNameHints(names)
+        var meant = 0
+        var listed: [String] = []
+        for name in unknown {
+            let closest = hints.closest(to: name)
+            if closest != nil { meant += 1 }
+            if listed.count < 5 { listed.append(closest.map { "\(name) (the ground truth has \($0))" } ?? name) }
+        }
+        var text = "\(unknown.count) image\(unknown.count == 1 ? " is" : "s are") not in the ground truth: "
+        text += listed.joined(separator: ", ") + (unknown.count > listed.count ? ", …" : "")
+        if meant > 0, unknown.count > 1 {
+            text +=
+                "; \(meant) of \(unknown.count) match a ground-truth image by file name but for the extension or folder"
+        }
+        let example = names.first.map { " (the ground truth's names look like \($0))" } ?? ""
+        return text + "; check the image names\(meant == 0 ? example : "") or pass --allow-unknown-images to skip them"
     }
 }

@@ -33,15 +33,22 @@ public enum CountName: String, Sendable, Hashable, CaseIterable, Comparable {
 
 /// A rate a README can state, named by its field in `metrics.json`.
 ///
-/// `classifier.groundTruth.accuracy` is the classifier alone on the annotated face crops, as seed 001
-/// measured it; `metrics.json` has no such field, so the claim is recomputed only from its own counts.
+/// `classifier.groundTruthCrops.accuracy` is the classifier alone on the annotated face crops, as seed 001
+/// measured it ("evaluated separately based on our ground-truth annotations"); `maskbench run` measures it
+/// too. Claims files may also spell it `classifier.groundTruth.accuracy`, the name version 1 files used.
 public enum RateName: String, Sendable, Hashable, CaseIterable {
     case tnr = "pipeline.tnr"
     case fnr = "pipeline.fnr"
     case detectorRecall = "detector.recall"
     case detectorPrecision = "detector.precision"
     case matchedAccuracy = "classifier.matched.accuracy"
-    case groundTruthAccuracy = "classifier.groundTruth.accuracy"
+    case groundTruthAccuracy = "classifier.groundTruthCrops.accuracy"
+
+    /// A name as a claims file writes it, older spellings included.
+    public init?(claimsName: String) {
+        self.init(
+            rawValue: claimsName == "classifier.groundTruth.accuracy" ? Self.groundTruthAccuracy.rawValue : claimsName)
+    }
 
     /// How reports name the rate.
     public var title: String {

@@ -169,7 +169,7 @@ private struct ClaimsYAMLReader {
         let quote = try quote(map, node, what)
         let nameNode = try required(map, "rate", in: node, what)
         let raw = try string(nameNode, "'rate'")
-        guard let name = RateName(rawValue: raw) else {
+        guard let name = RateName(claimsName: raw) else {
             let known = RateName.allCases.map(\.rawValue).joined(separator: ", ")
             throw fail(nameNode, "unknown rate '\(raw)'; expected one of: \(known)")
         }

@@ -76,7 +76,8 @@ extension MetricsDocument {
         }
     }
 
-    /// The run's value of a claimed rate; `nil` for a rate `metrics.json` does not measure.
+    /// The run's value of a claimed rate; `nil` for a rate the run did not measure (ground-truth crops
+    /// outside `maskbench run`).
     func claimedRate(_ name: RateName) -> Rate? {
         switch name {
         case .tnr: pipeline.tnr
@@ -84,7 +85,7 @@ extension MetricsDocument {
         case .detectorRecall: detector.recall
         case .detectorPrecision: detector.precision
         case .matchedAccuracy: classifier.matched.accuracy
-        case .groundTruthAccuracy: nil
+        case .groundTruthAccuracy: classifier.groundTruthCrops?.accuracy
         }
     }
 }

@@ -14,6 +14,8 @@ public struct ClaimsFinding: Sendable, Hashable {
         case mismatch
         /// The run has no such number.
         case notInRun = "not in run"
+        /// A quote is not on the line the claims file gives for it.
+        case wrongLine = "wrong line"
     }
 
     /// One way the number is obtained: stated, or computed from stated numbers.
@@ -52,5 +54,5 @@ public struct ClaimsFinding: Sendable, Hashable {
     public var lines: [Int] { Array(Set(evidence.flatMap(\.lines))).sorted() }
 
     /// Whether the finding makes the check fail.
-    public var isProblem: Bool { verdict == .inconsistent || verdict == .mismatch }
+    public var isProblem: Bool { verdict == .inconsistent || verdict == .mismatch || verdict == .wrongLine }
 }

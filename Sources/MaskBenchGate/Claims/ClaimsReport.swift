@@ -9,17 +9,29 @@ public struct ClaimsReport: Sendable, Hashable {
     public var run: [ClaimsFinding]?
     /// The run's `metrics.json`, as the user named it.
     public var metricsPath: String?
+    /// The quotes not on their lines; `nil` when the source was not found, so the lines were not checked.
+    public var quotes: [ClaimsFinding]?
+    /// The file the quotes were checked against, as found.
+    public var quotesSource: String?
 
     /// Checks `claims`, and compares them with `run` when given.
-    public init(claims: Claims, run: MetricsDocument? = nil, metricsPath: String? = nil, tolerance: Double = 0.001) {
+    ///
+    /// - Parameter source: the file the line numbers refer to, with its lines (``Claims/sourceLines()``);
+    ///   `nil` leaves the quotes unchecked.
+    public init(
+        claims: Claims, run: MetricsDocument? = nil, metricsPath: String? = nil, tolerance: Double = 0.001,
+        source: (path: String, lines: [String])? = nil
+    ) {
         self.claims = claims
         consistency = ClaimsCheck.consistency(of: claims)
         self.run = run.map { ClaimsCheck.compare(claims, with: $0, tolerance: tolerance) }
         self.metricsPath = metricsPath
+        quotes = source.map { ClaimsCheck.quotes(of: claims, in: $0.lines, source: $0.path) }
+        quotesSource = source?.path
     }
 
-    /// The inconsistencies and mismatches, in report order.
-    public var problems: [ClaimsFinding] { (consistency + (run ?? [])).filter(\.isProblem) }
+    /// The inconsistencies, mismatches and misplaced quotes, in report order.
+    public var problems: [ClaimsFinding] { ((quotes ?? []) + consistency + (run ?? [])).filter(\.isProblem) }
 
     /// Whether the claims are consistent (and match the run, when given).
     public var passed: Bool { problems.isEmpty }
@@ -31,6 +43,11 @@ public struct ClaimsReport: Sendable, Hashable {
         header += "\(claims.source.project) \(claims.source.file)"
         if let lines = claims.source.lines { header += " (line numbers of \(lines))" }
         out.append(header)
+        if let quotes, !quotes.isEmpty {
+            out.append("")
+            out.append("quotes")
+            out += quotes.flatMap(render)
+        }
         out.append("")
         out.append("consistency")
         out += consistency.flatMap(render)
@@ -63,6 +80,13 @@ public struct ClaimsReport: Sendable, Hashable {
         let unchecked = consistency.count - checked
         var text = "\(inconsistent) of \(checked) consistency checks failed"
         if unchecked > 0 { text += " (\(unchecked) claim\(unchecked == 1 ? "" : "s") unchecked)" }
+        let quoted = ClaimsCheck.quoteCount(claims)
+        if let quotes {
+            text += "; \(quotes.count) of \(quoted) quotes not on their line"
+        } else {
+            let copy = claims.source.lines.map { "\($0) not found" } ?? "no source.lines copy"
+            text += "; line numbers not checked (\(copy))"
+        }
         if let run {
             let mismatches = run.filter { $0.verdict == .mismatch }.count
             let compared = run.filter { $0.verdict != .notInRun }.count

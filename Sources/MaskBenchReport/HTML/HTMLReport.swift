@@ -357,7 +357,16 @@ struct HTMLReport: Sendable {
             page.element(
                 "p", "This build cannot decode images: boxes are drawn on a grey placeholder.", class: "warning")
         }
-        if !problems.isEmpty {
+        let missing = problems.filter { $0.hasSuffix(": not found in \(images ?? "")") }
+        if let images, problems.count > 1, missing.count == problems.count, missing.count == Set(all.map(\.image)).count
+        {
+            // None of them there: the folder is wrong, which one line says better than a line per image.
+            page.element(
+                "p",
+                "None of the \(missing.count) images with a mistake is in \(images): boxes are drawn on a grey placeholder. "
+                    + "Give --images the folder that holds them.",
+                class: "warning")
+        } else if !problems.isEmpty {
             page.open("div", class: "warning")
             page.element(
                 "p",

@@ -1,6 +1,7 @@
 import Foundation
 import MaskBenchCore
 import MaskBenchFiles
+import MaskBenchImaging
 import MaskBenchRecords
 import MaskBenchReport
 
@@ -38,6 +39,15 @@ enum EvaluationOutput {
                 document, evaluation, dataset: dataset, predictions: predictions, folder: out, images: images,
                 allowOutsideRoot: allowOutsideRoot)
             clock.lap("write the report (index.html, charts, boxes.csv, extras.csv)")
+        }
+        var diagnostics = diagnostics
+        // Thumbnails come from --images: a folder holding none of the images is said once, here.
+        if report, let images, let first = dataset.images.first {
+            let root = ImageRoot(images, allowsOutside: allowOutsideRoot)
+            if !root.containsAny(of: dataset.images.lazy.map(\.name)) {
+                let message = root.noneFoundMessage(count: dataset.images.count, example: first.name)
+                diagnostics.append("warning: \(message); the report draws the boxes on placeholders")
+            }
         }
         for diagnostic in diagnostics.prefix(20) {
             FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))

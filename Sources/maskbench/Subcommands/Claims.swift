@@ -17,9 +17,10 @@ struct ClaimsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute a README's rates from its counts, check its totals add up, compare with a run.",
             discussion: """
-                Prints every check with the README lines it draws on. Exit 0 when the claims are consistent \
-                (and match the run), 1 when any inconsistency or mismatch is found, 2 when the claims file or \
-                metrics.json cannot be read.
+                Prints every check with the README lines it draws on. When the copy the line numbers refer to \
+                (source.lines) is found, as named or beside the claims file, every quote must be on its line. Exit 0 when the claims are consistent (and match the run), 1 when any \
+                inconsistency, mismatch or misplaced quote is found, 2 when the claims file or metrics.json \
+                cannot be read.
                 """
         )
 
@@ -41,7 +42,8 @@ struct ClaimsCommand: AsyncParsableCommand {
         func run() async throws {
             let claims = try Claims.read(path: file)
             let run = try metrics.map { try MetricsDocument.read(path: $0) }
-            let report = ClaimsReport(claims: claims, run: run, metricsPath: metrics, tolerance: tolerance)
+            let report = ClaimsReport(
+                claims: claims, run: run, metricsPath: metrics, tolerance: tolerance, source: claims.sourceLines())
             print(report.rendered(), terminator: "")
             if !report.passed { throw ExitCode(1) }
         }

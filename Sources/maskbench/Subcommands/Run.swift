@@ -129,6 +129,11 @@ struct Run: AsyncParsableCommand {
         let (definition, external) = try makePipeline()
         clock.lap("load pipeline")
         defer { external?.shutdown() }
+        // A wrong images folder is one input error, not a failed image per image (after the pipeline, so a
+        // misnamed pipeline is reported first).
+        if let first = truth.dataset.images.first, !root.containsAny(of: truth.dataset.images.lazy.map(\.name)) {
+            throw InputError(root.noneFoundMessage(count: truth.dataset.images.count, example: first.name))
+        }
         job.workers = workers
         job.cacheDirectory = noCache ? nil : cache ?? out + "/cache"
         job.progress = quiet ? nil : RunProgress()
