@@ -140,7 +140,7 @@ let package = Package(
             name: "MaskBenchInferenceTests",
             dependencies: [
                 "MaskBenchCore", "MaskBenchImaging", "MaskBenchInference", "MaskBenchTestSupport", "CMaskBenchPNG",
-                "CMaskBenchDNN",
+                "CMaskBenchDNN", "Yams",
             ],
             exclude: ["Workers", "Fixtures"]
         ),

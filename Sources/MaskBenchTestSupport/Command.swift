@@ -18,11 +18,20 @@ public enum Command {
     }()
 
     /// Runs `maskbench arguments…` in `directory` (default: the package root) and waits for it.
-    public static func maskbench(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    ///
+    /// - Parameter environment: variables set (or, when empty, removed) on top of this process's environment.
+    public static func maskbench(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("maskbench")
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? Fixtures.packageRoot
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (name, value) in environment { merged[name] = value.isEmpty ? nil : value }
+            process.environment = merged
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -20,7 +20,8 @@ struct MaskBenchCommand: AsyncParsableCommand {
         abstract: "Evaluate face-mask detection pipelines: detector, classifier and the whole pipeline.",
         version: version,
         subcommands: [
-            Run.self, Evaluate.self, Validate.self, Sweep.self, Gate.self, BaselineCommand.self, ClaimsCommand.self,
+            Run.self, Merge.self, Evaluate.self, Validate.self, Sweep.self, Gate.self, BaselineCommand.self,
+            ClaimsCommand.self,
             ReportCommand.self,
         ]
     )

@@ -26,6 +26,8 @@ package struct PipelineRun: Sendable {
     package var progress: RunProgress?
     /// Asked to stop by Ctrl-C; the run then returns without an evaluation.
     package var stop = RunStop()
+    /// Whether the run evaluates what the pipeline answered; a shard of a sharded run does not (the merge does).
+    package var evaluates = true
 
     /// Prepares a run over the images of `dataset`, before any image or model is read.
     ///
@@ -50,7 +52,7 @@ package struct PipelineRun: Sendable {
         }
     }
 
-    /// Runs `pipeline` over every item, then evaluates what it answered.
+    /// Runs `pipeline` over every item, then evaluates what it answered (unless ``evaluates`` is off).
     ///
     /// The workers run on threads of their own (``PipelineRunner/run(_:on:)``); cancelling the calling task
     /// stops the run as ``stop`` does.
@@ -63,16 +65,20 @@ package struct PipelineRun: Sendable {
         let report = try await runner.run(pipeline, on: items)
         phases.lap("run \(items.count) images")
         var result = Result(
-            report: report, cacheSkippedLines: cache?.skippedLines ?? 0, evaluated: nil, phases: [])
+            report: report, cacheSkippedLines: cache?.skippedLines ?? 0, answers: nil, evaluated: nil, phases: [])
         if !report.interrupted {
-            result.evaluated = evaluate(report, phases: &phases)
+            let answers = Self.answers(report, items: items)
+            result.answers = answers
+            if evaluates {
+                result.evaluated = Self.evaluate(answers, of: dataset, settings: settings) { phases.lap($0) }
+            }
         }
         result.phases = phases.laps
         return result
     }
 
-    /// The predictions and failures of `report`, and the evaluation of the images that did not fail.
-    private func evaluate(_ report: RunReport, phases: inout PhaseTimes) -> Evaluated {
+    /// The faces and crop scores of the images `report` has answers for, and the images that failed.
+    private static func answers(_ report: RunReport, items: [RunItem]) -> Answers {
         var byImage: [String: [Prediction]] = [:]
         var cropScores: [String: [Double]] = [:]
         var failures: [FailedImage] = []
@@ -88,16 +94,24 @@ package struct PipelineRun: Sendable {
             }
             if let scores = result.cropMaskScores { cropScores[item.name] = scores }
         }
-        let predictions = PredictionSet(byImage: byImage)
-        let failedNames = Set(failures.map(\.image))
+        return Answers(predictions: PredictionSet(byImage: byImage), cropScores: cropScores, failures: failures)
+    }
+
+    /// The evaluation of `answers` on `dataset` without the failed images: what `maskbench run` reports, and
+    /// what `maskbench merge` reports from the answers of every shard.
+    ///
+    /// - Parameter lap: called with `evaluate` after the detector and pipeline metrics and with
+    ///   `classifier on crops` after the classifier's.
+    package static func evaluate(
+        _ answers: Answers, of dataset: Dataset, settings: EvaluationSettings, lap: (String) -> Void = { _ in }
+    ) -> Evaluated {
+        let failedNames = Set(answers.failures.map(\.image))
         let evaluated = Dataset(images: dataset.images.filter { !failedNames.contains($0.name) })
-        let evaluation = Evaluator(settings: settings).evaluate(evaluated, predictions)
-        phases.lap("evaluate")
-        let crops = GroundTruthCropsEvaluation.evaluate(evaluated, scores: cropScores, settings: settings)
-        phases.lap("classifier on crops")
-        return Evaluated(
-            predictions: predictions, failures: failures, dataset: evaluated, evaluation: evaluation,
-            groundTruthCrops: crops)
+        let evaluation = Evaluator(settings: settings).evaluate(evaluated, answers.predictions)
+        lap("evaluate")
+        let crops = GroundTruthCropsEvaluation.evaluate(evaluated, scores: answers.cropScores, settings: settings)
+        lap("classifier on crops")
+        return Evaluated(answers: answers, dataset: evaluated, evaluation: evaluation, groundTruthCrops: crops)
     }
 }
 
@@ -110,20 +124,46 @@ extension PipelineRun {
         package var image: String
         /// The error's description.
         package var reason: String
+
+        /// The failure of `image` for `reason`.
+        package init(image: String, reason: String) {
+            self.image = image
+            self.reason = reason
+        }
+    }
+
+    /// What the pipeline answered: a run's, or the union of a sharded run's shards.
+    package struct Answers: Sendable {
+        /// The faces each image's pipeline answer holds (failed images have none).
+        package var predictions: PredictionSet
+        /// Each answered image's ground-truth crop scores, when the classifier scored them.
+        package var cropScores: [String: [Double]]
+        /// The images that failed, in ground-truth order.
+        package var failures: [FailedImage]
+
+        /// Answers made of these parts.
+        package init(predictions: PredictionSet, cropScores: [String: [Double]], failures: [FailedImage]) {
+            self.predictions = predictions
+            self.cropScores = cropScores
+            self.failures = failures
+        }
     }
 
     /// What the pipeline answered and how it scored, for the images that did not fail.
     package struct Evaluated: Sendable {
-        /// The faces each image's pipeline answer holds (failed images have none).
-        package var predictions: PredictionSet
-        /// The images that failed, in ground-truth order.
-        package var failures: [FailedImage]
+        /// What the pipeline answered.
+        package var answers: Answers
         /// The ground truth without the failed images: what was evaluated.
         package var dataset: Dataset
         /// Detector, pipeline and classifier on the detected faces.
         package var evaluation: Evaluation
         /// The classifier on the ground-truth crops; `nil` when no image has crop scores.
         package var groundTruthCrops: GroundTruthCropsEvaluation?
+
+        /// ``Answers/predictions``.
+        package var predictions: PredictionSet { answers.predictions }
+        /// ``Answers/failures``.
+        package var failures: [FailedImage] { answers.failures }
     }
 
     /// What a run did.
@@ -132,7 +172,9 @@ extension PipelineRun {
         package var report: RunReport
         /// Complete lines of the cache that could not be read when it was opened.
         package var cacheSkippedLines: Int
-        /// The evaluation; `nil` when the run was stopped before every image was done.
+        /// What the pipeline answered; `nil` when the run was stopped before every image was done.
+        package var answers: Answers?
+        /// The evaluation; `nil` when the run was stopped before every image was done, or does not evaluate.
         package var evaluated: Evaluated?
         /// How long each phase took, in order: its name and nanoseconds.
         package var phases: [(name: String, nanoseconds: UInt64)]

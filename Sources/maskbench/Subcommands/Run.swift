@@ -21,6 +21,13 @@ struct Run: AsyncParsableCommand {
             `maskbench evaluate` writes. Images are looked up in --images (default: the folder holding the \
             ground truth). Exit 0 on success, 1 when some images failed, 2 on a usage or input \
             error, 130 when stopped by Ctrl-C.
+
+            With --shard K/N it runs only shard K of N (image i of the image names sorted by their bytes, \
+            when i mod N = K) and evaluates nothing: it writes OUT/predictions.jsonl, OUT/failures.jsonl, \
+            OUT/crops.jsonl and, last, OUT/shard.json, for `maskbench merge`, which evaluates all shards as \
+            one run. --shard auto/N takes K from MASKBENCH_SHARD_INDEX, SLURM_ARRAY_TASK_ID or \
+            JOB_COMPLETION_INDEX, the first that is set. A shard exits 0 when it finished, failed images \
+            included (the merge reports them).
             """
     )
 
@@ -71,6 +78,12 @@ struct Run: AsyncParsableCommand {
             valueName: "PIXELS"))
     var pixelBudget: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Run only shard K of N, for `maskbench merge`; auto/N takes K from the job array's environment.",
+            valueName: "K/N"))
+    var shard: String?
+
     @OptionGroup var evaluation: EvaluationArguments
 
     @Option(help: "Output folder.")
@@ -105,7 +118,14 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let settings = try evaluation.settings(incorrectAs: groundTruth.incorrectAs)
         var clock = PhaseClock(enabled: timings)
+        let sharding: (shard: Shard, variable: String?)?
+        do {
+            sharding = try shard.map { try Shard.parse($0, environment: ProcessInfo.processInfo.environment) }
+        } catch {
+            throw InputError("\(error)")
+        }
         let truth = try GroundTruthReader.read(path: groundTruth.path, options: try groundTruth.options())
+        let dataset = sharding.map { $0.shard.images(of: truth.dataset) } ?? truth.dataset
         let imagesDirectory =
             groundTruth.images ?? URL(fileURLWithPath: groundTruth.path).deletingLastPathComponent().path
         // Absolute, so that a worker that changes its folder still finds the image; never outside the folder
@@ -116,11 +136,15 @@ struct Run: AsyncParsableCommand {
         var job: PipelineRun
         do {
             job = try PipelineRun(
-                dataset: truth.dataset, images: root, settings: settings, classifiesGroundTruthCrops: !noCrops)
+                dataset: dataset, images: root, settings: settings, classifiesGroundTruthCrops: !noCrops)
         } catch let error as ImagingError {
             throw InputError(error.description)
         }
         try AtomicFile.makeDirectory(out)
+        if sharding != nil {
+            // A manifest left by an earlier attempt would mark this one complete before it is.
+            try? FileManager.default.removeItem(atPath: out + "/" + ShardSet.File.manifest)
+        }
         // Folders MaskBench makes inside OUT are never symbolic links planted there.
         if external != nil { try AtomicFile.makeSubdirectory("logs", in: out) }
         if !noCache, cache == nil { try AtomicFile.makeSubdirectory("cache", in: out) }
@@ -137,6 +161,7 @@ struct Run: AsyncParsableCommand {
         job.workers = workers
         job.cacheDirectory = noCache ? nil : cache ?? out + "/cache"
         job.progress = quiet ? nil : RunProgress()
+        job.evaluates = sharding == nil
         let trap = InterruptTrap(
             stop: job.stop,
             notice: "Stopping after the images in progress (finished images are cached); Ctrl-C again quits at once."
@@ -158,7 +183,7 @@ struct Run: AsyncParsableCommand {
             if events.count > 10 { note("… \(events.count - 10) more in \(out)/logs/events.log") }
         }
         if let cacheError = result.report.cacheError { note("results were not all cached: \(cacheError)") }
-        guard let evaluated = result.evaluated else {
+        guard let answers = result.answers else {
             let done = result.report.outcomes.filter { $0 != nil }.count
             note(
                 "Interrupted: \(done) of \(job.items.count) images done and cached; run the same command again to resume."
@@ -168,54 +193,32 @@ struct Run: AsyncParsableCommand {
             Foundation.exit(130)
         }
         clock.record(result.phases)
-
-        // Predictions and failures.
-        let failures = evaluated.failures.map { MetricsDocument.RunSummary.Failure(image: $0.image, reason: $0.reason) }
-        let predictionsPath = out + "/predictions.jsonl"
-        try PredictionJSONL.write(evaluated.predictions, toFile: predictionsPath)
-        try AtomicFile.write(Self.failuresJSONL(failures), to: out + "/failures.jsonl")
-        clock.lap("write predictions")
-
-        var document = MetricsDocument(
-            evaluated.evaluation,
-            inputs: MetricsDocument.Inputs(
-                groundTruth: groundTruth.path,
-                groundTruthFormat: truth.format.rawValue,
-                predictions: predictionsPath,
-                predictionsFormat: PredictionFormat.jsonl.rawValue,
-                images: imagesDirectory
-            ),
-            version: MaskBenchCommand.version,
-            datasetFingerprint: evaluated.dataset.fingerprint()
-        )
-        if let crops = evaluated.groundTruthCrops {
-            document.classifier.groundTruthCrops = MetricsDocument.ClassifierOnFaces(
-                accuracy: crops.accuracy, confusion: crops.confusion, roc: crops.roc, auc: crops.auc)
-        }
-        document.run = MetricsDocument.RunSummary(
+        let summary = RunOutput.Summary(
             pipeline: definition.name,
             pipelineFingerprint: definition.fingerprint,
             images: job.items.count,
             computed: result.report.computedCount,
-            cached: result.report.cachedCount,
-            failures: failures
+            cached: result.report.cachedCount
         )
-        try EvaluationOutput.write(
-            document,
-            evaluation: evaluated.evaluation,
-            dataset: evaluated.dataset,
-            predictions: evaluated.predictions,
-            images: imagesDirectory,
-            out: out,
-            diagnostics: truth.diagnostics.map { "\($0)" },
-            quiet: quiet,
-            allowOutsideRoot: groundTruth.allowOutsideRoot,
-            clock: &clock
-        )
+        if let (shard, variable) = sharding {
+            let manifest = try RunOutput.writeShard(
+                answers, summary: summary, shard: shard, dataset: truth.dataset, part: dataset,
+                groundTruthCrops: !noCrops, out: out)
+            clock.lap("write the shard")
+            if !quiet {
+                print(
+                    "Shard \(shard)\(variable.map { " (K from \($0))" } ?? ""): \(manifest.images.count) of "
+                        + "\(manifest.dataset.count) images, \(summary.computed) computed, \(summary.cached) cached, "
+                        + "\(answers.failures.count) failed; wrote \(out)/\(ShardSet.File.manifest)")
+            }
+            return
+        }
+        guard let evaluated = result.evaluated else { return }
+        let failures = try RunOutput.write(
+            evaluated, summary: summary, truth: truth, groundTruth: groundTruth, images: imagesDirectory, out: out,
+            quiet: quiet, clock: &clock)
         if !quiet {
-            print(
-                "Pipeline \(definition.name): \(result.report.computedCount) images computed, "
-                    + "\(result.report.cachedCount) cached")
+            print("Pipeline \(definition.name): \(summary.computed) images computed, \(summary.cached) cached")
         }
         if !failures.isEmpty {
             for failure in failures.prefix(10) { note("failed: \(failure.image): \(failure.reason)") }
@@ -257,18 +260,6 @@ struct Run: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw InputError(error.description)
         }
-    }
-
-    /// `{"image": …, "reason": …}` per failed image, in ground-truth order.
-    static func failuresJSONL(_ failures: [MetricsDocument.RunSummary.Failure]) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var data = Data()
-        for failure in failures {
-            data.append(try encoder.encode(failure))
-            data.append(UInt8(ascii: "\n"))
-        }
-        return data
     }
 
     private func note(_ message: String) {

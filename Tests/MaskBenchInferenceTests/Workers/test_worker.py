@@ -6,7 +6,7 @@ image's name contains "unmasked"), and crop scores 0.9 per crop when asked. It m
 
     test_worker.py MODE [TARGET]
 
-MODE is one of: ok, exit, exit-after (answers, then exits), sleep, garbage, huge, wrong-id, twice, close-stdout, error, slow, bad-handshake,
+MODE is one of: ok, varied (faces and scores that differ from image to image, from the name's CRC-32), exit, exit-after (answers, then exits), sleep, garbage, huge, wrong-id, twice, close-stdout, error, slow, bad-handshake,
 no-handshake. The misbehaviour hits the image whose file name is TARGET, or, when TARGET is a number N, the
 N-th image this process is asked about (so a restarted worker counts again from 1). "slow" sleeps 0.2 s per
 image. Environment: MASKBENCH_TEST_COUNT_FILE, when set, gets one line per image answered (the image name),
@@ -16,6 +16,7 @@ import json
 import os
 import sys
 import time
+import zlib
 
 mode = sys.argv[1] if len(sys.argv) > 1 else "ok"
 target = sys.argv[2] if len(sys.argv) > 2 else "3"
@@ -53,8 +54,17 @@ for line in sys.stdin:
         "id": request["id"],
         "faces": [{"box": [0, 0, 10, 10], "faceScore": 0.99, "maskScore": 0.2 if "unmasked" in name else 0.8}],
     }
+    if mode == "varied":
+        h = zlib.crc32(name.encode())
+        answer["faces"] = [
+            {"box": [h % 7 + k, h % 5, 10 + k, 12], "faceScore": (h % 997) / 1000 + k / 10000,
+             "maskScore": ((h >> 10) % 1000) / 999}
+            for k in range(h % 3)
+        ]
     if "crops" in request:
         answer["cropMaskScores"] = [0.9 for _ in request["crops"]]
+        if mode == "varied":
+            answer["cropMaskScores"] = [((h >> (3 * i)) % 1000) / 1000 for i in range(len(request["crops"]))]
     if mode == "slow":
         time.sleep(0.2)
     if hit:
