@@ -32,11 +32,11 @@ public struct RegressionGate: Sendable {
         public var metrics: MetricsDocument
         public var faces: [FaceRecord]
         /// The run's `extras.csv`, when it has one.
-        public var extras: [DetectionRecord]?
+        public var extras: [ExtraRecord]?
         /// The file the run is read from (the baseline, or `metrics.json`), for messages.
         public var file: String
 
-        public init(metrics: MetricsDocument, faces: [FaceRecord], extras: [DetectionRecord]? = nil, file: String) {
+        public init(metrics: MetricsDocument, faces: [FaceRecord], extras: [ExtraRecord]? = nil, file: String) {
             self.metrics = metrics
             self.faces = faces
             self.extras = extras
@@ -258,7 +258,7 @@ public struct RegressionGate: Sendable {
         else { return nil }
         var images: [String: Int] = [:]
         for (a, _) in pairs where images[a.image] == nil { images[a.image] = images.count }
-        func ranked(_ faces: [FaceRecord], _ extras: [DetectionRecord]) -> PairedBootstrap.Detections {
+        func ranked(_ faces: [FaceRecord], _ extras: [ExtraRecord]) -> PairedBootstrap.Detections {
             var detections = PairedBootstrap.Detections()
             for face in faces {
                 guard let image = images[face.image] else { continue }

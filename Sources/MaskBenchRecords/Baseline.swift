@@ -30,10 +30,10 @@ public struct Baseline: Sendable, Hashable, Codable {
     public var faces: [FaceRecord]
     /// The detections that matched no face, from the run's `extras.csv` (absent in runs without a report, and
     /// in baselines recorded before it was kept): with the faces' faceScores, the detector's AP per image.
-    public var extras: [DetectionRecord]?
+    public var extras: [ExtraRecord]?
 
     /// A baseline of the run whose `metrics.json` and `faces.csv` are given.
-    public init(name: String, metrics: MetricsDocument, faces: [FaceRecord], extras: [DetectionRecord]? = nil) {
+    public init(name: String, metrics: MetricsDocument, faces: [FaceRecord], extras: [ExtraRecord]? = nil) {
         schemaVersion = Self.currentSchemaVersion
         self.name = name
         datasetFingerprint = metrics.dataset.fingerprint
@@ -45,10 +45,11 @@ public struct Baseline: Sendable, Hashable, Codable {
         self.extras = extras
     }
 
-    /// Reads `DIR/metrics.json` and `DIR/faces.csv`, the output folder of `maskbench evaluate`.
+    /// Reads `DIR/metrics.json`, `DIR/faces.csv` and, when present, `DIR/extras.csv`: the output folder of
+    /// `maskbench evaluate`.
     ///
-    /// - Throws: `ReportError` for an unreadable or other-version `metrics.json`; ``FormatError`` or
-    ///   `FormatError` for a missing or malformed `faces.csv`.
+    /// - Throws: ``MaskBenchFiles/FormatError`` naming the file for an unreadable, malformed or other-version
+    ///   `metrics.json`, and for a missing or malformed `faces.csv` or `extras.csv`.
     public static func record(from directory: String, name: String) throws -> Baseline {
         let metrics = try MetricsDocument.read(path: directory + "/metrics.json")
         let facesPath = directory + "/faces.csv"
@@ -58,9 +59,8 @@ public struct Baseline: Sendable, Hashable, Codable {
         }
         let extrasPath = directory + "/extras.csv"
         let extras =
-            FileManager.default.fileExists(atPath: extrasPath) ? try ExtraDetectionsReader.read(path: extrasPath) : nil
-        return Baseline(
-            name: name, metrics: metrics, faces: try FaceOutcomesReader.read(path: facesPath), extras: extras)
+            FileManager.default.fileExists(atPath: extrasPath) ? try BoxTables.readExtras(path: extrasPath) : nil
+        return Baseline(name: name, metrics: metrics, faces: try FaceOutcomesCSV.read(path: facesPath), extras: extras)
     }
 
     /// Pretty-printed JSON with sorted keys and a final newline: the same baseline gives the same bytes.
@@ -81,19 +81,15 @@ public struct Baseline: Sendable, Hashable, Codable {
 
     /// Reads a baseline, refusing other schema versions with a message naming both.
     ///
-    /// - Throws: ``FormatError`` naming the file when it cannot be read, is not a baseline, has another
+    /// - Throws: ``MaskBenchFiles/FormatError`` naming the file when it cannot be read, is not a baseline, has another
     ///   schema version or is malformed.
     public static func read(path: String) throws -> Baseline {
-        do {
-            return try VersionedJSON.read(
-                Baseline.self,
-                path: path,
-                kind: "baseline",
-                version: currentSchemaVersion,
-                versionHint: " (record the baseline again with `maskbench baseline record`)"
-            )
-        } catch let error as ReportError {
-            throw FormatError(file: error.path, error.message)
-        }
+        try VersionedJSON.read(
+            Baseline.self,
+            path: path,
+            kind: "baseline",
+            version: currentSchemaVersion,
+            versionHint: " (record the baseline again with `maskbench baseline record`)"
+        )
     }
 }

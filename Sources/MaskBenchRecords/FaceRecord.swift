@@ -1,39 +1,53 @@
 public import MaskBenchCore
 
-/// What happened to one ground-truth face in one run: the per-face outcome a gate pairs with a baseline.
+/// One row of `faces.csv`: what happened to one ground-truth face in one run.
 ///
-/// Faces are paired between runs by ``image`` and ``face``, so a baseline recorded on the same dataset
-/// lines up face for face with a new run.
-public struct FaceRecord: Sendable, Hashable, Codable {
+/// This is the one type for that table: `maskbench evaluate` writes it (``FaceOutcomesCSV``), the report
+/// draws from it, a baseline keeps it, and the gate pairs it between runs by ``image`` and ``face``, so a
+/// baseline recorded on the same dataset lines up face for face with a new run.
+public struct FaceRecord: Sendable, Hashable {
     /// The image's file name.
     public var image: String
     /// The 0-based index of the face within its image, in ground-truth order.
     public var face: Int
     /// The class the face is evaluated as (after `--incorrect-as`).
     public var truth: FaceClass
-    /// Whether the detector found the face.
-    public var detected: Bool
-    /// Whether the face was found and called as its ``truth``.
-    public var correct: Bool
+    /// What the pipeline called the face; `nil` when the detector missed it.
+    public var call: FaceClass?
     /// The matched prediction's maskScore; `nil` for a missed face.
-    @NullEncoded public var maskScore: Double?
-    /// The matched prediction's faceScore (for the detector's AP); `nil` for a missed face, and in
-    /// baselines recorded before it was kept.
+    public var maskScore: Double?
+    /// The matched prediction's faceScore; `nil` for a missed face (and in baselines recorded before it
+    /// was kept).
     public var faceScore: Double?
+    /// The IoU of the face with its matched prediction; `nil` for a missed face (and in older baselines).
+    public var iou: Double?
 
     /// Creates a record.
     public init(
-        image: String, face: Int, truth: FaceClass, detected: Bool, correct: Bool, maskScore: Double?,
-        faceScore: Double? = nil
+        image: String, face: Int, truth: FaceClass, call: FaceClass?, maskScore: Double?, faceScore: Double? = nil,
+        iou: Double? = nil
     ) {
         self.image = image
         self.face = face
         self.truth = truth
-        self.detected = detected
-        self.correct = correct
+        self.call = call
         self.maskScore = maskScore
         self.faceScore = faceScore
+        self.iou = iou
     }
+
+    /// The record of `outcome`, a face of the image named `image`.
+    public init(_ outcome: FaceOutcome, image: String) {
+        self.init(
+            image: image, face: outcome.face, truth: outcome.truth, call: outcome.call, maskScore: outcome.maskScore,
+            faceScore: outcome.faceScore, iou: outcome.iou)
+    }
+
+    /// Whether the detector found the face.
+    public var detected: Bool { call != nil }
+
+    /// Whether the face was found and called as its ``truth``.
+    public var correct: Bool { call == truth }
 
     /// The pairing key: image file name and face index.
     public var key: Key { Key(image: image, face: face) }
@@ -49,16 +63,120 @@ public struct FaceRecord: Sendable, Hashable, Codable {
     }
 }
 
-/// A detection that matched no face (a row of `extras.csv`): what the detector's AP needs besides the faces.
-public struct DetectionRecord: Sendable, Hashable, Codable {
+// MARK: - In a baseline
+
+extension FaceRecord: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case image, face, truth, call, maskScore, faceScore, iou
+        /// Written by baselines recorded before `call` was kept; read to recover `call`.
+        case detected, correct
+    }
+
+    /// Reads a face of a baseline. Baselines recorded before `call` was kept have `detected` and `correct`
+    /// instead: with two classes a wrong call is the other class; with three (`--incorrect-as class`) it is
+    /// not known, and such a baseline must be recorded again.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        image = try container.decode(String.self, forKey: .image)
+        face = try container.decode(Int.self, forKey: .face)
+        truth = try container.decode(FaceClass.self, forKey: .truth)
+        maskScore = try container.decodeIfPresent(Double.self, forKey: .maskScore)
+        faceScore = try container.decodeIfPresent(Double.self, forKey: .faceScore)
+        iou = try container.decodeIfPresent(Double.self, forKey: .iou)
+        if container.contains(.call) {
+            call = try container.decodeIfPresent(FaceClass.self, forKey: .call)
+        } else {
+            let detected = try container.decode(Bool.self, forKey: .detected)
+            let correct = try container.decode(Bool.self, forKey: .correct)
+            if !detected {
+                call = nil
+            } else if correct {
+                call = truth
+            } else if truth == .masked || truth == .unmasked {
+                call = truth == .masked ? .unmasked : .masked
+            } else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .correct, in: container,
+                    debugDescription:
+                        "a wrong call on an 'incorrect' face, from a baseline that did not keep calls; record the baseline again"
+                )
+            }
+        }
+    }
+
+    /// Writes a face of a baseline: `call` and `maskScore` always (`null` for a missed face), `faceScore` and
+    /// `iou` when known.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(image, forKey: .image)
+        try container.encode(face, forKey: .face)
+        try container.encode(truth, forKey: .truth)
+        try container.encode(call, forKey: .call)
+        try container.encode(maskScore, forKey: .maskScore)
+        try container.encodeIfPresent(faceScore, forKey: .faceScore)
+        try container.encodeIfPresent(iou, forKey: .iou)
+    }
+}
+
+/// One row of `extras.csv`: a detection that matched no face.
+///
+/// With the faces' faceScores, the extras give the detector's AP per image; the report's gallery shows
+/// those called unmasked (false alarms).
+public struct ExtraRecord: Sendable, Hashable, Codable {
     /// The image's file name.
     public var image: String
+    /// The detection's index among its image's predictions in the predictions file, when known.
+    public var prediction: Int?
+    /// The detection's box; `nil` when the table leaves it empty.
+    public var box: Box?
     /// The detector's confidence.
     public var faceScore: Double
+    /// P(masked).
+    public var maskScore: Double
+    /// What the pipeline called it at the threshold.
+    public var call: FaceClass
 
     /// Creates a record.
-    public init(image: String, faceScore: Double) {
+    public init(
+        image: String, prediction: Int? = nil, box: Box?, faceScore: Double, maskScore: Double, call: FaceClass
+    ) {
         self.image = image
+        self.prediction = prediction
+        self.box = box
         self.faceScore = faceScore
+        self.maskScore = maskScore
+        self.call = call
+    }
+}
+
+/// One row of `boxes.csv`: the boxes behind a row of `faces.csv`.
+public struct BoxRecord: Sendable, Hashable {
+    /// The image's file name.
+    public var image: String
+    /// The face's index within its image.
+    public var face: Int
+    /// The ground-truth box; `nil` when the table leaves it empty.
+    public var box: Box?
+    /// The image size when the annotation gives it.
+    public var imageWidth: Int?
+    /// See ``imageWidth``.
+    public var imageHeight: Int?
+    /// The matched prediction's box; `nil` for a missed face.
+    public var predicted: Box?
+    /// The label as annotated (before `--incorrect-as`); `nil` in tables written before it was kept.
+    public var label: FaceClass?
+
+    /// Creates a record.
+    public init(
+        image: String, face: Int, box: Box?, imageWidth: Int? = nil, imageHeight: Int? = nil, predicted: Box? = nil,
+        label: FaceClass? = nil
+    ) {
+        self.image = image
+        self.face = face
+        self.box = box
+        self.imageWidth = imageWidth
+        self.imageHeight = imageHeight
+        self.predicted = predicted
+        self.label = label
     }
 }

@@ -13,7 +13,7 @@ extension MetricsDocument {
 
     /// Reads a `metrics.json`, refusing other schema versions with a message naming both.
     ///
-    /// - Throws: ``ReportError`` naming the file (see ``VersionedJSON/read(_:path:kind:version:versionHint:)``).
+    /// - Throws: ``MaskBenchFiles/FormatError`` naming the file (see ``VersionedJSON/read(_:path:kind:version:versionHint:)``).
     public static func read(path: String) throws -> MetricsDocument {
         try VersionedJSON.read(MetricsDocument.self, path: path, kind: "metrics.json", version: currentSchemaVersion)
     }

@@ -9,7 +9,7 @@ public enum VersionedJSON {
     /// - Parameters:
     ///   - kind: what the file is, for messages (`metrics.json`, `baseline`).
     ///   - versionHint: appended to the message when the schema version differs (how to get a current file).
-    /// - Throws: ``ReportError`` naming the file: unreadable, not JSON, another schema version (naming both
+    /// - Throws: ``MaskBenchFiles/FormatError`` naming the file: unreadable, not JSON, another schema version (naming both
     ///   versions), or malformed (naming the place: `at detector.ap: missing 'voc'`).
     public static func read<Document: Decodable>(
         _ type: Document.Type,
@@ -22,25 +22,25 @@ public enum VersionedJSON {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ReportError(path: path, "cannot read the \(kind) (\(error.localizedDescription))")
+            throw FormatError(file: path, "cannot read the \(kind) (\(error.localizedDescription))")
         }
         let found: Version
         do {
             found = try JSONDecoder().decode(Version.self, from: data)
         } catch {
-            throw ReportError(path: path, "not a \(kind) file: \(describe(error))")
+            throw FormatError(file: path, "not a \(kind) file: \(describe(error))")
         }
         guard found.schemaVersion == version else {
             let name = found.schemaVersion.map(String.init) ?? "none"
-            throw ReportError(
-                path: path,
+            throw FormatError(
+                file: path,
                 "\(kind) schema version \(name) is not supported; this maskbench reads version \(version)\(versionHint)"
             )
         }
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch {
-            throw ReportError(path: path, "malformed \(kind): \(describe(error))")
+            throw FormatError(file: path, "malformed \(kind): \(describe(error))")
         }
     }
 

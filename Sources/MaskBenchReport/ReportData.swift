@@ -9,25 +9,15 @@ import MaskBenchRecords
 /// `evaluate` writes the files and then renders from them, and `maskbench report` reads the same files, so
 /// both give the same report.
 public struct ReportData: Sendable {
-    /// A ground-truth face and what happened to it.
+    /// A ground-truth face and what happened to it: its row of `faces.csv` (whose fields it answers to,
+    /// `face.truth`, `face.call`…) and of `boxes.csv`.
+    @dynamicMemberLookup
     public struct Face: Sendable, Hashable {
-        /// The image's file name, as in the ground truth.
-        public var image: String
-        /// The face's index within its image.
-        public var face: Int
-        /// The class it is evaluated as (after `incorrectAs`).
-        public var truth: FaceClass
+        /// The face's row of `faces.csv`.
+        public var record: FaceRecord
         /// The label as annotated (before `incorrectAs`), from `boxes.csv`; `nil` when the folder does not
         /// say (runs of older versions).
         public var annotated: FaceClass?
-        /// `nil` when the detector missed the face.
-        public var call: FaceClass?
-        /// The matched prediction's scores and IoU; `nil` when missed.
-        public var maskScore: Double?
-        /// See ``maskScore``.
-        public var faceScore: Double?
-        /// See ``maskScore``.
-        public var iou: Double?
         /// From `boxes.csv`; `nil` when the folder has none.
         public var box: Box?
         /// The matched prediction's box, from `boxes.csv`.
@@ -37,36 +27,39 @@ public struct ReportData: Sendable {
         /// See ``imageWidth``.
         public var imageHeight: Int?
 
+        /// A face known only by its `faces.csv` row.
+        public init(_ record: FaceRecord) {
+            self.record = record
+        }
+
+        /// A face found (or missed, when `call` is `nil`) with the given maskScore, without boxes.
         public init(image: String, face: Int, truth: FaceClass, call: FaceClass? = nil, maskScore: Double? = nil) {
-            self.image = image
-            self.face = face
-            self.truth = truth
-            self.call = call
-            self.maskScore = maskScore
+            self.init(FaceRecord(image: image, face: face, truth: truth, call: call, maskScore: maskScore))
+        }
+
+        /// The field of the face's `faces.csv` row.
+        public subscript<Value>(dynamicMember field: WritableKeyPath<FaceRecord, Value>) -> Value {
+            get { record[keyPath: field] }
+            set { record[keyPath: field] = newValue }
+        }
+
+        /// A property of the face's `faces.csv` row (`detected`, `correct`).
+        public subscript<Value>(dynamicMember property: KeyPath<FaceRecord, Value>) -> Value {
+            record[keyPath: property]
+        }
+
+        /// Adds the face's `boxes.csv` row.
+        mutating func add(_ boxes: BoxRecord) {
+            box = boxes.box
+            predicted = boxes.predicted
+            imageWidth = boxes.imageWidth
+            imageHeight = boxes.imageHeight
+            annotated = boxes.label
         }
     }
 
-    /// A detection that matched no face.
-    public struct Extra: Sendable, Hashable {
-        /// The image's file name.
-        public var image: String
-        /// The detection's box; `nil` when `extras.csv` leaves it empty.
-        public var box: Box?
-        /// The detector's confidence.
-        public var faceScore: Double
-        /// P(masked).
-        public var maskScore: Double
-        /// What the pipeline called it at the threshold.
-        public var call: FaceClass
-
-        public init(image: String, box: Box?, faceScore: Double, maskScore: Double, call: FaceClass) {
-            self.image = image
-            self.box = box
-            self.faceScore = faceScore
-            self.maskScore = maskScore
-            self.call = call
-        }
-    }
+    /// A detection that matched no face: a row of `extras.csv`.
+    public typealias Extra = ExtraRecord
 
     /// What a baseline made of each face, for the "changed since the baseline" galleries: per image name, per
     /// face index, whether the face was found and called as its truth.
@@ -112,183 +105,52 @@ public struct ReportData: Sendable {
         faces.reserveCapacity(evaluation.outcomes.count)
         for o in evaluation.outcomes {
             let image = dataset.images[o.image]
-            var face = Face(image: image.name, face: o.face, truth: o.truth, call: o.call, maskScore: o.maskScore)
-            face.faceScore = o.faceScore
-            face.iou = o.iou
-            face.box = o.face < image.faces.count ? image.faces[o.face].box : nil
-            face.annotated = o.face < image.faces.count ? image.faces[o.face].label : nil
-            if let k = o.prediction {
+            var face = Face(FaceRecord(o, image: image.name))
+            let annotated = o.face < image.faces.count ? image.faces[o.face] : nil
+            let predicted = o.prediction.flatMap { k in
                 let all = predictions[image.name]
-                face.predicted = k < all.count ? all[k].box : nil
+                return k < all.count ? all[k].box : nil
             }
-            face.imageWidth = image.width
-            face.imageHeight = image.height
+            face.add(
+                BoxRecord(
+                    image: image.name, face: o.face, box: annotated?.box, imageWidth: image.width,
+                    imageHeight: image.height, predicted: predicted, label: annotated?.label))
             faces.append(face)
         }
         let extras = evaluation.extras.map { e in
             let image = dataset.images[e.image]
             let all = predictions[image.name]
             return Extra(
-                image: image.name, box: e.prediction < all.count ? all[e.prediction].box : nil,
+                image: image.name, prediction: e.prediction,
+                box: e.prediction < all.count ? all[e.prediction].box : nil,
                 faceScore: e.faceScore, maskScore: e.maskScore, call: e.call)
         }
         self.init(document: document, faces: faces, extras: extras, hasBoxes: true, hasExtras: true)
     }
 
-    /// Reads the report folder that holds `metricsPath`.
+    /// Reads the report folder that holds `metricsPath`, through the tables' one reader each.
     ///
-    /// - Throws: ``ReportError`` naming the file (and line): a `metrics.json` of another schema version
-    ///   (naming both), a missing or malformed `faces.csv`, a `boxes.csv` that does not follow `faces.csv`.
+    /// - Throws: ``MaskBenchFiles/FormatError`` naming the file (and line): a `metrics.json` of another schema
+    ///   version (naming both), a missing or malformed `faces.csv`, a `boxes.csv` that does not follow
+    ///   `faces.csv`, a malformed `extras.csv`.
     public static func load(metricsPath: String) throws -> ReportData {
         let document = try MetricsDocument.read(path: metricsPath)
         let folder = URL(fileURLWithPath: metricsPath).deletingLastPathComponent().path
         let manager = FileManager.default
         let facesPath = folder + "/faces.csv"
         guard manager.fileExists(atPath: facesPath) else {
-            throw ReportError(path: facesPath, "no faces.csv beside metrics.json; run maskbench evaluate again")
+            throw FormatError(file: facesPath, "no faces.csv beside metrics.json; run maskbench evaluate again")
         }
-        var faces = try readFaces(facesPath)
+        var faces = try FaceOutcomesCSV.read(path: facesPath).map(Face.init)
         let boxesPath = folder + "/boxes.csv"
         let hasBoxes = manager.fileExists(atPath: boxesPath)
-        if hasBoxes { try readBoxes(boxesPath, into: &faces) }
+        if hasBoxes {
+            let boxes = try BoxTables.readBoxes(path: boxesPath, following: faces.map(\.record))
+            for row in faces.indices { faces[row].add(boxes[row]) }
+        }
         let extrasPath = folder + "/extras.csv"
         let hasExtras = manager.fileExists(atPath: extrasPath)
-        let extras = hasExtras ? try readExtras(extrasPath) : []
+        let extras = hasExtras ? try BoxTables.readExtras(path: extrasPath) : []
         return ReportData(document: document, faces: faces, extras: extras, hasBoxes: hasBoxes, hasExtras: hasExtras)
-    }
-
-    // MARK: - Reading the tables
-
-    /// Column positions by header name, checking the required ones are there.
-    private struct Columns {
-        var index: [String: Int] = [:]
-        let path: String
-
-        init(_ record: CSVRecord, path: String, required: [String]) throws {
-            self.path = path
-            for i in record.fields.indices { index[record.field(i)] = i }
-            let missing = required.filter { index[$0] == nil }
-            guard missing.isEmpty else {
-                throw ReportError(
-                    path: "\(path):\(record.line)",
-                    "header lacks \(missing.joined(separator: ", ")); expected \(required.joined(separator: ","))")
-            }
-        }
-
-        func text(_ record: CSVRecord, _ name: String) -> String {
-            index[name].map { record.field($0) } ?? ""
-        }
-
-        func number(_ record: CSVRecord, _ name: String) throws -> Double? {
-            let text = text(record, name)
-            guard !text.isEmpty else { return nil }
-            guard let value = Double(text), value.isFinite else {
-                throw ReportError(path: "\(path):\(record.line)", "expected a number for \(name), found '\(text)'")
-            }
-            return value
-        }
-
-        func integer(_ record: CSVRecord, _ name: String) throws -> Int? {
-            let text = text(record, name)
-            guard !text.isEmpty else { return nil }
-            guard let value = Int(text) else {
-                throw ReportError(
-                    path: "\(path):\(record.line)", "expected a whole number for \(name), found '\(text)'")
-            }
-            return value
-        }
-
-        func faceClass(_ record: CSVRecord, _ name: String) throws -> FaceClass? {
-            let text = text(record, name)
-            guard !text.isEmpty else { return nil }
-            guard let value = FaceClass(rawValue: text) else {
-                throw ReportError(
-                    path: "\(path):\(record.line)", "expected \(name) masked, unmasked or incorrect, found '\(text)'")
-            }
-            return value
-        }
-
-        func box(_ record: CSVRecord, _ names: [String]) throws -> Box? {
-            let values = try names.map { try number(record, $0) }
-            guard let x = values[0], let y = values[1], let w = values[2], let h = values[3] else { return nil }
-            return Box(x: x, y: y, width: w, height: h)
-        }
-    }
-
-    /// Calls `row` for each record after the header.
-    private static func forEachRow(
-        _ path: String, required: [String], _ row: (Columns, CSVRecord) throws -> Void
-    ) throws {
-        var columns: Columns?
-        do {
-            try CSVReader.forEachRecord(inFile: path) { record in
-                guard let columns else {
-                    columns = try Columns(record, path: path, required: required)
-                    return
-                }
-                try row(columns, record)
-            }
-        } catch let error as FormatError {
-            throw ReportError(path: path, "\(error)")
-        }
-        guard columns != nil else { throw ReportError(path: path, "empty file; expected a header") }
-    }
-
-    private static func readFaces(_ path: String) throws -> [Face] {
-        var faces: [Face] = []
-        try forEachRow(path, required: ["image", "face", "truth", "call", "maskScore"]) { c, record in
-            guard let truth = try c.faceClass(record, "truth") else {
-                throw ReportError(path: "\(path):\(record.line)", "expected truth masked, unmasked or incorrect")
-            }
-            var face = Face(
-                image: c.text(record, "image"),
-                face: try c.integer(record, "face") ?? 0,
-                truth: truth,
-                call: try c.faceClass(record, "call"),
-                maskScore: try c.number(record, "maskScore")
-            )
-            face.faceScore = try c.number(record, "faceScore")
-            face.iou = try c.number(record, "iou")
-            faces.append(face)
-        }
-        return faces
-    }
-
-    private static func readBoxes(_ path: String, into faces: inout [Face]) throws {
-        var row = 0
-        try forEachRow(path, required: ["image", "face", "x", "y", "width", "height"]) { c, record in
-            guard row < faces.count, faces[row].image == c.text(record, "image"),
-                faces[row].face == (try c.integer(record, "face"))
-            else {
-                throw ReportError(
-                    path: "\(path):\(record.line)", "does not follow faces.csv (row \(row + 1)); run evaluate again")
-            }
-            faces[row].box = try c.box(record, ["x", "y", "width", "height"])
-            faces[row].predicted = try c.box(record, ["predX", "predY", "predWidth", "predHeight"])
-            faces[row].imageWidth = try c.integer(record, "imageWidth")
-            faces[row].imageHeight = try c.integer(record, "imageHeight")
-            faces[row].annotated = try c.faceClass(record, "label")
-            row += 1
-        }
-        guard row == faces.count else {
-            throw ReportError(path: path, "has \(row) faces, faces.csv \(faces.count); run evaluate again")
-        }
-    }
-
-    private static func readExtras(_ path: String) throws -> [Extra] {
-        var extras: [Extra] = []
-        let required = ["image", "x", "y", "width", "height", "faceScore", "maskScore", "call"]
-        try forEachRow(path, required: required) { c, record in
-            guard let call = try c.faceClass(record, "call"), let faceScore = try c.number(record, "faceScore"),
-                let maskScore = try c.number(record, "maskScore")
-            else {
-                throw ReportError(path: "\(path):\(record.line)", "expected faceScore, maskScore and call")
-            }
-            extras.append(
-                Extra(
-                    image: c.text(record, "image"), box: try c.box(record, ["x", "y", "width", "height"]),
-                    faceScore: faceScore, maskScore: maskScore, call: call))
-        }
-        return extras
     }
 }

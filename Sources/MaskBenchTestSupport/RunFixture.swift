@@ -43,11 +43,7 @@ public enum RunFixture {
             version: "test",
             datasetFingerprint: fingerprint ?? "sha256:fixture-\(images)-images"
         )
-        let faces = evaluation.outcomes.map { o in
-            FaceRecord(
-                image: dataset.images[o.image].name, face: o.face, truth: o.truth, detected: o.call != nil,
-                correct: o.call == o.truth, maskScore: o.maskScore)
-        }
+        let faces = evaluation.outcomes.map { FaceRecord($0, image: dataset.images[$0.image].name) }
         return (metrics, faces)
     }
 }

@@ -96,7 +96,7 @@ import Testing
         var text = try String(contentsOfFile: metrics, encoding: .utf8)
         text = text.replacingOccurrences(of: "\"schemaVersion\" : 1", with: "\"schemaVersion\" : \(version)")
         try text.write(toFile: metrics, atomically: true, encoding: .utf8)
-        let error = #expect(throws: ReportError.self) {
+        let error = #expect(throws: FormatError.self) {
             try ReportWriter.render(metricsPath: metrics, images: nil, thumbnails: nil)
         }
         #expect(error?.description.contains("schema version \(version) is not supported") == true)
@@ -109,7 +109,7 @@ import Testing
         var lines = try String(contentsOf: boxes, encoding: .utf8).split(separator: "\n").map(String.init)
         lines.swapAt(1, 2)
         try (lines.joined(separator: "\n") + "\n").write(to: boxes, atomically: true, encoding: .utf8)
-        let error = #expect(throws: ReportError.self) { try ReportData.load(metricsPath: metrics) }
+        let error = #expect(throws: FormatError.self) { try ReportData.load(metricsPath: metrics) }
         #expect(error?.description.contains("boxes.csv:2: does not follow faces.csv") == true)
     }
 }

@@ -46,10 +46,10 @@ struct Gate: ParsableCommand {
             throw GateError(
                 file: facesPath, "no faces.csv beside \(metrics); the gate pairs faces with the baseline's")
         }
-        let faces = try FaceOutcomesReader.read(path: facesPath)
+        let faces = try FaceOutcomesCSV.read(path: facesPath)
         let extrasPath = URL(fileURLWithPath: metrics).deletingLastPathComponent().path + "/extras.csv"
         let extras =
-            FileManager.default.fileExists(atPath: extrasPath) ? try ExtraDetectionsReader.read(path: extrasPath) : nil
+            FileManager.default.fileExists(atPath: extrasPath) ? try BoxTables.readExtras(path: extrasPath) : nil
         let gate = RegressionGate(
             rules: try rules.map { try GateRules.read(path: $0) } ?? GateRule.defaults,
             allowDatasetChange: allowDatasetChange
