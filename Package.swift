@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "MaskBenchFiles", dependencies: ["MaskBenchCore", "CMaskBenchCSV"]),
         .target(
             name: "MaskBenchImaging",
-            dependencies: ["CMaskBenchPNG", "CMaskBenchPNGDecode", "CMaskBenchTurboJPEG"]
+            dependencies: ["MaskBenchCore", "CMaskBenchPNG", "CMaskBenchPNGDecode", "CMaskBenchTurboJPEG"]
         ),
         .target(
             name: "MaskBenchFormats",

@@ -1,4 +1,5 @@
 import Foundation
+public import MaskBenchCore
 
 /// Writes files so that a reader sees the old content or the new, never half of one, and never through a
 /// symbolic link planted in the output folder.
@@ -21,7 +22,7 @@ public enum AtomicFile {
     ///
     /// The rename replaces a symbolic link planted at `path` instead of following it; the temporary file is
     /// created exclusively and without following links. On failure nothing is left behind.
-    /// - Throws: ``ReportError`` naming the file and the system's reason. The corresponding C functions are
+    /// - Throws: ``OutputError`` naming the file and the system's reason. The corresponding C functions are
     ///   `open`, `write` and `rename`.
     public static func write(_ data: Data, to path: String) throws {
         try write(to: path) { handle in try handle.write(contentsOf: data) }
@@ -30,7 +31,7 @@ public enum AtomicFile {
     /// Writes `chunks` one after the other, as ``write(_:to:)`` writes one block: for content made in parts
     /// (on several cores), which need not be joined first.
     ///
-    /// - Throws: ``ReportError`` naming the file and the system's reason. The corresponding C functions are
+    /// - Throws: ``OutputError`` naming the file and the system's reason. The corresponding C functions are
     ///   `open`, `write` and `rename`.
     public static func write(chunks: [[UInt8]], to path: String) throws {
         try write(to: path) { handle in
@@ -50,14 +51,14 @@ public enum AtomicFile {
             do {
                 try body(FileHandle(fileDescriptor: descriptor, closeOnDealloc: false))
             } catch {
-                throw ReportError(path: temporary, "cannot write the file (\((error as NSError).localizedDescription))")
+                throw OutputError(path: temporary, "cannot write the file (\((error as NSError).localizedDescription))")
             }
             closed = true
             guard close(descriptor) == 0 else {
-                throw ReportError(path: temporary, "cannot close the file (\(String(cString: strerror(errno))))")
+                throw OutputError(path: temporary, "cannot close the file (\(String(cString: strerror(errno))))")
             }
             guard rename(temporary, path) == 0 else {
-                throw ReportError(
+                throw OutputError(
                     path: path, "cannot move the finished file into place (\(String(cString: strerror(errno))))")
             }
         } catch {
@@ -68,12 +69,12 @@ public enum AtomicFile {
 
     /// Creates `path` and its parents when missing: the output folder the user named, links followed.
     ///
-    /// - Throws: ``ReportError`` naming the folder and the system's reason.
+    /// - Throws: ``OutputError`` naming the folder and the system's reason.
     public static func makeDirectory(_ path: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw ReportError(path: path, "cannot create the output folder (\(error.localizedDescription))")
+            throw OutputError(path: path, "cannot create the output folder (\(error.localizedDescription))")
         }
     }
 
@@ -82,7 +83,7 @@ public enum AtomicFile {
     /// When something already stands at the name it must be a real folder: a symbolic link there is refused,
     /// even one to a folder, so a link planted as `charts` or `logs` cannot send outputs elsewhere.
     /// - Returns: The folder's path, `folder/name`.
-    /// - Throws: ``ReportError`` naming the folder and the reason. The corresponding C functions are `mkdir`
+    /// - Throws: ``OutputError`` naming the folder and the reason. The corresponding C functions are `mkdir`
     ///   and `lstat`.
     @discardableResult
     public static func makeSubdirectory(_ name: String, in folder: String) throws -> String {
@@ -91,15 +92,15 @@ public enum AtomicFile {
         let reason = errno
         var info = stat()
         guard reason == EEXIST, lstat(path, &info) == 0 else {
-            throw ReportError(path: path, "cannot create the output folder (\(String(cString: strerror(reason))))")
+            throw OutputError(path: path, "cannot create the output folder (\(String(cString: strerror(reason))))")
         }
         switch info.st_mode & S_IFMT {
         case S_IFDIR: return path
         case S_IFLNK:
-            throw ReportError(
+            throw OutputError(
                 path: path, "is a symbolic link; refusing to write through it (remove it, or write elsewhere)")
         default:
-            throw ReportError(path: path, "exists and is not a folder")
+            throw OutputError(path: path, "exists and is not a folder")
         }
     }
 
@@ -116,21 +117,29 @@ public enum AtomicFile {
             lastError = errno
             guard lastError == EEXIST else { break }
         }
-        throw ReportError(
+        throw OutputError(
             path: directory + "/" + name,
             "cannot create a temporary file beside it (\(String(cString: strerror(lastError))))")
     }
 }
 
-/// An output that could not be written.
-public struct ReportError: Error, Sendable, Hashable, CustomStringConvertible {
+/// An output file or folder that could not be written: a full disk, a folder without write permission, a
+/// symbolic link planted where an output goes.
+///
+/// It names the file; `maskbench` exits 2 on it (the folder is the user's to fix), and the previous outputs
+/// are left as they were.
+public struct OutputError: InputProblem, Sendable, Hashable {
+    /// The file or folder, as the user named it (or the temporary file beside it being written).
     public var path: String
+    /// What failed, with the system's reason.
     public var message: String
 
+    /// An error about `path`.
     public init(path: String, _ message: String) {
         self.path = path
         self.message = message
     }
 
-    public var description: String { "\(path): \(message)" }
+    /// ``path``.
+    public var location: FileLocation? { FileLocation(file: path) }
 }

@@ -1,8 +1,10 @@
+public import MaskBenchCore
+
 /// A file that could not be read as the format it claims to be.
 ///
 /// The description names the file and the place (`file:line:column: message`), as a compiler does, so an
 /// editor or CI log links to it.
-public struct FormatError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct FormatError: InputProblem, Sendable, Hashable {
     /// The file, as the user named it.
     public var file: String
     /// 1-based line, when the format has lines.
@@ -12,6 +14,7 @@ public struct FormatError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What was wrong and what was expected.
     public var message: String
 
+    /// An error at `file:line:column`, leaving out what is not known.
     public init(file: String, line: Int? = nil, column: Int? = nil, _ message: String) {
         self.file = file
         self.line = line
@@ -19,12 +22,8 @@ public struct FormatError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String {
-        var place = file
-        if let line { place += ":\(line)" }
-        if let column { place += ":\(column)" }
-        return "\(place): \(message)"
-    }
+    /// ``file``, ``line`` and ``column``.
+    public var location: FileLocation? { FileLocation(file: file, line: line, column: column) }
 }
 
 /// Something a reader noticed and handled without failing (a clamped box, a skipped empty line).

@@ -1,7 +1,9 @@
+public import MaskBenchCore
+
 /// A gate input that cannot be used: a baseline of another schema or dataset, a malformed rules file.
 ///
 /// The gate exits 2 on these, writing nothing.
-public struct GateError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct GateError: InputProblem, Sendable, Hashable {
     /// The file, as the user named it.
     public var file: String
     /// The 1-based line in ``file`` the problem is on, when it is on one.
@@ -25,13 +27,6 @@ public struct GateError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `file:line:column: message`, leaving out what is not known.
-    public var description: String {
-        var place = file
-        if let line {
-            place += ":\(line)"
-            if let column { place += ":\(column)" }
-        }
-        return "\(place): \(message)"
-    }
+    /// ``file``, ``line`` and ``column``.
+    public var location: FileLocation? { FileLocation(file: file, line: line, column: column) }
 }

@@ -1,9 +1,11 @@
+public import MaskBenchCore
+
 /// An image file that could not be read, decoded or encoded.
 ///
 /// The description names the file, the C function that failed (when one did) and the library's own
 /// message, for example
 /// `photos/a.png: png_image_begin_read_from_file: Not a PNG file`.
-public struct ImagingError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ImagingError: InputProblem, Sendable, Hashable {
     /// What went wrong, in broad strokes.
     public enum Kind: String, Sendable, Hashable {
         /// The file could not be opened or read.
@@ -43,6 +45,13 @@ public struct ImagingError: Error, Sendable, Hashable, CustomStringConvertible {
         self.function = function
         self.message = message
     }
+
+    /// ``file``.
+    public var location: FileLocation? { FileLocation(file: file) }
+
+    /// Whether the user's file is the cause: every kind but ``Kind/encodingFailed`` (MaskBench's own
+    /// thumbnail encoding).
+    public var isInputProblem: Bool { kind != .encodingFailed }
 
     /// `file: function: message`, or `file: message` when no C function was involved.
     public var description: String {

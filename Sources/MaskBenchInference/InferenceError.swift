@@ -1,4 +1,5 @@
 internal import CMaskBenchDNN
+public import MaskBenchCore
 
 /// A problem of MaskBench's built-in inference: a model file that is missing, altered or cannot be loaded, a
 /// failed call into OpenCV, an input of the wrong size.
@@ -6,7 +7,7 @@ internal import CMaskBenchDNN
 /// The description names the file or the C function and carries the C library's message, as
 /// `face_mask_detector.model: mbdnn_net_create_keras: unsupported layer 'x' (LSTM)`. Compare ``kind`` to tell
 /// errors apart; new kinds may be added without breaking anyone.
-public struct InferenceError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct InferenceError: InputProblem, Sendable, Hashable {
     /// What kind of problem this is.
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
         private let name: String
@@ -47,7 +48,7 @@ public struct InferenceError: Error, Sendable, Hashable, CustomStringConvertible
     /// What went wrong, with the C library's message when a C call failed.
     public let message: String
     /// Where in MaskBench the error was raised, as `File.swift:42`.
-    public let location: String
+    public let raisedAt: String
 
     init(
         _ kind: Kind,
@@ -62,7 +63,7 @@ public struct InferenceError: Error, Sendable, Hashable, CustomStringConvertible
         self.cFunction = cFunction
         self.message = message
         let fileName = fileID.split(separator: "/").last.map(String.init) ?? fileID
-        self.location = "\(fileName):\(line)"
+        self.raisedAt = "\(fileName):\(line)"
     }
 
     /// The error for a nonzero status returned by a `mbdnn_*` function.
@@ -87,6 +88,15 @@ public struct InferenceError: Error, Sendable, Hashable, CustomStringConvertible
         self.init(kind, file: file, cFunction: cFunction, text, fileID: fileID, line: line)
     }
 
+    /// The model file, when there is one.
+    public var location: FileLocation? { file.map { FileLocation(file: $0) } }
+
+    /// Whether the user's model files are the cause (missing, altered, unreadable, malformed, a layer the
+    /// importer does not support); an OpenCV failure, a rejected argument or an internal error is MaskBench's.
+    public var isInputProblem: Bool {
+        [.modelMissing, .modelAltered, .unreadableFile, .invalidModel, .unsupportedLayer].contains(kind)
+    }
+
     public var description: String {
         var parts: [String] = []
         if let file {
@@ -97,6 +107,6 @@ public struct InferenceError: Error, Sendable, Hashable, CustomStringConvertible
             parts.append(cFunction)
         }
         parts.append(message)
-        return parts.joined(separator: ": ") + " [\(kind), \(location)]"
+        return parts.joined(separator: ": ") + " [\(kind), \(raisedAt)]"
     }
 }

@@ -74,7 +74,7 @@ public struct Baseline: Sendable, Hashable, Codable {
 
     /// Writes the baseline to `path` atomically.
     ///
-    /// - Throws: `ReportError` when the file cannot be written.
+    /// - Throws: ``MaskBenchFiles/OutputError`` when the file cannot be written.
     public func write(to path: String) throws {
         try AtomicFile.write(try jsonData(), to: path)
     }

@@ -113,7 +113,7 @@ public enum BoxTables {
 
     /// Writes both files into `folder`, atomically.
     ///
-    /// - Throws: ``ReportError`` naming the file that could not be written.
+    /// - Throws: ``MaskBenchFiles/OutputError`` naming the file that could not be written.
     public static func write(
         _ evaluation: Evaluation, dataset: Dataset, predictions: PredictionSet, folder: String
     ) throws {

@@ -16,7 +16,7 @@ public enum ReportWriter {
     ///
     /// `allowOutsideRoot` lets thumbnails be cut from images whose names lead out of `images`.
     ///
-    /// - Throws: ``ReportError`` naming the file that could not be written.
+    /// - Throws: ``MaskBenchFiles/OutputError`` naming the file that could not be written.
     public static func write(
         _ document: MetricsDocument, _ evaluation: Evaluation, dataset: Dataset, predictions: PredictionSet,
         folder: String, images: String?, allowOutsideRoot: Bool = false
@@ -57,8 +57,8 @@ public enum ReportWriter {
     ///   - allowOutsideRoot: whether image names may lead out of `images` (absolute, `..`, symbolic links);
     ///     otherwise such an image gets a placeholder and a note.
     /// - Returns: the paths written.
-    /// - Throws: ``ReportError``: another `metrics.json` schema version (naming both), missing or malformed
-    ///   tables, or a file that could not be written.
+    /// - Throws: ``MaskBenchFiles/FormatError`` for another `metrics.json` schema version (naming both) or
+    ///   missing or malformed tables; ``MaskBenchFiles/OutputError`` for a file that could not be written.
     @discardableResult
     public static func render(
         metricsPath: String, images: String?, out: String? = nil, thumbnails: Thumbnails? = .imaging,

@@ -1,16 +1,13 @@
 import ArgumentParser
 import Foundation
-import MaskBenchFiles
-import MaskBenchFormats
-import MaskBenchGate
-import MaskBenchImaging
-import MaskBenchInference
-import MaskBenchReport
+import MaskBenchCore
 
 /// The `maskbench` command.
 ///
-/// `main` is written by hand so that exit codes follow the gate's contract: 0 success, 1 a finding
-/// (a regression, failed images), 2 a usage or input error. argument-parser alone would exit 64 on usage.
+/// `main` is written by hand so that exit codes follow the contract the README states: 0 success, 1 a
+/// finding (a regression, failed images, an unmet target), 2 a usage or input error (every ``InputProblem``
+/// and every argument-parser usage error), 70 an internal error (a bug in MaskBench; never 1, which would
+/// read as a finding), 130 stopped by Ctrl-C. argument-parser alone would exit 64 on usage and 1 on any error.
 @main
 struct MaskBenchCommand: AsyncParsableCommand {
     static let version = "0.1.0"
@@ -26,53 +23,62 @@ struct MaskBenchCommand: AsyncParsableCommand {
         ]
     )
 
+    /// The exit code of an internal error: `EX_SOFTWARE` of `sysexits.h`.
+    static let internalErrorCode: Int32 = 70
+
     static func main() async {
         AllocatorTuning.apply()
         do {
             var command = try parseAsRoot()
+            if ProcessInfo.processInfo.environment["MASKBENCH_INJECT_FAULT"] == "internal" {
+                throw InjectedFault()
+            }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
-        } catch let error as FormatError {
-            Self.fail(error.description)
-        } catch let error as GateError {
-            Self.fail(error.description)
-        } catch let error as ReportError {
-            Self.fail(error.description)
-        } catch let error as InputError {
-            Self.fail(error.description)
-        } catch let error as ClaimsError {
-            Self.fail(error.description)
-        } catch let error as InferenceError {
-            // A missing or altered model, a network that cannot be loaded: before any image is read.
-            Self.fail(error.description)
-        } catch let error as ImagingError {
-            Self.fail(error.description)
+        } catch let problem as any InputProblem where problem.isInputProblem {
+            fail(problem.description, code: 2)
         } catch {
             let code = exitCode(for: error)
-            if code == .success || code.rawValue == 1 {
+            if code == .success || error is ExitCode {
+                // --help, --version, and the findings (1) and Ctrl-C (130) the commands chose.
                 exit(withError: error)
             }
-            // Usage errors: argument-parser's message, but the gate's exit code 2.
-            let message = fullMessage(for: error)
-            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-            Foundation.exit(2)
+            if code == .validationFailure {
+                // Usage errors: argument-parser's message, with the exit code of every input problem.
+                let message = fullMessage(for: error)
+                if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+                Foundation.exit(2)
+            }
+            fail(
+                "internal error: \(error)\nThis is a bug in maskbench \(version); please report it with the command that"
+                    + " gave it.", code: internalErrorCode)
         }
     }
 
-    static func fail(_ message: String) -> Never {
+    /// Prints `error: message` on standard error and exits with `code`.
+    static func fail(_ message: String, code: Int32) -> Never {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-        Foundation.exit(2)
+        Foundation.exit(code)
     }
 }
 
-/// An input problem found by the command itself (not by a reader).
-struct InputError: Error, CustomStringConvertible {
-    var description: String
+/// An input problem found by the command itself (not by a reader), such as a flag whose value names a file
+/// that cannot be used.
+struct InputError: InputProblem {
+    var location: FileLocation?
+    var message: String
 
-    init(_ description: String) {
-        self.description = description
+    init(_ message: String, location: FileLocation? = nil) {
+        self.message = message
+        self.location = location
     }
+}
+
+/// The internal error `MASKBENCH_INJECT_FAULT=internal` raises, so that tests can check how `main` treats
+/// an error that is not an input problem.
+private struct InjectedFault: Error, CustomStringConvertible {
+    var description: String { "fault injected by MASKBENCH_INJECT_FAULT" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchCore
 import MaskBenchFiles
 import MaskBenchFormats
 import Testing

@@ -1,3 +1,4 @@
+import MaskBenchCore
 import MaskBenchGate
 import Testing
 

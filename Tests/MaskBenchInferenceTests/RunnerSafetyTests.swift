@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchCore
 import MaskBenchInference
 import MaskBenchTestSupport
 import Testing

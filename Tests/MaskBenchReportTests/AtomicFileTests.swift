@@ -70,7 +70,7 @@ import Testing
         defer { planted.remove() }
         // The final name is a folder: the rename fails, and the temporary file is removed.
         try FileManager.default.createDirectory(atPath: planted.out + "/index.html", withIntermediateDirectories: true)
-        let error = #expect(throws: ReportError.self) {
+        let error = #expect(throws: OutputError.self) {
             try AtomicFile.write(Data("<html/>".utf8), to: planted.out + "/index.html")
         }
         #expect(error?.message.contains("cannot move the finished file into place") == true)
@@ -81,7 +81,7 @@ import Testing
         let planted = try Planted()
         defer { planted.remove() }
         try planted.link("charts", to: planted.outside)
-        let error = #expect(throws: ReportError.self) { try AtomicFile.makeSubdirectory("charts", in: planted.out) }
+        let error = #expect(throws: OutputError.self) { try AtomicFile.makeSubdirectory("charts", in: planted.out) }
         #expect(error?.path == planted.out + "/charts")
         #expect(error?.message.contains("is a symbolic link; refusing to write through it") == true)
 
@@ -98,7 +98,7 @@ import Testing
         try FileManager.default.createSymbolicLink(
             atPath: folder + "/index.html", withDestinationPath: outside.appendingPathComponent("index.html").path)
 
-        #expect(throws: ReportError.self) {
+        #expect(throws: OutputError.self) {
             try ReportWriter.render(metricsPath: metrics, images: nil, thumbnails: nil)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)

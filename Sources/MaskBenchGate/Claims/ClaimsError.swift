@@ -1,7 +1,9 @@
+public import MaskBenchCore
+
 /// A claims file that cannot be read: not YAML, a missing field, an unknown name, a malformed percentage.
 ///
 /// `maskbench claims check` exits 2 on these.
-public struct ClaimsError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ClaimsError: InputProblem, Sendable, Hashable {
     /// The claims file, as the user named it.
     public var file: String
     /// The line of the claims file (1-based), when the problem has one.
@@ -16,9 +18,6 @@ public struct ClaimsError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `file:line: message`.
-    public var description: String {
-        if let line { return "\(file):\(line): \(message)" }
-        return "\(file): \(message)"
-    }
+    /// ``file`` and ``line``.
+    public var location: FileLocation? { FileLocation(file: file, line: line) }
 }

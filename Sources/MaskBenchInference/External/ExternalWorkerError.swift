@@ -1,9 +1,11 @@
+public import MaskBenchCore
+
 /// Why an external worker could not start or could not answer for an image.
 ///
 /// The description names the worker (number and process id) and, for a bad line, shows the start of the line.
 /// ``restartsWorker`` says whether the worker's state is suspect (it crashed, hung, or its output no longer
 /// lines up with the requests): then the runner's worker is restarted and the image retried.
-public struct ExternalWorkerError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ExternalWorkerError: InputProblem, Sendable, Hashable {
     /// What kind of failure this is.
     public enum Kind: String, Sendable, Hashable {
         /// The command could not be started (not found, not executable).
@@ -47,5 +49,10 @@ public struct ExternalWorkerError: Error, Sendable, Hashable, CustomStringConver
         }
     }
 
-    public var description: String { message }
+    /// Not in a file: the message names the worker.
+    public var location: FileLocation? { nil }
+
+    /// Whether the worker command is the cause before any image was sent: it cannot start, or its first line
+    /// is not the handshake. A failure on an image is not thrown; the image is listed as failed.
+    public var isInputProblem: Bool { kind == .cannotStart || kind == .badHandshake }
 }

@@ -1,10 +1,11 @@
+package import MaskBenchCore
 internal import Yams
 
 /// A problem in a pipeline config file: not YAML, a misspelt key, a value of the wrong type or out of range.
 ///
 /// The description names the file, the line and column when the problem has a place, and the key, as
 /// `pipeline.yml:4:14: pixelBudget: expected a whole number, got '1.0e+30'`.
-package struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct ConfigurationError: InputProblem, Sendable, Hashable {
     /// The config file.
     package var file: String
     /// The 1-based line, when known.
@@ -64,13 +65,12 @@ package struct ConfigurationError: Error, Sendable, Hashable, CustomStringConver
             key: path.isEmpty ? nil : path.map(\.stringValue).joined(separator: "."), message)
     }
 
+    /// ``file``, ``line`` and ``column``.
+    package var location: FileLocation? { FileLocation(file: file, line: line, column: column) }
+
+    /// `file:line:column: key: message`.
     package var description: String {
-        var place = file
-        if let line {
-            place += ":\(line)"
-            if let column { place += ":\(column)" }
-        }
-        return [place, key, message].compactMap { $0 }.joined(separator: ": ")
+        [location?.description, key, message].compactMap { $0 }.joined(separator: ": ")
     }
 
     /// The node `path` leads to from `root`: mapping keys by name, sequence items by index.

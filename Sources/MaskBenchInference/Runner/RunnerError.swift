@@ -1,6 +1,8 @@
+public import MaskBenchCore
+
 /// A problem of the runner or its cache: a worker that cannot start, an image or cache file that cannot be
 /// read or written. Names the file when there is one.
-public struct RunnerError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct RunnerError: InputProblem, Sendable, Hashable {
     /// The file concerned, if any.
     public var file: String?
     /// What went wrong.
@@ -12,7 +14,6 @@ public struct RunnerError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String {
-        file.map { "\($0): \(message)" } ?? message
-    }
+    /// ``file``, when there is one.
+    public var location: FileLocation? { file.map { FileLocation(file: $0) } }
 }

@@ -14,7 +14,7 @@ enum EvaluationOutput {
     /// - Parameters:
     ///   - report: whether to write the report too (`--no-report` turns it off).
     ///   - clock: laps each write for `--timings`.
-    /// - Throws: ``MaskBenchReport/ReportError`` naming a file that could not be written.
+    /// - Throws: ``MaskBenchFiles/OutputError`` naming a file that could not be written.
     static func write(
         _ document: MetricsDocument,
         evaluation: Evaluation,

@@ -133,13 +133,8 @@ struct Run: AsyncParsableCommand {
         let root = ImageRoot(
             URL(fileURLWithPath: imagesDirectory).standardizedFileURL.path,
             allowsOutside: groundTruth.allowOutsideRoot, source: groundTruth.path)
-        var job: PipelineRun
-        do {
-            job = try PipelineRun(
-                dataset: dataset, images: root, settings: settings, classifiesGroundTruthCrops: !noCrops)
-        } catch let error as ImagingError {
-            throw InputError(error.description)
-        }
+        var job = try PipelineRun(
+            dataset: dataset, images: root, settings: settings, classifiesGroundTruthCrops: !noCrops)
         try AtomicFile.makeDirectory(out)
         if sharding != nil {
             // A manifest left by an earlier attempt would mark this one complete before it is.
@@ -170,8 +165,6 @@ struct Run: AsyncParsableCommand {
         do {
             defer { trap.cancel() }
             result = try await job.run(definition)
-        } catch let error as RunnerError {
-            throw InputError(error.description)
         }
         if let directory = job.cacheDirectory, result.cacheSkippedLines > 0 {
             note("\(directory): skipped \(result.cacheSkippedLines) unreadable line(s)")
@@ -255,10 +248,6 @@ struct Run: AsyncParsableCommand {
             return (try PipelineRegistry.pipeline(named: pipeline ?? "", settings: settings), nil)
         } catch let error as ExternalWorkerError {
             throw InputError("cannot start the external worker: \(error.description)")
-        } catch let error as RunnerError {
-            throw InputError(error.description)
-        } catch let error as ConfigurationError {
-            throw InputError(error.description)
         }
     }
 
