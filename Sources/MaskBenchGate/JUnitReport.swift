@@ -1,3 +1,5 @@
+import MaskBenchCore
+
 /// The gate's verdicts as JUnit XML, which CI systems show as test results: one test case per rule.
 public enum JUnitReport {
     /// The XML document for `report`: a `<testsuite>` named `maskbench gate`, a `<testcase>` per rule
@@ -9,49 +11,23 @@ public enum JUnitReport {
         out +=
             "  <testsuite name=\"maskbench gate\" tests=\"\(report.verdicts.count)\" failures=\"\(failures)\" errors=\"0\">\n"
         for verdict in report.verdicts {
-            let name = escape(verdict.rule.metric)
+            let name = Markup.escape(verdict.rule.metric)
             let details =
                 "baseline \(Format.number(verdict.baseline)), current \(Format.number(verdict.current)), delta \(Format.delta(verdict.delta))"
                 + (verdict.test.map { ", " + GateReport.describe($0) } ?? "")
             if verdict.outcome == .regression {
                 out += "    <testcase classname=\"maskbench.gate\" name=\"\(name)\">\n"
                 out +=
-                    "      <failure type=\"regression\" message=\"\(escape(verdict.reason))\">\(escape(details))</failure>\n"
+                    "      <failure type=\"regression\" message=\"\(Markup.escape(verdict.reason))\">\(Markup.escape(details))</failure>\n"
                 out += "    </testcase>\n"
             } else {
                 out += "    <testcase classname=\"maskbench.gate\" name=\"\(name)\">\n"
                 out +=
-                    "      <system-out>\(escape(verdict.outcome.rawValue + ": " + verdict.reason + "; " + details))</system-out>\n"
+                    "      <system-out>\(Markup.escape(verdict.outcome.rawValue + ": " + verdict.reason + "; " + details))</system-out>\n"
                 out += "    </testcase>\n"
             }
         }
         out += "  </testsuite>\n</testsuites>\n"
-        return out
-    }
-
-    /// `text` safe inside an XML attribute or element: the five special characters as entities, other
-    /// control characters (not allowed in XML 1.0) as `?`.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            case "\t": out += "&#9;"
-            case "\r": out += "&#13;"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
-                    out += "?"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
         return out
     }
 }

@@ -1,5 +1,29 @@
+import Foundation
+import FoundationXML
 import MaskBenchCore
 import Testing
+
+/// Parses a one-element document with Foundation's XML parser.
+final class XMLRoundTrip: NSObject, XMLParserDelegate {
+    var attributes: [String: String] = [:]
+    var text = ""
+
+    static func parse(_ xml: String) -> XMLRoundTrip? {
+        let parser = XMLParser(data: Data(xml.utf8))
+        let result = XMLRoundTrip()
+        parser.delegate = result
+        return parser.parse() ? result : nil
+    }
+
+    func parser(
+        _ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        self.attributes = attributes
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+}
 
 /// The one escaping helper and the fixed number formats.
 @Suite struct MarkupTests {
@@ -9,12 +33,22 @@ import Testing
         ("a & b \"c\"", "a &amp; b &quot;c&quot;"),
         ("]]>", "]]&gt;"),
         ("bell\u{07}nul\u{00}", "bell\u{FFFD}nul\u{FFFD}"),
-        ("tab\tline\n", "tab\tline\n"),
+        ("tab\tline\nreturn\r", "tab&#9;line&#10;return&#13;"),
         ("\u{FFFF}x", "\u{FFFD}x"),
         ("é ≥ 0.5", "é ≥ 0.5"),
     ])
     func escapesMarkupAndForbiddenCharacters(input: String, expected: String) {
         #expect(Markup.escape(input) == expected)
+    }
+
+    @Test func escapedTextParsesBackInTextAndAttributes() throws {
+        let hostile = "a<b>&\"c\"'d'\u{1}\n\t]]></x><!--"
+        let escaped = Markup.escape(hostile)
+        let xml = "<t a=\"\(escaped)\" b='\(escaped)'>\(escaped)</t>"
+        let parsed = try #require(XMLRoundTrip.parse(xml))
+        let expected = "a<b>&\"c\"'d'\u{FFFD}\n\t]]></x><!--"
+        #expect(parsed.attributes == ["a": expected, "b": expected])
+        #expect(parsed.text == expected)
     }
 
     @Test(arguments: [

@@ -1,7 +1,8 @@
 import Foundation
 import FoundationXML
-import MaskBenchGate
 import Testing
+
+@testable import MaskBenchGate
 
 /// JUnit XML: well formed, one test case per rule, failures on regressions, hostile text escaped.
 @Suite struct JUnitReportTests {
@@ -45,12 +46,17 @@ import Testing
         #expect(collector.suiteAttributes["failures"] == "1")
     }
 
-    @Test func hostileTextIsEscaped() {
-        let hostile = "a<b>&\"c\"'d'\u{1}\n]]>"
-        let escaped = JUnitReport.escape(hostile)
-        #expect(escaped == "a&lt;b&gt;&amp;&quot;c&quot;&apos;d&apos;?&#10;]]&gt;")
-        let (collector, ok) = parse("<t><testcase name=\"\(escaped)\">\(escaped)</testcase></t>")
+    @Test func aHostileRuleNameIsEscaped() throws {
+        let base = GateFixture.run()
+        var rule = GateRule(metric: "pipeline.tnr.value", direction: .higher)
+        rule.metric = "a<b>&\"c\"'d'\u{1}\n]]>"
+        let verdict = Verdict(rule: rule, baseline: 1, current: 0, test: nil, outcome: .regression, reason: "</x>\n&")
+        var report = try RegressionGate().check(
+            baseline: GateFixture.baseline(base), baselineFile: "base.json", current: base)
+        report.verdicts = [verdict]
+        let (collector, ok) = parse(JUnitReport.xml(report))
         #expect(ok)
-        #expect(collector.testcases == ["a<b>&\"c\"'d'?\n]]>"])
+        #expect(collector.testcases == ["a<b>&\"c\"'d'\u{FFFD}\n]]>"])
+        #expect(collector.failures == ["</x>\n&"])
     }
 }

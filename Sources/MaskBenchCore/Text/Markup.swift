@@ -4,11 +4,14 @@
 /// The HTML report is also well-formed XML (XHTML syntax), so one escaping serves both: text and
 /// attribute values go through ``escape(_:)``; nothing else puts user data into markup.
 public enum Markup {
-    /// `text` safe inside XML/HTML text or a double- or single-quoted attribute value.
+    /// `text` safe inside XML/HTML/SVG text or a double- or single-quoted attribute value: the one escaper of
+    /// the report (HTML, SVG) and of the gate's JUnit XML.
     ///
-    /// `&`, `<`, `>`, `"` and `'` become character references (so `]]>` and `</script>` are inert). Characters
-    /// XML 1.0 forbids even as references (C0 controls other than tab, line feed and carriage return, and
-    /// U+FFFE/U+FFFF) become U+FFFD, so a hostile label cannot make the file unparseable.
+    /// `&`, `<`, `>`, `"` and `'` become character references (so `]]>` and `</script>` are inert); tab, line
+    /// feed and carriage return become `&#9;`, `&#10;` and `&#13;`, which an attribute keeps (a parser turns a
+    /// raw one into a space) and text shows as the same white space. Characters XML 1.0 forbids even as
+    /// references (the other C0 controls, and U+FFFE/U+FFFF) become U+FFFD, so a hostile label cannot make the
+    /// file unparseable.
     public static func escape(_ text: String) -> String {
         var needs = false
         for unit in text.utf8
@@ -28,7 +31,9 @@ public enum Markup {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            case "\t": out += "&#9;"
+            case "\n": out += "&#10;"
+            case "\r": out += "&#13;"
             case "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}"
             default:
                 if scalar.value < 0x20 {
