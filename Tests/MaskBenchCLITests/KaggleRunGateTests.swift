@@ -48,6 +48,14 @@ struct KaggleRunGateTests {
         #expect(gate.status == 0, "\(gate.stdout)\(gate.stderr)")
         #expect(gate.stdout.contains("gate: pass"))
         #expect(gate.stdout.contains("Images that gained mistakes: none"))
+
+        // The README's own claims about this run (Baselines/claims/maskbench-kaggle.yml).
+        let claims = try Command.maskbench([
+            "claims", "check", "Baselines/claims/maskbench-kaggle.yml", "--metrics",
+            out.appendingPathComponent("metrics.json").path,
+        ])
+        #expect(claims.status == 0, "\(claims.stdout)\(claims.stderr)")
+        #expect(claims.stdout.contains("0 of 7 claims differ from the run"))
     }
 }
 

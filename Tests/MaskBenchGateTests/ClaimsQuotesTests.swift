@@ -83,4 +83,20 @@ import Testing
         let without = ClaimsCheck.compare(try Self.claims(line: 4), with: document, tolerance: 0.001)
         #expect(without.first { $0.subject.hasPrefix("classifier.groundTruthCrops") }?.verdict == .notInRun)
     }
+
+    @Test func theCopyIsFoundBesideTheClaimsFileAndNamedWithoutDotDots() throws {
+        let root = try Command.temporaryDirectory()
+        let claimsFolder = root.appendingPathComponent("Baselines/claims")
+        try FileManager.default.createDirectory(at: claimsFolder, withIntermediateDirectories: true)
+        try Self.source.joined(separator: "\n").write(
+            to: root.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        let claims = Claims(
+            file: claimsFolder.appendingPathComponent("c.yml").path,
+            source: Claims.Source(project: "p", file: "README.md", lines: "../../README.md"), counts: [], rates: [])
+        let found = try #require(claims.sourceLines())
+        #expect(found.path == root.appendingPathComponent("README.md").path)
+        #expect(found.lines == Self.source)
+        #expect(Claims.joined("Baselines/claims", "../../README.md") == "README.md")
+        #expect(Claims.joined("a", "../../b") == "../b")
+    }
 }

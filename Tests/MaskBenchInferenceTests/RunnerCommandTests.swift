@@ -161,4 +161,18 @@ import Testing
                 + "\(empty)/\(fixture.names[0]), …); pass --images with the folder that holds them\n")
         #expect(!FileManager.default.fileExists(atPath: fixture.outPath + "/metrics.json"))
     }
+
+    @Test func noReportWritesTheRecordsButNotTheReport() throws {
+        let fixture = try RunnerFixture(count: 3)
+        defer { fixture.remove() }
+        let result = try Command.maskbench(arguments(fixture, RunnerFixture.command("ok"), ["--no-report"]))
+        #expect(result.status == 0, "\(result.stderr)")
+        let manager = FileManager.default
+        for name in ["metrics.json", "summary.md", "faces.csv", "predictions.jsonl"] {
+            #expect(manager.fileExists(atPath: fixture.outPath + "/" + name), "\(name)")
+        }
+        for name in ["index.html", "charts", "boxes.csv", "extras.csv"] {
+            #expect(!manager.fileExists(atPath: fixture.outPath + "/" + name), "\(name)")
+        }
+    }
 }

@@ -47,15 +47,30 @@ extension ClaimsCheck {
 }
 
 extension Claims {
-    /// The local copy the line numbers refer to (``Source/lines``), found as named or beside the claims
-    /// file, with its lines; `nil` when there is none or it is in neither place.
+    /// The local copy the line numbers refer to (``Source/lines``), relative to the claims file's folder,
+    /// else to the current folder, with its lines; `nil` when there is none or it is in neither place.
     public func sourceLines() -> (path: String, lines: [String])? {
         guard let name = source.lines else { return nil }
-        let beside = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(name).path
-        for path in name.hasPrefix("/") ? [name] : [name, beside] {
+        let beside = Self.joined((file as NSString).deletingLastPathComponent, name)
+        for path in name.hasPrefix("/") ? [name] : [beside, name] {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
             return (path, text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
         }
         return nil
+    }
+
+    /// `folder/name` with `..` taken against the folder's own components, so messages name
+    /// `README.md` rather than `Baselines/claims/../../README.md`.
+    package static func joined(_ folder: String, _ name: String) -> String {
+        var parts: [Substring] = folder.split(separator: "/")
+        for part in name.split(separator: "/") {
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+            } else if part != "." {
+                parts.append(part)
+            }
+        }
+        let path = parts.joined(separator: "/")
+        return folder.hasPrefix("/") ? "/" + path : (path.isEmpty ? "." : path)
     }
 }

@@ -18,7 +18,8 @@ struct ClaimsCommand: AsyncParsableCommand {
             abstract: "Recompute a README's rates from its counts, check its totals add up, compare with a run.",
             discussion: """
                 Prints every check with the README lines it draws on. When the copy the line numbers refer to \
-                (source.lines) is found, as named or beside the claims file, every quote must be on its line. Exit 0 when the claims are consistent (and match the run), 1 when any \
+                (source.lines) is found, relative to the claims file or else to the current folder, every quote must be \
+                on its line. Exit 0 when the claims are consistent (and match the run), 1 when any \
                 inconsistency, mismatch or misplaced quote is found, 2 when the claims file or metrics.json \
                 cannot be read.
                 """

@@ -95,6 +95,11 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Print how long each phase took, on standard error.")
     var timings = false
 
+    @Flag(
+        name: .customLong("no-report"),
+        help: "Skip the report (index.html, charts, boxes.csv, extras.csv); `maskbench report` cannot re-render it.")
+    var noReport = false
+
     func validate() throws {
         let sources = [pipeline, config, external].compactMap { $0 }
         guard sources.count == 1 else {
@@ -209,7 +214,7 @@ struct Run: AsyncParsableCommand {
         guard let evaluated = result.evaluated else { return }
         let failures = try RunOutput.write(
             evaluated, summary: summary, truth: truth, groundTruth: groundTruth, images: imagesDirectory, out: out,
-            quiet: quiet, clock: &clock)
+            quiet: quiet, report: !noReport, clock: &clock)
         if !quiet {
             print("Pipeline \(definition.name): \(summary.computed) images computed, \(summary.cached) cached")
         }
