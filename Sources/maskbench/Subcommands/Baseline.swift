@@ -33,6 +33,8 @@ struct BaselineCommand: ParsableCommand {
         @Option(help: "The folder baselines are kept in.")
         var baselines: String = "Baselines"
 
+        @OptionGroup var console: ConsoleOptions
+
         func validate() throws {
             let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".-_"))
             guard !name.isEmpty, !name.hasPrefix("."), name.unicodeScalars.allSatisfy(allowed.contains) else {
@@ -41,10 +43,14 @@ struct BaselineCommand: ParsableCommand {
         }
 
         func run() throws {
+            var clock = console.clock()
             let baseline = try Baseline.record(from: from, name: name)
+            clock.lap("read the run")
             try AtomicFile.makeDirectory(baselines)
             let path = baselines + "/" + name + ".json"
             try baseline.write(to: path)
+            clock.lap("write the baseline")
+            guard !console.quiet else { return }
             print(
                 "Wrote \(path): \(baseline.faces.count) faces, dataset \(baseline.datasetFingerprint), \(baseline.harness.name) \(baseline.harness.version)"
             )

@@ -20,14 +20,13 @@ struct Evaluate: AsyncParsableCommand {
     @OptionGroup var predictionArguments: PredictionArguments
     @OptionGroup var evaluation: EvaluationArguments
 
-    @Option(help: "Output folder.")
-    var out: String = "Reports/latest"
+    @OptionGroup var output: OutputFolderOptions
+    @OptionGroup var console: ConsoleOptions
 
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
-
-    @Flag(help: "Print how long each phase took, on standard error.")
-    var timings = false
+    /// The output folder.
+    var out: String { output.folder() }
+    /// `--quiet`.
+    var quiet: Bool { console.quiet }
 
     @Flag(
         name: .customLong("no-report"),
@@ -36,7 +35,7 @@ struct Evaluate: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try evaluation.settings(incorrectAs: groundTruth.incorrectAs)
-        var clock = PhaseClock(enabled: timings)
+        var clock = console.clock()
         let loaded = try await LoadedRun.read(groundTruth, predictionArguments, clock: &clock)
         let dataset = loaded.truth.dataset
         // The fingerprint (SHA-256 of the dataset) needs only the ground truth: hash it while evaluating.

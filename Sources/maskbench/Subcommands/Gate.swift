@@ -37,7 +37,10 @@ struct Gate: ParsableCommand {
         help: "Compare even when the run's dataset fingerprint differs from the baseline's.")
     var allowDatasetChange = false
 
+    @OptionGroup var console: ConsoleOptions
+
     func run() throws {
+        var clock = console.clock()
         let recorded = try Baseline.read(path: baseline)
         let document = try MetricsDocument.read(path: metrics)
         let folder = URL(fileURLWithPath: metrics).deletingLastPathComponent().path
@@ -50,6 +53,7 @@ struct Gate: ParsableCommand {
         let extrasPath = URL(fileURLWithPath: metrics).deletingLastPathComponent().path + "/extras.csv"
         let extras =
             FileManager.default.fileExists(atPath: extrasPath) ? try BoxTables.readExtras(path: extrasPath) : nil
+        clock.lap("read the baseline and the run")
         let gate = RegressionGate(
             rules: try rules.map { try GateRules.read(path: $0) } ?? GateRule.defaults,
             allowDatasetChange: allowDatasetChange
@@ -59,10 +63,11 @@ struct Gate: ParsableCommand {
             baselineFile: baseline,
             current: RegressionGate.Run(metrics: document, faces: faces, extras: extras, file: metrics)
         )
+        clock.lap("judge \(report.verdicts.count) rules")
         if let junit {
             try AtomicFile.write(Data(JUnitReport.xml(report).utf8), to: junit)
         }
-        print(report.text(), terminator: "")
+        if !console.quiet { print(report.text(), terminator: "") }
         if !report.passed { throw ExitCode(1) }
     }
 }

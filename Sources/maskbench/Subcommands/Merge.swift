@@ -29,14 +29,13 @@ struct Merge: AsyncParsableCommand {
     @OptionGroup var groundTruth: GroundTruthArguments
     @OptionGroup var evaluation: EvaluationArguments
 
-    @Option(help: "Output folder.")
-    var out: String = "Reports/latest"
+    @OptionGroup var output: OutputFolderOptions
+    @OptionGroup var console: ConsoleOptions
 
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
-
-    @Flag(help: "Print how long each phase took, on standard error.")
-    var timings = false
+    /// The output folder.
+    var out: String { output.folder() }
+    /// `--quiet`.
+    var quiet: Bool { console.quiet }
 
     @Flag(
         name: .customLong("no-report"),
@@ -45,7 +44,7 @@ struct Merge: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try evaluation.settings(incorrectAs: groundTruth.incorrectAs)
-        var clock = PhaseClock(enabled: timings)
+        var clock = console.clock()
         let truth = try GroundTruthReader.read(path: groundTruth.path, options: try groundTruth.options())
         clock.lap("read ground truth")
         let set: ShardSet

@@ -29,25 +29,27 @@ struct ReportCommand: ParsableCommand {
         help: "Cut thumbnails from images whose names are absolute, climb out with '..' or link out of --images.")
     var allowOutsideRoot = false
 
-    @Option(help: "Output folder (default: the folder of --metrics).")
-    var out: String?
+    @OptionGroup var output: OutputFolderOptions
 
     @Option(help: "A baseline (maskbench baseline record): show the faces that changed since it.")
     var baseline: String?
 
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
+    @OptionGroup var console: ConsoleOptions
 
     func run() throws {
+        var clock = console.clock()
         let outcomes = try baseline.map { path in
             let recorded = try Baseline.read(path: path)
             var correct: [String: [Int: Bool]] = [:]
             for face in recorded.faces { correct[face.image, default: [:]][face.face] = face.correct }
             return ReportData.BaselineOutcomes(name: recorded.name, correct: correct)
         }
+        clock.lap("read the baseline")
         let written = try ReportWriter.render(
-            metricsPath: metrics, images: images, out: out, allowOutsideRoot: allowOutsideRoot, baseline: outcomes)
-        if !quiet, let index = written.last {
+            metricsPath: metrics, images: images, out: output.out, allowOutsideRoot: allowOutsideRoot,
+            baseline: outcomes)
+        clock.lap("render and write the report")
+        if !console.quiet, let index = written.last {
             print("Wrote \(index) and \(written.count - 1) charts")
         }
     }

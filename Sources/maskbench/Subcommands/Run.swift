@@ -86,14 +86,13 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var evaluation: EvaluationArguments
 
-    @Option(help: "Output folder.")
-    var out: String = "Reports/latest"
+    @OptionGroup var output: OutputFolderOptions
+    @OptionGroup var console: ConsoleOptions
 
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
-
-    @Flag(help: "Print how long each phase took, on standard error.")
-    var timings = false
+    /// The output folder.
+    var out: String { output.folder() }
+    /// `--quiet`.
+    var quiet: Bool { console.quiet }
 
     @Flag(
         name: .customLong("no-report"),
@@ -122,7 +121,7 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try evaluation.settings(incorrectAs: groundTruth.incorrectAs)
-        var clock = PhaseClock(enabled: timings)
+        var clock = console.clock()
         let sharding: (shard: Shard, variable: String?)?
         do {
             sharding = try shard.map { try Shard.parse($0, environment: ProcessInfo.processInfo.environment) }

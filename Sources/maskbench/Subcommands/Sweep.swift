@@ -39,11 +39,13 @@ struct Sweep: AsyncParsableCommand {
     @Option(name: .customLong("grid-csv"), help: "Also write every point of the grid to this CSV file.")
     var gridCSV: String?
 
-    @Option(help: "Output folder.")
-    var out: String = "Reports/latest"
+    @OptionGroup var output: OutputFolderOptions
+    @OptionGroup var console: ConsoleOptions
 
-    @Flag(help: "Print nothing but errors and the chosen points.")
-    var quiet = false
+    /// The output folder.
+    var out: String { output.folder() }
+    /// `--quiet`.
+    var quiet: Bool { console.quiet }
 
     /// Each `--target` as typed, with its conditions (comma-separated, all of which must hold).
     func parsedTargets() throws -> [(text: String, conditions: [SweepTarget])] {
@@ -79,7 +81,7 @@ struct Sweep: AsyncParsableCommand {
     func run() async throws {
         let settings = try evaluation.settings(incorrectAs: groundTruth.incorrectAs)
         let targets = try parsedTargets()
-        var clock = PhaseClock(enabled: false)
+        var clock = console.clock()
         let loaded = try await LoadedRun.read(groundTruth, predictionArguments, clock: &clock)
         let dataset = loaded.truth.dataset
         let predictions = loaded.predictions.predictions

@@ -15,9 +15,14 @@ struct Validate: AsyncParsableCommand {
     )
 
     @OptionGroup var groundTruth: GroundTruthArguments
+    @OptionGroup var console: ConsoleOptions
 
     func run() async throws {
+        var clock = console.clock()
         let result = try GroundTruthValidator.validate(path: groundTruth.path, options: try groundTruth.options())
+        clock.lap("read and check the ground truth")
+        if result.hasWarnings, console.quiet { throw ExitCode(1) }
+        guard !console.quiet else { return }
         let dataset = result.dataset
         print(
             "\(groundTruth.path): \(result.format.rawValue), \(dataset.images.count) images, \(dataset.faceCount) faces"
