@@ -76,7 +76,7 @@ import Testing
             #expect(value.isClose(to: concordant / (positives * negatives), absolute: 1e-12), "replicate \(r)")
         }
         // The interval is the percentiles of those replicates.
-        let interval = bootstrap.intervals(imageCount: imageCount, count: 1) {
+        let interval = bootstrap.intervals(imageCount: imageCount, count: 1) { _ in
             { weights in [sorted.weightedAUC(imageWeights: weights)] }
         }[0]
         let ordered = replicates.sorted()

@@ -82,7 +82,14 @@ public struct Evaluator: Sendable {
         let pipelineSorted = outcome.pipelineSorted
         let matchedSorted = outcome.matchedSorted
         let faceCounts = facesPerImage
-        let intervals = settings.bootstrap.intervals(imageCount: imageCount, count: 4) {
+        let intervals = settings.bootstrap.intervals(imageCount: imageCount, count: 4) { subset in
+            // The lists of the subset's images only, when the bag of little bootstraps asks for a subset.
+            let (ranked, rankedImages) = ranked.restricted(to: subset, images: rankedImages)
+            let (rankedCapped, rankedCappedImages) =
+                capped ? rankedCapped.restricted(to: subset, images: rankedCappedImages) : (ranked, rankedImages)
+            let pipelineSorted = pipelineSorted.restricted(to: subset)
+            let matchedSorted = matchedSorted.restricted(to: subset)
+            let faceCounts = subset.map { $0.images.map { faceCounts[Int($0)] } } ?? faceCounts
             var scratch: [(tp: Bootstrap.Lanes, called: Bootstrap.Lanes)] = []
             return { weights in
                 var positives = Bootstrap.Lanes.zero

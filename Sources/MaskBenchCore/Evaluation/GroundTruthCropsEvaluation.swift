@@ -52,8 +52,9 @@ public struct GroundTruthCropsEvaluation: Sendable, Hashable {
             scores: samples.map(\.score), labels: samples.map(\.positive), images: samples.map(\.image))
         let interval =
             hasBoth
-            ? settings.bootstrap.intervals(imageCount: imageCount, count: 1) {
-                { weights in [sorted.weightedAUC(imageWeights: weights)] }
+            ? settings.bootstrap.intervals(imageCount: imageCount, count: 1) { subset in
+                let sorted = sorted.restricted(to: subset)
+                return { weights in [sorted.weightedAUC(imageWeights: weights)] }
             }[0] : nil
         return GroundTruthCropsEvaluation(
             faces: samples.count,

@@ -52,28 +52,127 @@ public struct Bootstrap: Sendable, Hashable, Codable {
         for _ in 0..<imageCount { add(Int(rng.next() % UInt64(imageCount))) }
     }
 
+    /// Above this many images, ``intervals(imageCount:count:makeStatistics:)`` uses the bag of little bootstraps,
+    /// whose cost does not grow with the images times the replicates.
+    public static let littleBootstrapImages = 100_000
+
     /// Runs the statistics on every replicate and returns one `(low, high)` interval per statistic.
+    ///
+    /// Up to ``littleBootstrapImages`` images: the percentile bootstrap, every replicate drawing as many images
+    /// as there are (``replicates(imageCount:count:makeStatistics:)``), `makeStatistics` called with `nil`.
+    /// Above: the bag of little bootstraps (``littleIntervals(imageCount:count:makeStatistics:)``), which calls
+    /// `makeStatistics` with each subset of images and then passes weights for that subset only.
     ///
     /// Replicates are computed four at a time: lane `j` of a batch is one replicate, with its own draws.
     /// - Parameters:
     ///   - imageCount: the number of images to resample.
     ///   - count: how many statistics a replicate gives.
-    ///   - makeStatistics: called once per worker thread; returns the function that, given each image's
-    ///     weights (draw counts) in four lanes, computes the statistics of the four replicates. It may keep
-    ///     scratch buffers between calls. A NaN lane is a statistic undefined on that replicate, left out
-    ///     of its percentiles.
+    ///   - makeStatistics: called once per worker thread (and subset); returns the function that, given each
+    ///     image's weights (draw counts) in four lanes, computes the statistics of the four replicates: every
+    ///     image's weight for `nil`, else the weights of the subset's images, in its order. It may keep scratch
+    ///     buffers between calls. A NaN lane is a statistic undefined on that replicate, left out of its
+    ///     percentiles. The statistics must not change when every weight is multiplied by the same number
+    ///     (ratios such as AUC and AP), since a subset's weights add up to the whole set's image count.
     /// - Returns: `nil` for a statistic with no defined replicate, or when ``samples`` is 0.
     public func intervals(
         imageCount: Int,
         count: Int,
-        makeStatistics: @Sendable () -> ([Lanes]) -> [Lanes]
+        makeStatistics: @Sendable (ImageSubset?) -> ([Lanes]) -> [Lanes]
     ) -> [(low: Double, high: Double)?] {
-        replicates(imageCount: imageCount, count: count, makeStatistics: makeStatistics).map { replicates in
+        if imageCount > Self.littleBootstrapImages {
+            return littleIntervals(imageCount: imageCount, count: count, makeStatistics: makeStatistics)
+        }
+        return replicates(imageCount: imageCount, count: count) { makeStatistics(nil) }.map { replicates in
             var values = replicates.filter { !$0.isNaN }
             values.sort()
-            guard !values.isEmpty else { return nil }
-            let tail = (1 - confidence) / 2
-            return (Self.percentile(values, tail), Self.percentile(values, 1 - tail))
+            return percentileInterval(values)
+        }
+    }
+
+    /// The percentile interval of sorted values; `nil` when there are none.
+    private func percentileInterval(_ sorted: [Double]) -> (low: Double, high: Double)? {
+        guard !sorted.isEmpty else { return nil }
+        let tail = (1 - confidence) / 2
+        return (Self.percentile(sorted, tail), Self.percentile(sorted, 1 - tail))
+    }
+
+    // MARK: - Bag of little bootstraps
+
+    /// Subsets of the bag of little bootstraps (fewer when ``samples`` would give one fewer than 100 replicates);
+    /// each gets an equal share of ``samples``.
+    public static let littleSubsets = 10
+    /// A subset has `imageCount ^ littleExponent` images (rounded up).
+    public static let littleExponent = 0.7
+
+    /// Intervals by the bag of little bootstraps (Kleiner, Talwalkar, Sarkar and Jordan, "A scalable bootstrap
+    /// for massive data", JRSS B 76(4), 2014), each subset's interval moved to the whole set's estimate.
+    ///
+    /// The images are drawn into ``littleSubsets`` subsets of `b = ⌈n ^ littleExponent⌉` distinct images each
+    /// (without replacement, seeded from `(seed, subset)`). Within a subset, each of `⌈samples / subsets⌉`
+    /// replicates draws `n` images with replacement from the subset's `b` (seeded from `(seed, subset,
+    /// replicate)`), so a replicate weighs `b` images to the size of the whole set, as the percentile bootstrap
+    /// weighs all `n`. A subset's interval is the percentile interval of its replicates minus the subset's own
+    /// estimate (every weight equal), plus the whole set's estimate (every weight 1): the spread of the subset's
+    /// replicates around the subset's value, placed at the whole set's value, which is what the percentile
+    /// bootstrap's interval is for a statistic whose replicates centre on it; it also keeps an estimate that
+    /// depends on the number of images (AP's envelope of the precision curve) from moving the interval. The
+    /// interval is the mean of the subsets' bounds. A replicate then costs `b` images instead of `n`: at 500,000
+    /// images a subset has 9,806.
+    package func littleIntervals(
+        imageCount n: Int,
+        count: Int,
+        makeStatistics: @Sendable (ImageSubset?) -> ([Lanes]) -> [Lanes]
+    ) -> [(low: Double, high: Double)?] {
+        guard samples > 0, n > 0 else { return Array(repeating: nil, count: count) }
+        // At least 100 replicates a subset where there are enough: the percentiles of fewer sit inwards (from
+        // 40, about 8% of the interval's width).
+        let subsets = max(1, min(Self.littleSubsets, samples / 100))
+        let perSubset = (samples + subsets - 1) / subsets
+        let size = min(n, Int(pow(Double(n), Self.littleExponent).rounded(.up)))
+        let whole = makeStatistics(nil)([Lanes](repeating: .one, count: n)).map { $0[0] }
+        let bounds = Mutex([[(low: Double, high: Double)?]](repeating: [], count: subsets))
+        let seed = self.seed
+        let workers = max(1, min(subsets, ProcessInfo.processInfo.activeProcessorCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var order = [Int32](repeating: 0, count: n)
+            for subset in stride(from: worker, to: subsets, by: workers) {
+                // b distinct images: the first b of a partial Fisher-Yates shuffle.
+                for i in 0..<n { order[i] = Int32(i) }
+                var rng = SplitMix64(seed: seed ^ 0x5BD1_E995_0000_0000 ^ (UInt64(subset) &* 0x9E37_79B9_7F4A_7C15))
+                for i in 0..<size { order.swapAt(i, i + Int.random(in: 0..<(n - i), using: &rng)) }
+                let chosen = ImageSubset(images: order[0..<size].sorted(), imageCount: n)
+                let statistics = makeStatistics(chosen)
+                let own = statistics([Lanes](repeating: .one, count: size)).map { $0[0] }
+                var weights = [Lanes](repeating: .zero, count: size)
+                var values = [[Double]](repeating: [], count: count)
+                for batch in stride(from: 0, to: perSubset, by: 4) {
+                    for i in weights.indices { weights[i] = .zero }
+                    for lane in 0..<min(4, perSubset - batch) {
+                        let r = UInt64(subset * perSubset + batch + lane)
+                        var draws = SplitMix64(seed: seed ^ 0x27D4_EB2F_1656_67C5 ^ (r &* 0xD1B5_4A32_D192_ED03))
+                        for _ in 0..<n { weights[Int.random(in: 0..<size, using: &draws)][lane] += 1 }
+                    }
+                    let lanes = statistics(weights)
+                    for k in 0..<count {
+                        for lane in 0..<min(4, perSubset - batch) where !lanes[k][lane].isNaN {
+                            values[k].append(lanes[k][lane])
+                        }
+                    }
+                }
+                let mine: [(low: Double, high: Double)?] = (0..<count).map { k in
+                    guard !own[k].isNaN, let interval = percentileInterval(values[k].sorted()) else { return nil }
+                    return (interval.low - own[k], interval.high - own[k])
+                }
+                bounds.withLock { $0[subset] = mine }
+            }
+        }
+        let all = bounds.withLock { $0 }
+        return (0..<count).map { k in
+            let defined = all.compactMap { $0[k] }
+            guard !whole[k].isNaN, !defined.isEmpty else { return nil }
+            let low = defined.map(\.low).reduce(0, +) / Double(defined.count)
+            let high = defined.map(\.high).reduce(0, +) / Double(defined.count)
+            return (whole[k] + low, whole[k] + high)
         }
     }
 
