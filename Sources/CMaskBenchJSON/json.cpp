@@ -117,12 +117,20 @@ mbjson_status iterateLoaded(mbjson_document *doc, char *err, size_t errlen) {
     return MBJSON_OK;
 }
 
+/// `strerror`'s text with its first letter lower-cased, as MaskBench's Swift side words every file error
+/// (`cannot read: no such file or directory`; Swift's `FileErrorReason`).
+std::string lowerFirst(const char *text) {
+    std::string out(text);
+    if (!out.empty() && out[0] >= 'A' && out[0] <= 'Z') out[0] = static_cast<char>(out[0] - 'A' + 'a');
+    return out;
+}
+
 /// Reads the whole file (or pipe, until end of file) into `doc->input`.
 mbjson_status loadFile(mbjson_document *doc, const char *path, char *err, size_t errlen) {
     doc->length = 0;
     int fd = ::open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        writeMessage(err, errlen, std::string("cannot open: ") + std::strerror(errno));
+        writeMessage(err, errlen, std::string("cannot read: ") + lowerFirst(std::strerror(errno)));
         return MBJSON_ERR_IO;
     }
     struct Closer {
@@ -131,7 +139,7 @@ mbjson_status loadFile(mbjson_document *doc, const char *path, char *err, size_t
     } closer{fd};
     struct stat info;
     if (::fstat(fd, &info) != 0) {
-        writeMessage(err, errlen, std::string("cannot stat: ") + std::strerror(errno));
+        writeMessage(err, errlen, std::string("cannot read: ") + lowerFirst(std::strerror(errno)));
         return MBJSON_ERR_IO;
     }
     if (S_ISDIR(info.st_mode)) {
@@ -164,7 +172,7 @@ mbjson_status loadFile(mbjson_document *doc, const char *path, char *err, size_t
         ssize_t n = ::read(fd, doc->input.data + length, doc->input.capacity - length);
         if (n < 0) {
             if (errno == EINTR) continue;
-            writeMessage(err, errlen, std::string("cannot read: ") + std::strerror(errno));
+            writeMessage(err, errlen, std::string("cannot read: ") + lowerFirst(std::strerror(errno)));
             return MBJSON_ERR_IO;
         }
         if (n == 0) break;

@@ -51,15 +51,15 @@ public enum AtomicFile {
             do {
                 try body(FileHandle(fileDescriptor: descriptor, closeOnDealloc: false))
             } catch {
-                throw OutputError(path: temporary, "cannot write the file (\((error as NSError).localizedDescription))")
+                throw OutputError(path: temporary, "cannot write: \(FileErrorReason.describe(error))")
             }
             closed = true
             guard close(descriptor) == 0 else {
-                throw OutputError(path: temporary, "cannot close the file (\(String(cString: strerror(errno))))")
+                throw OutputError(path: temporary, "cannot write: \(FileErrorReason.describe(errno: errno))")
             }
             guard rename(temporary, path) == 0 else {
                 throw OutputError(
-                    path: path, "cannot move the finished file into place (\(String(cString: strerror(errno))))")
+                    path: path, "cannot move the finished file into place: \(FileErrorReason.describe(errno: errno))")
             }
         } catch {
             unlink(temporary)
@@ -74,7 +74,7 @@ public enum AtomicFile {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw OutputError(path: path, "cannot create the output folder (\(error.localizedDescription))")
+            throw OutputError(path: path, "cannot create the folder: \(FileErrorReason.describe(error))")
         }
     }
 
@@ -92,7 +92,7 @@ public enum AtomicFile {
         let reason = errno
         var info = stat()
         guard reason == EEXIST, lstat(path, &info) == 0 else {
-            throw OutputError(path: path, "cannot create the output folder (\(String(cString: strerror(reason))))")
+            throw OutputError(path: path, "cannot create the folder: \(FileErrorReason.describe(errno: reason))")
         }
         switch info.st_mode & S_IFMT {
         case S_IFDIR: return path
@@ -119,7 +119,7 @@ public enum AtomicFile {
         }
         throw OutputError(
             path: directory + "/" + name,
-            "cannot create a temporary file beside it (\(String(cString: strerror(lastError))))")
+            "cannot create a temporary file beside it: \(FileErrorReason.describe(errno: lastError))")
     }
 }
 

@@ -44,7 +44,7 @@ public enum GroundTruthReader {
     public static func detectFormat(path: String) throws -> GroundTruthFormat {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw FormatError(file: path, "no such file or folder")
+            throw FormatError(file: path, "cannot read: \(FileErrorReason.describe(errno: ENOENT))")
         }
         if isDirectory.boolValue { return try detectFolderFormat(path) }
         switch ImageDirectory.ext(of: String(path.split(separator: "/").last ?? "")).lowercased() {
@@ -114,7 +114,7 @@ public enum GroundTruthReader {
         do {
             handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         } catch {
-            throw FormatError(file: path, "cannot open: \((error as NSError).localizedDescription)")
+            throw FormatError(file: path, "cannot read: \(FileErrorReason.describe(error))")
         }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 4096)).flatMap { $0 }.map { [UInt8]($0) } ?? []

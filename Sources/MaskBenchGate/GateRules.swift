@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchCore
 import Yams
 
 /// Reads rules files: YAML, or JSON (which is YAML).
@@ -58,7 +59,7 @@ public enum GateRules {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw GateError(file: path, "cannot read the rules file (\(error.localizedDescription))")
+            throw GateError(file: path, "cannot read: \(FileErrorReason.describe(error))")
         }
         return try parse(text, file: path)
     }

@@ -107,6 +107,8 @@ public struct InferenceError: InputProblem, Sendable, Hashable {
             parts.append(cFunction)
         }
         parts.append(message)
-        return parts.joined(separator: ": ") + " [\(kind), \(raisedAt)]"
+        // A problem with the user's files reads like every other input error; where MaskBench raised it
+        // helps only with a bug report.
+        return parts.joined(separator: ": ") + (isInputProblem ? "" : " [\(kind), \(raisedAt)]")
     }
 }

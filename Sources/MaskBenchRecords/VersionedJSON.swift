@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchCore
 import MaskBenchFiles
 
 /// Reading the versioned JSON files MaskBench writes (metrics.json, baselines): the schema version is
@@ -22,7 +23,7 @@ public enum VersionedJSON {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw FormatError(file: path, "cannot read the \(kind) (\(error.localizedDescription))")
+            throw FormatError(file: path, "cannot read: \(FileErrorReason.describe(error))")
         }
         let found: Version
         do {

@@ -56,6 +56,6 @@ import Testing
 
     @Test func aMissingFileIsAFormatErrorNamingIt() {
         let error = #expect(throws: FormatError.self) { try CSVReader.records(inFile: "/nonexistent/gt.csv") }
-        #expect(error?.description == "/nonexistent/gt.csv: no such file")
+        #expect(error?.description == "/nonexistent/gt.csv: cannot read: no such file or directory")
     }
 }

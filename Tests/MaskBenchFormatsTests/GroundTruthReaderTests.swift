@@ -72,7 +72,7 @@ import Testing
         let empty = try FormatFixtures.write("", to: "gt.csv", in: directory)
         #expect(throws: FormatError.self) { try GroundTruthReader.detectFormat(path: empty) }
         let error = #expect(throws: FormatError.self) { try GroundTruthReader.detectFormat(path: directory + "/nope") }
-        #expect(error?.message == "no such file or folder")
+        #expect(error?.message == "cannot read: no such file or directory")
     }
 
     @Test func readsEachDetectedFormat() throws {

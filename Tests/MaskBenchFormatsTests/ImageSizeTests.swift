@@ -51,6 +51,6 @@ import Testing
         let error = #expect(throws: ImagingError.self) { try ImageSize.read(path: "/nonexistent/x.png") }
         #expect(error?.kind == .unreadableFile)
         #expect(error?.description.contains("/nonexistent/x.png") == true)
-        #expect(error?.message == "no such file")
+        #expect(error?.description == "/nonexistent/x.png: cannot read: no such file or directory")
     }
 }

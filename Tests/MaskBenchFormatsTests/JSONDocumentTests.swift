@@ -224,7 +224,7 @@ import Testing
 
     @Test func missingFileIsAnErrorNamingIt() {
         let error = #expect(throws: FormatError.self) { try JSONDocument(contentsOfFile: "/nonexistent/gt.json") }
-        #expect(error?.description == "/nonexistent/gt.json: cannot open: No such file or directory")
+        #expect(error?.description == "/nonexistent/gt.json: cannot read: no such file or directory")
     }
 
     @Test func folderIsAnErrorNamingIt() throws {

@@ -264,7 +264,7 @@ private struct CountingPipeline: PipelineDefinition {
             directory: fixture.folder.appendingPathComponent("cache").path, fingerprint: "c")
         let pipeline = CountingPipeline()
         let report = try await PipelineRunner(workers: 2, cache: cache).run(pipeline, on: items)
-        #expect(report.outcomes[1] == .failed("\(items[1].path): cannot read the image: no such file"))
+        #expect(report.outcomes[1] == .failed("\(items[1].path): cannot read: no such file or directory"))
         #expect(pipeline.calls.names.withLock { $0.count } == 2)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchCore
 
 /// Reads CSV files through libcsv, record by record, each record knowing its line.
 ///
@@ -29,7 +30,7 @@ public enum CSVReader {
             do {
                 chunk = try handle.read(upToCount: chunkSize)
             } catch {
-                throw FormatError(file: path, "cannot read: \((error as NSError).localizedDescription)")
+                throw FormatError(file: path, "cannot read: \(FileErrorReason.describe(error))")
             }
             guard let chunk, !chunk.isEmpty else { break }
             try chunk.withUnsafeBytes { try parser.feed($0) }
@@ -81,13 +82,16 @@ public enum CSVReader {
     private static func open(_ path: String) throws -> FileHandle {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw FormatError(file: path, "no such file")
+            throw FormatError(file: path, "cannot read: \(FileErrorReason.describe(errno: ENOENT))")
         }
-        guard !isDirectory.boolValue else { throw FormatError(file: path, "is a folder, expected a CSV file") }
+        guard !isDirectory.boolValue else {
+            throw FormatError(
+                file: path, "cannot read: \(FileErrorReason.describe(errno: EISDIR)) (expected a CSV file)")
+        }
         do {
             return try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         } catch {
-            throw FormatError(file: path, "cannot open: \((error as NSError).localizedDescription)")
+            throw FormatError(file: path, "cannot read: \(FileErrorReason.describe(error))")
         }
     }
 }

@@ -1,5 +1,6 @@
 internal import CMaskBenchCSV
 import Foundation
+import MaskBenchCore
 
 /// Builds CSV text row by row, quoting through libcsv, and writes it atomically.
 ///
@@ -39,7 +40,7 @@ public struct CSVWriter: Sendable {
         do {
             try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw FormatError(file: path, "cannot write: \((error as NSError).localizedDescription)")
+            throw FormatError(file: path, "cannot write: \(FileErrorReason.describe(error))")
         }
     }
 

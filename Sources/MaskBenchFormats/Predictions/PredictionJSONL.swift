@@ -49,7 +49,7 @@ public enum PredictionJSONL {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw FormatError(file: path, "cannot read: \(error.localizedDescription)")
+            throw FormatError(file: path, "cannot read: \(FileErrorReason.describe(error))")
         }
         return try data.withUnsafeBytes { bytes in
             try decode(bytes, source: path, labelMap: labelMap, maxLineBytes: limits.maxLineBytes)
@@ -303,7 +303,7 @@ public enum PredictionJSONL {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw FormatError(file: path, "cannot write: \(error.localizedDescription)")
+            throw FormatError(file: path, "cannot write: \(FileErrorReason.describe(error))")
         }
     }
 

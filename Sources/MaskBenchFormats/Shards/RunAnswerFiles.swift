@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchCore
 public import MaskBenchFiles
 
 /// The JSON Lines files `maskbench run` writes beside `predictions.jsonl`, and `maskbench merge` reads back from
@@ -119,7 +120,7 @@ public enum RunAnswerFiles {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw FormatError(file: path, "cannot read: \(error.localizedDescription)")
+            throw FormatError(file: path, "cannot read: \(FileErrorReason.describe(error))")
         }
         let parser = try JSONLineParser(source: path)
         try data.withUnsafeBytes { bytes in

@@ -121,7 +121,7 @@ public struct ShardManifest: Sendable, Hashable, Codable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw FormatError(file: path, "cannot read: \(error.localizedDescription)")
+            throw FormatError(file: path, "cannot read: \(FileErrorReason.describe(error))")
         }
         struct Header: Decodable {
             var format: String?

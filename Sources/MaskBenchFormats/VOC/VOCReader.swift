@@ -34,7 +34,7 @@ public enum VOCReader {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw FormatError(file: directory, "cannot list the folder: \((error as NSError).localizedDescription)")
+            throw FormatError(file: directory, "cannot list: \(FileErrorReason.describe(error))")
         }
         let separator = directory.hasSuffix("/") ? "" : "/"
         return names.filter { $0.lowercased().hasSuffix(".xml") && !$0.hasPrefix(".") }
@@ -45,7 +45,7 @@ public enum VOCReader {
     static func read(path: String, options: GroundTruthOptions, log: inout GroundTruthLog) throws -> Dataset {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw FormatError(file: path, "no such file or folder")
+            throw FormatError(file: path, "cannot read: \(FileErrorReason.describe(errno: ENOENT))")
         }
         let files = isDirectory.boolValue ? try annotationFiles(in: path) : [path]
         guard !files.isEmpty else { throw FormatError(file: path, "no .xml files in the folder") }
@@ -76,7 +76,7 @@ public enum VOCReader {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: file))
         } catch {
-            throw FormatError(file: file, "cannot read: \((error as NSError).localizedDescription)")
+            throw FormatError(file: file, "cannot read: \(FileErrorReason.describe(error))")
         }
         let document = try VOCDocument.parse(data, file: file)
         guard document.root == "annotation" else {

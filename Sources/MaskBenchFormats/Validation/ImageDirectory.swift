@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchCore
 import MaskBenchFiles
 import MaskBenchImaging
 
@@ -36,7 +37,7 @@ struct ImageDirectory {
                 .filter { !$0.hasPrefix(".") }
                 .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         } catch {
-            throw FormatError(file: path, "cannot list the images folder: \((error as NSError).localizedDescription)")
+            throw FormatError(file: path, "cannot list: \(FileErrorReason.describe(error))")
         }
     }
 

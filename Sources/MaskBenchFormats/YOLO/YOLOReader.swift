@@ -44,7 +44,7 @@ public enum YOLOReader {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw FormatError(file: directory, "cannot list the folder: \((error as NSError).localizedDescription)")
+            throw FormatError(file: directory, "cannot list: \(FileErrorReason.describe(error))")
         }
         let separator = directory.hasSuffix("/") ? "" : "/"
         let texts = names.filter { $0.lowercased().hasSuffix(".txt") && !$0.hasPrefix(".") }
@@ -62,7 +62,7 @@ public enum YOLOReader {
     ) throws -> Dataset {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw FormatError(file: path, "no such file or folder")
+            throw FormatError(file: path, "cannot read: \(FileErrorReason.describe(errno: ENOENT))")
         }
         var files = [path]
         if isDirectory.boolValue {
@@ -128,7 +128,7 @@ public enum YOLOReader {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: file))
         } catch {
-            throw FormatError(file: file, "cannot read: \((error as NSError).localizedDescription)")
+            throw FormatError(file: file, "cannot read: \(FileErrorReason.describe(error))")
         }
         var text = String(decoding: data, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }

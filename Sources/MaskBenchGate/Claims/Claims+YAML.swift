@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchCore
 import Yams
 
 extension Claims {
@@ -13,7 +14,7 @@ extension Claims {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ClaimsError(file: path, line: nil, "cannot read the file (\(error.localizedDescription))")
+            throw ClaimsError(file: path, line: nil, "cannot read: \(FileErrorReason.describe(error))")
         }
         return try parse(yaml: text, file: path)
     }

@@ -12,8 +12,11 @@ public struct ImageKey: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Throws: ``RunnerError`` naming the file when it cannot be read.
     public init(imageAt path: String, boxes: [Box]) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw RunnerError(file: path, "cannot read the image: \(Self.reason(path))")
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        } catch {
+            throw RunnerError(file: path, "cannot read: \(FileErrorReason.describe(error))")
         }
         defer { try? handle.close() }
         var hasher = SHA256()
@@ -22,7 +25,7 @@ public struct ImageKey: Sendable, Hashable, CustomStringConvertible {
                 hasher.update(data: chunk)
             }
         } catch {
-            throw RunnerError(file: path, "cannot read the image: \(error.localizedDescription)")
+            throw RunnerError(file: path, "cannot read: \(FileErrorReason.describe(error))")
         }
         self.init(imageDigest: hasher.finalize(), boxes: boxes)
     }
@@ -40,11 +43,5 @@ public struct ImageKey: Sendable, Hashable, CustomStringConvertible {
 
     private static func hex(_ digest: SHA256.Digest) -> String {
         digest.map { String(format: "%02x", $0) }.joined()
-    }
-
-    private static func reason(_ path: String) -> String {
-        var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
-        return isDirectory.boolValue ? "it is a folder" : "permission denied"
     }
 }

@@ -77,7 +77,7 @@ public final class PredictionCache: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw RunnerError(file: directory, "cannot create the cache folder: \(error.localizedDescription)")
+            throw RunnerError(file: directory, "cannot create the folder: \(FileErrorReason.describe(error))")
         }
         self.directory = directory
         self.fingerprint = fingerprint
@@ -89,7 +89,7 @@ public final class PredictionCache: Sendable {
                 .filter { $0.hasPrefix(prefix + ".") && $0.hasSuffix(".jsonl") }
                 .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         } catch {
-            throw RunnerError(file: directory, "cannot read the cache folder: \(error.localizedDescription)")
+            throw RunnerError(file: directory, "cannot list: \(FileErrorReason.describe(error))")
         }
         var loaded: [String: PipelineResult] = [:]
         var skipped = 0
@@ -185,7 +185,7 @@ public final class PredictionCache: Sendable {
             let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
             if descriptor < 0 {
                 if errno == EEXIST { continue }
-                throw RunnerError(file: path, "cannot make the cache file: \(String(cString: strerror(errno)))")
+                throw RunnerError(file: path, "cannot create: \(FileErrorReason.describe(errno: errno))")
             }
             do {
                 let header = try JSONEncoder().encode(
@@ -217,7 +217,7 @@ public final class PredictionCache: Sendable {
                 throw RunnerError(
                     file: path, "a symbolic link in the cache folder; refusing to read through it (delete the link)")
             }
-            throw RunnerError(file: path, "cannot open the cache: \(String(cString: strerror(code)))")
+            throw RunnerError(file: path, "cannot read: \(FileErrorReason.describe(errno: code))")
         }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         var status = stat()
@@ -228,7 +228,7 @@ public final class PredictionCache: Sendable {
         do {
             data = try handle.readToEnd() ?? Data()
         } catch {
-            throw RunnerError(file: path, "cannot read the cache: \(error.localizedDescription)")
+            throw RunnerError(file: path, "cannot read: \(FileErrorReason.describe(error))")
         }
         // A last line without its newline is a crash's torn line or a line another writer is still writing.
         let complete = data.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
@@ -273,7 +273,7 @@ public final class PredictionCache: Sendable {
                 let written = Glibc.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    throw RunnerError(file: path, "cannot write the cache: \(String(cString: strerror(errno)))")
+                    throw RunnerError(file: path, "cannot write: \(FileErrorReason.describe(errno: errno))")
                 }
                 offset += written
             }

@@ -181,7 +181,7 @@ final class WorkerConnection {
         } catch {
             throw ExternalWorkerError(
                 .cannotStart,
-                "cannot create the worker log folder \(configuration.logDirectory): \(error.localizedDescription)")
+                "cannot create the worker log folder \(configuration.logDirectory): \(FileErrorReason.describe(error))")
         }
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONUNBUFFERED"] = "1"

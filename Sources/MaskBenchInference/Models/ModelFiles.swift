@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MaskBenchCore
 
 /// The folder of seed models MaskBench runs natively, and the check that they are the files the seeds use.
 ///
@@ -58,7 +59,8 @@ public struct ModelFiles: Sendable, Hashable {
             throw InferenceError(
                 .modelMissing,
                 file: path,
-                "model file missing (run Scripts/fetch-models.sh, or set MASKBENCH_MODELS to the models folder)"
+                "cannot read: \(FileErrorReason.describe(errno: isDirectory.boolValue ? EISDIR : ENOENT)) "
+                    + "(run Scripts/fetch-models.sh, or set MASKBENCH_MODELS to the models folder)"
             )
         }
         let actual = try Self.sha256(of: url)
@@ -97,7 +99,7 @@ public struct ModelFiles: Sendable, Hashable {
                 return byte < 16 ? "0" + hex : hex
             }.joined()
         } catch {
-            throw InferenceError(.unreadableFile, file: url.path, "cannot read the model file: \(error)")
+            throw InferenceError(.unreadableFile, file: url.path, "cannot read: \(FileErrorReason.describe(error))")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchCore
 internal import MaskBenchImaging
 internal import Yams
 
@@ -77,7 +78,7 @@ package struct PipelineConfiguration: Sendable, Hashable, Decodable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigurationError(file: path, "cannot read the pipeline config: \(error.localizedDescription)")
+            throw ConfigurationError(file: path, "cannot read: \(FileErrorReason.describe(error))")
         }
         let root: Node
         do {
