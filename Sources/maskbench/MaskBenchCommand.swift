@@ -29,6 +29,7 @@ struct MaskBenchCommand: AsyncParsableCommand {
     static func main() async {
         AllocatorTuning.apply()
         do {
+            if let problem = SubcommandProblem.find(in: CommandLine.arguments.dropFirst()) { throw problem }
             var command = try parseAsRoot()
             if ProcessInfo.processInfo.environment["MASKBENCH_INJECT_FAULT"] == "internal" {
                 throw InjectedFault()
@@ -40,6 +41,9 @@ struct MaskBenchCommand: AsyncParsableCommand {
             }
         } catch let problem as any InputProblem where problem.isInputProblem {
             fail(problem.description, code: 2)
+        } catch let problem as SubcommandProblem {
+            FileHandle.standardError.write(Data((UsageMessage.render(problem) + "\n").utf8))
+            Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
             if code == .success || error is ExitCode {
@@ -47,8 +51,9 @@ struct MaskBenchCommand: AsyncParsableCommand {
                 exit(withError: error)
             }
             if code == .validationFailure {
-                // Usage errors: argument-parser's message, with the exit code of every input problem.
-                let message = fullMessage(for: error)
+                // Usage errors: argument-parser's message in the tool's shape, with the exit code of every
+                // input problem.
+                let message = UsageMessage.render(error)
                 if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
                 Foundation.exit(2)
             }

@@ -15,7 +15,7 @@ import Testing
         #expect(help.status == 0)
         #expect(help.stdout.contains("--quiet"), "\(command)")
         #expect(help.stdout.contains("--timings"), "\(command)")
-        #expect(help.stdout.contains("--out <out>") == writesAFolder, "\(command)")
+        #expect(help.stdout.contains("--out <DIR>") == writesAFolder, "\(command)")
     }
 
     @Test func quietCommandsPrintNothingButKeepTheirExitCode() throws {

@@ -14,7 +14,9 @@ struct ConsoleOptions: ParsableArguments {
 
 /// Where a command writes its outputs: `--out`, for every command that writes a folder.
 struct OutputFolderOptions: ParsableArguments {
-    @Option(help: "Output folder (default: Reports/latest; for `report`, the folder of --metrics).")
+    @Option(
+        help: ArgumentHelp(
+            "Output folder (default: Reports/latest; for `report`, the folder of --metrics).", valueName: "DIR"))
     var out: String?
 
     /// The folder `--out` names, or `fallback`.

@@ -13,20 +13,21 @@ extension PredictionFormat: ExpressibleByArgument {}
 struct GroundTruthArguments: ParsableArguments {
     @Option(
         name: .customLong("ground-truth"),
-        help: "Ground-truth file or folder (makesense CSV, seed-001 CSV, VOC, COCO, YOLO).")
+        help: ArgumentHelp(
+            "Ground-truth file or folder (makesense CSV, seed-001 CSV, VOC, COCO, YOLO).", valueName: "PATH"))
     var path: String
 
     @Option(
         name: .customLong("format"),
-        help:
-            "Ground-truth format, when detection should not decide: \(GroundTruthFormat.allCases.map(\.rawValue).joined(separator: ", "))."
-    )
+        help: ArgumentHelp("Ground-truth format, when detection should not decide.", valueName: "FORMAT"))
     var format: GroundTruthFormat?
 
-    @Option(help: "Folder of the images (needed for YOLO sizes and to check that images exist).")
+    @Option(
+        help: ArgumentHelp(
+            "Folder of the images (needed for YOLO sizes and to check that images exist).", valueName: "DIR"))
     var images: String?
 
-    @Option(help: "Seed-001 metadata CSV: the split to keep (test or validation).")
+    @Option(help: ArgumentHelp("Seed-001 metadata CSV: the split to keep (test or validation).", valueName: "SPLIT"))
     var split: String?
 
     @Option(
@@ -37,11 +38,14 @@ struct GroundTruthArguments: ParsableArguments {
 
     @Option(
         name: .customLong("yolo-classes"),
-        help: "YOLO class names by id, comma-separated (default: without_mask,with_mask,mask_weared_incorrect).")
+        help: ArgumentHelp(
+            "YOLO class names by id, comma-separated (default: without_mask,with_mask,mask_weared_incorrect).",
+            valueName: "NAMES"))
     var yoloClasses: String?
 
     @Option(
-        name: .customLong("incorrect-as"), help: "What a mask worn incorrectly counts as: unmasked, masked or class.")
+        name: .customLong("incorrect-as"),
+        help: ArgumentHelp("What a mask worn incorrectly counts as (class: a class of its own).", valueName: "CLASS"))
     var incorrectAs: IncorrectPolicy = .unmasked
 
     @Flag(
@@ -62,7 +66,7 @@ struct GroundTruthArguments: ParsableArguments {
 
     @Option(
         name: .customLong("max-faces-per-image"),
-        help: "Most faces one image may have in a ground truth or predictions file.")
+        help: ArgumentHelp("Most faces one image may have in a ground truth or predictions file.", valueName: "N"))
     var maxFacesPerImage: Int = ReadLimits.defaults.maxFacesPerImage
 
     func validate() throws {
@@ -109,31 +113,40 @@ struct GroundTruthArguments: ParsableArguments {
 /// How predictions are matched and scored.
 struct EvaluationArguments: ParsableArguments {
     @Option(
-        help: "Matching rule: coco (one-to-one, best unmatched), voc (best only, no fallback) or dataroots (seed 001).")
+        help: ArgumentHelp(
+            "Matching rule: coco (one-to-one, best unmatched), voc (best only, no fallback) or dataroots (seed 001).",
+            valueName: "MODE"))
     var matching: MatchingMode = .coco
 
-    @Option(help: "IoU a match must exceed.")
+    @Option(help: ArgumentHelp("IoU a match must exceed.", valueName: "X"))
     var iou: Double = 0.5
 
     @Flag(name: .customLong("iou-inclusive"), help: "Match at IoU >= the threshold instead of >.")
     var iouInclusive = false
 
-    @Option(help: "Pixel convention for areas: continuous, or inclusive (+1 on widths and heights, VOC devkit).")
+    @Option(
+        help: ArgumentHelp(
+            "Pixel convention for areas (inclusive: +1 on widths and heights, as the VOC devkit).",
+            valueName: "CONVENTION"))
     var pixels: PixelConvention = .continuous
 
-    @Option(name: .customLong("min-face-score"), help: "Ignore predictions with a lower faceScore.")
+    @Option(
+        name: .customLong("min-face-score"),
+        help: ArgumentHelp("Ignore predictions with a lower faceScore.", valueName: "X"))
     var minFaceScore: Double = 0
 
-    @Option(help: "Call a face masked when maskScore >= this.")
+    @Option(help: ArgumentHelp("Call a face masked when maskScore >= this.", valueName: "X"))
     var threshold: Double = 0.5
 
-    @Option(name: .customLong("missed-face-score"), help: "Pipeline ROC score of a missed face, or 'exclude'.")
+    @Option(
+        name: .customLong("missed-face-score"),
+        help: ArgumentHelp("Pipeline ROC score of a missed face, or 'exclude'.", valueName: "X"))
     var missedFaceScore: String = "1.0"
 
-    @Option(help: "Bootstrap replicates for AUC and AP intervals (0 turns them off).")
+    @Option(help: ArgumentHelp("Bootstrap replicates for AUC and AP intervals (0 turns them off).", valueName: "N"))
     var bootstrap: Int = 1000
 
-    @Option(help: "Seed of the bootstrap.")
+    @Option(help: ArgumentHelp("Seed of the bootstrap.", valueName: "N"))
     var seed: UInt64 = Bootstrap.defaultSeed
 
     func validate() throws {

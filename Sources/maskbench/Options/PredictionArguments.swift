@@ -8,12 +8,13 @@ import MaskBenchReport
 
 /// The predictions file and how to read it, for the commands that evaluate one.
 struct PredictionArguments: ParsableArguments {
-    @Option(help: "Predictions file: CSV, JSON Lines or COCO results JSON.")
+    @Option(help: ArgumentHelp("Predictions file: CSV, JSON Lines or COCO results JSON.", valueName: "PATH"))
     var predictions: String
 
     @Option(
         name: .customLong("predictions-format"),
-        help: "Predictions format, when the file name should not decide: csv, jsonl, cocoResults.")
+        help: ArgumentHelp(
+            "Predictions format, when the file name should not decide.", valueName: "FORMAT"))
     var predictionsFormat: PredictionFormat?
 
     @Flag(

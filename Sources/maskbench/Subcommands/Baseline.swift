@@ -24,13 +24,13 @@ struct BaselineCommand: ParsableCommand {
                 """
         )
 
-        @Option(help: "The output folder of `maskbench evaluate`.")
+        @Option(help: ArgumentHelp("The output folder of `maskbench evaluate`.", valueName: "DIR"))
         var from: String
 
-        @Option(help: "The baseline's name: letters, digits, '.', '-' and '_'.")
+        @Option(help: ArgumentHelp("The baseline's name: letters, digits, '.', '-' and '_'.", valueName: "NAME"))
         var name: String
 
-        @Option(help: "The folder baselines are kept in.")
+        @Option(help: ArgumentHelp("The folder baselines are kept in.", valueName: "DIR"))
         var baselines: String = "Baselines"
 
         @OptionGroup var console: ConsoleOptions

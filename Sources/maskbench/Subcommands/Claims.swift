@@ -25,13 +25,16 @@ struct ClaimsCommand: AsyncParsableCommand {
                 """
         )
 
-        @Argument(help: "The claims file (YAML), e.g. Baselines/claims/seed001.yml.")
+        @Argument(help: ArgumentHelp("The claims file (YAML), e.g. Baselines/claims/seed001.yml.", valueName: "FILE"))
         var file: String
 
-        @Option(help: "A run's metrics.json to compare every claim with.")
+        @Option(help: ArgumentHelp("A run's metrics.json to compare every claim with.", valueName: "FILE"))
         var metrics: String?
 
-        @Option(help: "Absolute tolerance on rates when comparing with the run (0.001 = 0.1 percentage point).")
+        @Option(
+            help: ArgumentHelp(
+                "Absolute tolerance on rates when comparing with the run (0.001 = 0.1 percentage point).",
+                valueName: "X"))
         var tolerance: Double = 0.001
 
         @OptionGroup var console: ConsoleOptions

@@ -20,16 +20,18 @@ struct Gate: ParsableCommand {
             """
     )
 
-    @Option(help: "The baseline file, Baselines/NAME.json.")
+    @Option(help: ArgumentHelp("The baseline file, Baselines/NAME.json.", valueName: "FILE"))
     var baseline: String
 
-    @Option(help: "The run's metrics.json; faces.csv must be beside it.")
+    @Option(help: ArgumentHelp("The run's metrics.json; faces.csv must be beside it.", valueName: "FILE"))
     var metrics: String
 
-    @Option(help: "Rules file (YAML or JSON). Default: TNR, FNR, detector recall and AUC rules.")
+    @Option(
+        help: ArgumentHelp(
+            "Rules file (YAML or JSON). Default: TNR, FNR, detector recall and AUC rules.", valueName: "FILE"))
     var rules: String?
 
-    @Option(help: "Also write the verdicts as JUnit XML to this file.")
+    @Option(help: ArgumentHelp("Also write the verdicts as JUnit XML to this file.", valueName: "FILE"))
     var junit: String?
 
     @Flag(

@@ -23,7 +23,7 @@ struct Merge: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The shard folders, each written by `maskbench run --shard`.", valueName: "SHARD_DIR"))
+    @Argument(help: ArgumentHelp("The shard folders, each written by `maskbench run --shard`.", valueName: "DIR"))
     var shards: [String]
 
     @OptionGroup var groundTruth: GroundTruthArguments

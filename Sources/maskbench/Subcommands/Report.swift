@@ -18,10 +18,10 @@ struct ReportCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The run's metrics.json.")
+    @Option(help: ArgumentHelp("The run's metrics.json.", valueName: "FILE"))
     var metrics: String
 
-    @Option(help: "Folder of the images, for gallery thumbnails.")
+    @Option(help: ArgumentHelp("Folder of the images, for gallery thumbnails.", valueName: "DIR"))
     var images: String?
 
     @Flag(
@@ -31,7 +31,9 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var output: OutputFolderOptions
 
-    @Option(help: "A baseline (maskbench baseline record): show the faces that changed since it.")
+    @Option(
+        help: ArgumentHelp(
+            "A baseline (maskbench baseline record): show the faces that changed since it.", valueName: "FILE"))
     var baseline: String?
 
     @OptionGroup var console: ConsoleOptions

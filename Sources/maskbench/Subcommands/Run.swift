@@ -33,10 +33,12 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var groundTruth: GroundTruthArguments
 
-    @Option(help: "A built-in pipeline by name.")
+    @Option(
+        help: ArgumentHelp(
+            "A built-in pipeline: \(NativePipeline.builtIn.keys.sorted().joined(separator: ", ")).", valueName: "NAME"))
     var pipeline: String?
 
-    @Option(help: "A pipeline config file (YAML or JSON).")
+    @Option(help: ArgumentHelp("A pipeline config file (YAML or JSON).", valueName: "FILE"))
     var config: String?
 
     @Option(help: ArgumentHelp("A worker command speaking the MaskBench worker protocol.", valueName: "CMD"))
@@ -45,22 +47,29 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Run the --external command through /bin/sh -c (pipes, variables, cd … &&).")
     var shell = false
 
-    @Option(help: "Workers running at once (default: the number of cores).")
-    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(
+        help: ArgumentHelp(
+            "Workers running at once (default: the number of cores).", valueName: "N"))
+    var workers: Int?
 
-    @Option(help: "Seconds an external worker may take on one image before it is restarted.")
+    @Option(
+        help: ArgumentHelp(
+            "Seconds an external worker may take on one image before it is restarted.", valueName: "SECONDS"))
     var timeout: Double = 60
 
-    @Option(name: .customLong("startup-timeout"), help: "Seconds an external worker may take to start.")
+    @Option(
+        name: .customLong("startup-timeout"),
+        help: ArgumentHelp("Seconds an external worker may take to start.", valueName: "SECONDS"))
     var startupTimeout: Double = 300
 
-    @Option(help: "Retries of an image after its worker crashed, hung or answered garbage.")
+    @Option(
+        help: ArgumentHelp("Retries of an image after its worker crashed, hung or answered garbage.", valueName: "N"))
     var retries: Int = 1
 
-    @Option(help: "Models folder of the built-in pipelines.")
+    @Option(help: ArgumentHelp("Models folder of the built-in pipelines.", valueName: "DIR"))
     var models: String?
 
-    @Option(help: "Cache folder (default: OUT/cache).")
+    @Option(help: ArgumentHelp("Cache folder (default: OUT/cache).", valueName: "DIR"))
     var cache: String?
 
     @Flag(
@@ -105,7 +114,7 @@ struct Run: AsyncParsableCommand {
             throw ValidationError("give exactly one of --pipeline NAME, --config FILE or --external CMD")
         }
         if shell && external == nil { throw ValidationError("--shell goes with --external") }
-        guard workers >= 1 else { throw ValidationError("--workers must be 1 or more, got \(workers)") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be 1 or more, got \(workers)") }
         guard timeout > 0, startupTimeout > 0 else {
             throw ValidationError("--timeout and --startup-timeout must be > 0")
         }
@@ -157,7 +166,7 @@ struct Run: AsyncParsableCommand {
         if let first = truth.dataset.images.first, !root.containsAny(of: truth.dataset.images.lazy.map(\.name)) {
             throw InputError(root.noneFoundMessage(count: truth.dataset.images.count, example: first.name))
         }
-        job.workers = workers
+        job.workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
         job.cacheDirectory = noCache ? nil : cache ?? out + "/cache"
         job.progress = quiet ? nil : RunProgress()
         job.evaluates = sharding == nil

@@ -14,8 +14,8 @@ struct Sweep: AsyncParsableCommand {
             Rows of the grid are detector confidence thresholds (each a full re-match: predictions below it are \
             dropped), columns every distinct maskScore (a face is called masked at or above it). Writes what \
             `evaluate` writes (at --min-face-score and --threshold), with an `operatingPoints` section in \
-            metrics.json, and OUT/sweep.csv: the Pareto front over TNR and FNR. Each --target (fnr<=0.10, \
-            tnr>=0.95, falseAlarms<=20) picks the point that meets it and is best on the other rate. \
+            metrics.json, and OUT/sweep.csv: the Pareto front over TNR and FNR. Each --target (fnr<=0.10, or \
+            fnr<=0.05,falseAlarms<=20 for both at once) picks the point that meets it and is best on the other rate. \
             Exit 0, 1 when a target cannot be met, 2 on a usage or input error.
             """
     )
@@ -27,16 +27,23 @@ struct Sweep: AsyncParsableCommand {
     @Option(
         name: .customLong("detector-thresholds"),
         parsing: .singleValue,
-        help: "Detector confidence thresholds of the grid, comma-separated (default 0,0.1,…,0.9 and --min-face-score)."
+        help: ArgumentHelp(
+            "Detector confidence thresholds of the grid, comma-separated (default 0,0.1,…,0.9 and --min-face-score).",
+            valueName: "LIST")
     )
     var detectorThresholds: [String] = []
 
     @Option(
         name: .customLong("target"),
-        help: "A condition the chosen point must meet: fnr<=X, tnr>=X or falseAlarms<=N. Repeat for several.")
+        help: ArgumentHelp(
+            "Conditions a point must meet together, comma-separated: fnr<=X, tnr>=X, falseAlarms<=N "
+                + "(fnr<=0.05,falseAlarms<=20). Repeat for several points.",
+            valueName: "CONDITIONS"))
     var targets: [String] = []
 
-    @Option(name: .customLong("grid-csv"), help: "Also write every point of the grid to this CSV file.")
+    @Option(
+        name: .customLong("grid-csv"),
+        help: ArgumentHelp("Also write every point of the grid to this CSV file.", valueName: "FILE"))
     var gridCSV: String?
 
     @OptionGroup var output: OutputFolderOptions
