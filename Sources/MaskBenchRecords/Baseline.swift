@@ -49,7 +49,9 @@ public struct Baseline: Sendable, Hashable, Codable {
     /// `maskbench evaluate`.
     ///
     /// - Throws: ``MaskBenchFiles/FormatError`` naming the file for an unreadable, malformed or other-version
-    ///   `metrics.json`, and for a missing or malformed `faces.csv` or `extras.csv`.
+    ///   `metrics.json`, for a missing or malformed `faces.csv` or `extras.csv`, and for a `faces.csv` (or
+    ///   `extras.csv`) whose rows recompute to other numbers than `metrics.json` holds (a table cut short, a
+    ///   number edited by hand: ``MetricsDocument/disagreements(faces:extras:)``).
     public static func record(from directory: String, name: String) throws -> Baseline {
         let metrics = try MetricsDocument.read(path: directory + "/metrics.json")
         let facesPath = directory + "/faces.csv"
@@ -60,7 +62,17 @@ public struct Baseline: Sendable, Hashable, Codable {
         let extrasPath = directory + "/extras.csv"
         let extras =
             FileManager.default.fileExists(atPath: extrasPath) ? try BoxTables.readExtras(path: extrasPath) : nil
-        return Baseline(name: name, metrics: metrics, faces: try FaceOutcomesCSV.read(path: facesPath), extras: extras)
+        let faces = try FaceOutcomesCSV.read(path: facesPath)
+        let disagreements = metrics.disagreements(faces: faces, extras: extras)
+        guard disagreements.isEmpty else {
+            let list = RecordDisagreement.sentence(
+                disagreements, recorded: "in metrics.json", recomputed: "from faces.csv")
+            throw FormatError(
+                file: facesPath,
+                "faces.csv disagrees with metrics.json (\(faces.count) faces): \(list); was it cut short or edited by hand? Evaluate again"
+            )
+        }
+        return Baseline(name: name, metrics: metrics, faces: faces, extras: extras)
     }
 
     /// Pretty-printed JSON with sorted keys and a final newline: the same baseline gives the same bytes.

@@ -110,5 +110,7 @@ import Testing
         #expect(baseline.faces.count == 1069)
         let tnr = baseline.metrics.pipeline.tnr.count
         #expect(baseline.faces.filter { $0.truth == .unmasked && $0.correct }.count == tnr)
+        // The gate refuses a baseline whose faces recompute to other numbers: the committed one must agree.
+        #expect(baseline.metrics.disagreements(faces: baseline.faces, extras: baseline.extras) == [])
     }
 }
