@@ -1,3 +1,5 @@
+import MaskBenchRecords
+
 extension GateReport {
     /// The verdict table and the changed images, as `maskbench gate` prints them.
     ///
@@ -5,41 +7,88 @@ extension GateReport {
     /// rule                   baseline  current  delta    interval or p-value             verdict
     /// pipeline.tnr.value ↑   0.8846    0.8000   -0.0846  McNemar p=0.0020 (b=11, c=0)    regression
     /// ```
+    ///
+    /// Settings that changed (when allowed) come first, above the table; images that failed anew come
+    /// before the verdict line.
     public func text() -> String {
-        var rows: [[String]] = [["rule", "baseline", "current", "delta", "interval or p-value", "verdict"]]
-        for v in verdicts {
-            let arrow = v.rule.direction == .higher ? "(higher is better)" : "(lower is better)"
-            rows.append([
-                "\(v.rule.metric) \(arrow)", Format.number(v.baseline), Format.number(v.current), Format.delta(v.delta),
-                v.test.map(Self.describe) ?? "—", v.outcome.rawValue,
-            ])
-        }
-        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         var out = ""
-        for row in rows {
-            let cells = row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
-            }
-            out += cells.joined(separator: "  ") + "\n"
+        if !settingChanges.isEmpty {
+            out += "Settings changed (allowed by --allow-settings-change):\n"
+            for change in settingChanges { out += "  \(change)\n" }
+            out += "\n"
         }
-        out += "\n"
+        if !verdicts.isEmpty {
+            let rows = [Self.header] + verdicts.map(Self.cells)
+            let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+            for row in rows {
+                let cells = row.enumerated().map { column, cell in
+                    column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+                }
+                out += cells.joined(separator: "  ") + "\n"
+            }
+            out += "\n"
+        }
         for v in verdicts where v.outcome != .pass {
             out += "\(v.rule.metric): \(v.outcome.rawValue): \(v.reason)\n"
         }
-        if datasetChanged {
-            out += "Dataset changed: baseline \(baselineFingerprint), now \(currentFingerprint) (allowed)\n"
-        }
-        if unpairedBaselineFaces > 0 || unpairedCurrentFaces > 0 {
-            out += "Unpaired faces: \(unpairedBaselineFaces) only in the baseline, \(unpairedCurrentFaces) only now\n"
-        }
+        for note in notes { out += note + "\n" }
         out += Self.list("Images that gained mistakes", imagesWithNewMistakes.map { ($0.image, $0.gainedMistakes) })
         out += Self.list("Images that lost mistakes", imagesWithFixedMistakes.map { ($0.image, $0.lostMistakes) })
-        let regressions = verdicts.filter { $0.outcome == .regression }.count
-        out +=
-            passed
-            ? "gate: pass (\(verdicts.count) rules)\n"
-            : "gate: FAIL (\(regressions) of \(verdicts.count) rules regressed)\n"
+        if !newFailures.isEmpty {
+            out += failureText
+            for failure in newFailures { out += "  \(failure.image): \(failure.reason)\n" }
+            out += failureConsequence + "\n"
+        }
+        out += "gate: " + summary + "\n"
         return out
+    }
+
+    // MARK: - Parts
+
+    /// `pass (4 rules)`, `FAIL (1 of 4 rules regressed)`, `FAIL (2 images failed)`.
+    var summary: String {
+        guard !passed else { return "pass (\(Self.plural(verdicts.count, "rule")))" }
+        let regressions = verdicts.filter { $0.outcome == .regression }.count
+        var causes: [String] = []
+        if !newFailures.isEmpty { causes.append("\(Self.plural(newFailures.count, "image")) failed") }
+        if regressions > 0 { causes.append("\(regressions) of \(verdicts.count) rules regressed") }
+        return "FAIL (\(causes.joined(separator: "; ")))"
+    }
+
+    /// The lines about the comparison itself: another dataset (allowed), unpaired faces.
+    var notes: [String] {
+        var notes: [String] = []
+        if datasetChanged, newFailures.isEmpty || !verdicts.isEmpty {
+            notes.append("Dataset changed: baseline \(baselineFingerprint), now \(currentFingerprint) (allowed)")
+        }
+        if unpairedBaselineFaces > 0 || unpairedCurrentFaces > 0 {
+            notes.append(
+                "Unpaired faces: \(unpairedBaselineFaces) only in the baseline, \(unpairedCurrentFaces) only now")
+        }
+        return notes
+    }
+
+    var failureText: String {
+        let count = Self.plural(newFailures.count, "image")
+        return "\(count) failed in this run, and a failed image is left out of the numbers:\n"
+    }
+
+    var failureConsequence: String {
+        guard datasetChanged else { return "a failed image is a finding: the gate fails" }
+        return "that is why the dataset fingerprint differs from the baseline's"
+            + (verdicts.isEmpty
+                ? "; no rule was judged (fix the images, or pass --allow-dataset-change to judge the rules on the rest)"
+                : "")
+    }
+
+    static let header = ["rule", "baseline", "current", "delta", "interval or p-value", "verdict"]
+
+    static func cells(_ v: Verdict) -> [String] {
+        let arrow = v.rule.direction == .higher ? "(higher is better)" : "(lower is better)"
+        return [
+            "\(v.rule.metric) \(arrow)", Format.number(v.baseline), Format.number(v.current), Format.delta(v.delta),
+            v.test.map(Self.describe) ?? "—", v.outcome.rawValue,
+        ]
     }
 
     /// `McNemar p=0.0020 (b=11, c=0)` or `Δ [-0.0400, -0.0100] p=0.0040` (the bootstrap's interval of the change).
@@ -52,7 +101,7 @@ extension GateReport {
         }
     }
 
-    private static func plural(_ count: Int, _ noun: String) -> String {
+    static func plural(_ count: Int, _ noun: String) -> String {
         "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
 

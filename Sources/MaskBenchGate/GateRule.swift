@@ -22,6 +22,9 @@ public struct GateRule: Sendable, Hashable {
     public var relativeTolerance: Double
     /// When set, a change beyond tolerance fails only when its p-value is below this level, in `(0, 1)`.
     public var significance: Double?
+    /// Whether the metric may be undefined (`null`) in either run: the rule then passes without comparing.
+    /// Otherwise an undefined value is an input error, never a pass (rules file key `allowUndefined`).
+    public var allowsUndefined: Bool
     /// The rules file the rule comes from; `nil` for a default rule.
     public var file: String?
     /// The 1-based line of the rule in ``file``.
@@ -34,6 +37,7 @@ public struct GateRule: Sendable, Hashable {
         absoluteTolerance: Double = 0,
         relativeTolerance: Double = 0,
         significance: Double? = nil,
+        allowsUndefined: Bool = false,
         file: String? = nil,
         line: Int? = nil
     ) {
@@ -42,6 +46,7 @@ public struct GateRule: Sendable, Hashable {
         self.absoluteTolerance = absoluteTolerance
         self.relativeTolerance = relativeTolerance
         self.significance = significance
+        self.allowsUndefined = allowsUndefined
         self.file = file
         self.line = line
     }

@@ -13,12 +13,15 @@ import Yams
 ///     absoluteTolerance: 0.01   # >= 0, default 0
 ///     relativeTolerance: 0      # >= 0, default 0
 ///     significance: 0.05        # optional, in (0, 1)
+///     allowUndefined: false     # optional: pass without comparing when the metric is null in either run
 /// ```
 ///
 /// Unknown keys are errors, so a misspelt tolerance is not silently 0. Whether each metric exists is
 /// checked later, against the metrics (``RegressionGate/check(_:baseline:current:)``).
 public enum GateRules {
-    static let keys: Set<String> = ["metric", "direction", "absoluteTolerance", "relativeTolerance", "significance"]
+    static let keys: Set<String> = [
+        "metric", "direction", "absoluteTolerance", "relativeTolerance", "significance", "allowUndefined",
+    ]
 
     /// The rules in YAML or JSON `text`.
     ///
@@ -108,9 +111,18 @@ public enum GateRules {
             throw error(
                 file, mapping["significance"], "\(label): significance must be between 0 and 1, found \(significance)")
         }
+        var allowsUndefined = false
+        if let value = mapping["allowUndefined"] {
+            guard let flag = value.scalar.flatMap({ Bool.construct(from: $0) }) else {
+                throw error(
+                    file, value,
+                    "\(label): allowUndefined must be true or false, found '\(value.scalar?.string ?? "?")'")
+            }
+            allowsUndefined = flag
+        }
         return GateRule(
             metric: metric, direction: direction, absoluteTolerance: absolute, relativeTolerance: relative,
-            significance: significance, file: file, line: node.mark?.line)
+            significance: significance, allowsUndefined: allowsUndefined, file: file, line: node.mark?.line)
     }
 
     private static func error(_ file: String, _ node: Node?, _ message: String) -> GateError {

@@ -49,8 +49,8 @@ public struct MetricValues: Sendable {
     }
 }
 
-/// A JSON value, just enough to walk `metrics.json`.
-private enum JSONValue: Decodable, Sendable {
+/// A JSON value, just enough to walk `metrics.json` and its settings.
+enum JSONValue: Decodable, Sendable {
     case null
     case bool(Bool)
     case number(Double)

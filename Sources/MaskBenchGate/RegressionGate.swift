@@ -1,14 +1,20 @@
 import MaskBenchCore
 public import MaskBenchRecords
 
-/// Compares a run with a baseline under a list of rules.
+/// Compares a run with a baseline under a list of rules, failing closed.
 ///
 /// Every input problem is found before anything is judged, so a caller that writes outputs only after
-/// ``check(_:baseline:current:)`` returns writes nothing on an input error.
+/// ``check(baseline:baselineFile:current:)`` returns writes nothing on an input error. The gate never passes
+/// because it could not compare: records that disagree with themselves, other settings, other data, an
+/// undefined value are input errors; images that failed in the run are a finding; a significance test with
+/// nothing (or too little) to pair gives way to the tolerance alone.
 public struct RegressionGate: Sendable {
     public var rules: [GateRule]
     /// Whether a baseline made on other data (another dataset fingerprint) may be used.
     public var allowDatasetChange: Bool
+    /// Whether a baseline evaluated under other settings (any field of `settings` in `metrics.json`) may be
+    /// used; the differences are then listed above the verdicts.
+    public var allowSettingsChange: Bool
     /// The bootstrap of AUC changes.
     public var bootstrap: PairedBootstrap
 
@@ -20,10 +26,12 @@ public struct RegressionGate: Sendable {
     public init(
         rules: [GateRule] = GateRule.defaults,
         allowDatasetChange: Bool = false,
+        allowSettingsChange: Bool = false,
         bootstrap: PairedBootstrap = PairedBootstrap()
     ) {
         self.rules = rules
         self.allowDatasetChange = allowDatasetChange
+        self.allowSettingsChange = allowSettingsChange
         self.bootstrap = bootstrap
     }
 
@@ -46,18 +54,22 @@ public struct RegressionGate: Sendable {
 
     /// The paired test each metric has; metrics not listed have none.
     enum PairedTest {
-        /// McNemar on the faces in `population`; `right` says whether a face counts as right for the metric
-        /// (called unmasked for TNR, not called unmasked when masked for FNR, found for recall).
-        case mcNemar(population: @Sendable (FaceRecord) -> Bool, right: @Sendable (FaceRecord) -> Bool)
+        /// McNemar on the faces in `population` (named `faces` in messages); `right` says whether a face counts
+        /// as right for the metric (called unmasked for TNR, not called unmasked when masked for FNR, found for
+        /// recall).
+        case mcNemar(
+            faces: String, population: @Sendable (FaceRecord) -> Bool, right: @Sendable (FaceRecord) -> Bool)
         case aucBootstrap
         /// A paired bootstrap of the detector's VOC all-point AP, from the faces' and extras' faceScores.
         case apBootstrap
     }
 
     static let pairedTests: [String: PairedTest] = [
-        "pipeline.tnr.value": .mcNemar(population: { $0.truth == .unmasked }, right: { $0.correct }),
-        "pipeline.fnr.value": .mcNemar(population: { $0.truth == .masked }, right: { !$0.detected || $0.correct }),
-        "detector.recall.value": .mcNemar(population: { _ in true }, right: { $0.detected }),
+        "pipeline.tnr.value": .mcNemar(
+            faces: "unmasked faces", population: { $0.truth == .unmasked }, right: { $0.correct }),
+        "pipeline.fnr.value": .mcNemar(
+            faces: "masked faces", population: { $0.truth == .masked }, right: { !$0.detected || $0.correct }),
+        "detector.recall.value": .mcNemar(faces: "faces", population: { _ in true }, right: { $0.detected }),
         "pipeline.roc.auc": .aucBootstrap,
         "detector.ap.voc": .apBootstrap,
     ]
@@ -67,25 +79,78 @@ public struct RegressionGate: Sendable {
 
     /// Judges `current` against `baseline`.
     ///
-    /// - Throws: ``GateError`` when the dataset fingerprints differ (unless ``allowDatasetChange``), when a
-    ///   rule names a metric that is not a number in either `metrics.json`, or sets `significance` on a
-    ///   metric without a paired test.
+    /// Images that failed in the run (and not in the baseline) are a finding: the report fails. When they are
+    /// the only reason the dataset fingerprints differ, no rule is judged (the numbers leave them out) unless
+    /// ``allowDatasetChange``.
+    ///
+    /// - Throws: ``GateError``, before judging anything, when either run's records disagree with themselves
+    ///   (`faces.csv` or the baseline's faces recompute to other numbers than its `metrics.json`; a baseline's
+    ///   copies of the fingerprint, settings or harness are not its metrics'; a face twice), when the dataset
+    ///   fingerprints differ for another reason than images that failed in the run (unless
+    ///   ``allowDatasetChange``), when any setting differs (unless ``allowSettingsChange``; every such refusal
+    ///   in one error), when the fingerprints and settings are the same but faces do not pair, when a rule
+    ///   names a metric that is not a number in either run or is undefined (`null`) there without
+    ///   `allowUndefined`, or sets `significance` on a metric without a paired test.
     public func check(baseline: Baseline, baselineFile: String, current: Run) throws -> GateReport {
+        try Self.checkCopies(of: baseline, file: baselineFile)
+        try Self.checkRecords(
+            of: baseline.metrics, faces: baseline.faces, extras: baseline.extras, file: baselineFile,
+            names: ("the baseline's faces disagree with its metrics", "in the metrics", "from the faces"))
+        try Self.checkRecords(
+            of: current.metrics, faces: current.faces, extras: current.extras, file: current.file,
+            names: ("faces.csv disagrees with metrics.json", "in metrics.json", "from faces.csv"))
+
+        let pairs = Self.pair(baseline.faces, current.faces)
         let currentFingerprint = current.metrics.dataset.fingerprint
-        if baseline.datasetFingerprint != currentFingerprint, !allowDatasetChange {
-            throw GateError(
-                file: current.file,
-                "dataset fingerprint \(currentFingerprint) differs from the baseline's \(baseline.datasetFingerprint) (\(baselineFile)): the run is on other data; pass --allow-dataset-change to compare anyway, or record a new baseline"
+        let datasetChanged = baseline.datasetFingerprint != currentFingerprint
+        let baselineFailures = Set((baseline.metrics.run?.failures ?? []).map(\.image))
+        let newFailures = (current.metrics.run?.failures ?? []).filter { !baselineFailures.contains($0.image) }
+        let settingChanges = SettingChange.differences(baseline.metrics.settings, current.metrics.settings)
+
+        var refusals: [String] = []
+        if datasetChanged, !allowDatasetChange,
+            newFailures.isEmpty
+                || !Self.onlyFailuresDiffer(pairs, failed: Set(newFailures.map(\.image)), baseline: baselineFailures)
+        {
+            let failures =
+                newFailures.isEmpty
+                ? ""
+                : " (\(GateReport.plural(newFailures.count, "image")) failed in the run, but that alone does not explain the difference: other faces differ too)"
+            refusals.append(
+                "dataset fingerprint \(currentFingerprint) differs from the baseline's \(baseline.datasetFingerprint) (\(baselineFile)): the run is on other data\(failures); pass --allow-dataset-change to compare anyway, or record a new baseline"
             )
         }
+        if !settingChanges.isEmpty, !allowSettingsChange {
+            refusals.append(
+                "settings differ from the baseline's (\(baselineFile)): "
+                    + settingChanges.map(\.description).joined(separator: "; ")
+                    + "; evaluate under the baseline's settings, record a new baseline, or pass --allow-settings-change to compare anyway"
+            )
+        }
+        if !datasetChanged, settingChanges.isEmpty, !pairs.onlyBaseline.isEmpty || !pairs.onlyCurrent.isEmpty {
+            // The same data under the same settings gives the same faces with the same truths.
+            refusals.append(
+                "the dataset fingerprint is the baseline's (\(baselineFile)), but \(pairs.onlyBaseline.count) of its faces and \(pairs.onlyCurrent.count) of the run's do not pair (same image, face index and truth), e.g. \(Self.example(pairs)): one of the two was edited; record the baseline or evaluate again"
+            )
+        }
+        if !refusals.isEmpty { throw GateError(file: current.file, refusals.joined(separator: "; and ")) }
+
         let before = try MetricValues(baseline.metrics)
         let after = try MetricValues(current.metrics)
         for rule in rules {
-            for (values, file) in [(before, baselineFile), (after, current.file)]
-            where values.lookup(rule.metric) == .notANumber {
-                throw rule.error(
-                    "unknown metric '\(rule.metric)': not a number in \(file) (e.g. pipeline.tnr.value, detector.ap.coco)"
-                )
+            for (values, file) in [(before, baselineFile), (after, current.file)] {
+                switch values.lookup(rule.metric) {
+                case .notANumber:
+                    throw rule.error(
+                        "unknown metric '\(rule.metric)': not a number in \(file) (e.g. pipeline.tnr.value, detector.ap.coco)"
+                    )
+                case .undefined where !rule.allowsUndefined:
+                    throw rule.error(
+                        "\(rule.metric) is undefined (null) in \(file): there is nothing to compare (a rate over no faces, an AUC without both classes); set allowUndefined: true on the rule (in a --rules file) to let it pass when undefined"
+                    )
+                default:
+                    break
+                }
             }
             if rule.significance != nil, Self.pairedTests[rule.metric] == nil {
                 throw rule.error(
@@ -94,21 +159,90 @@ public struct RegressionGate: Sendable {
             }
         }
 
-        let pairs = Self.pair(baseline.faces, current.faces)
+        // A run whose dataset differs only because images failed is judged only when other data is allowed:
+        // its numbers leave those images out.
+        let judged = !datasetChanged || allowDatasetChange
         let detections = Self.detections(baseline, current, pairs: pairs.paired)
-        let verdicts = rules.map { rule in
-            verdict(
-                rule, before.lookup(rule.metric), after.lookup(rule.metric), pairs: pairs.paired,
-                missedScores: (baseline.settings.missedFaceScore, current.metrics.settings.missedFaceScore),
-                detections: detections)
-        }
+        let verdicts =
+            judged
+            ? rules.map { rule in
+                verdict(
+                    rule, before.lookup(rule.metric), after.lookup(rule.metric), pairs: pairs,
+                    missedScores: (baseline.metrics.settings.missedFaceScore, current.metrics.settings.missedFaceScore),
+                    detections: detections)
+            } : []
         return GateReport(
             verdicts: verdicts,
             changedImages: Self.changedImages(pairs.paired),
             baselineFingerprint: baseline.datasetFingerprint,
             currentFingerprint: currentFingerprint,
-            unpairedBaselineFaces: pairs.onlyBaseline,
-            unpairedCurrentFaces: pairs.onlyCurrent
+            unpairedBaselineFaces: pairs.onlyBaseline.count,
+            unpairedCurrentFaces: pairs.onlyCurrent.count,
+            settingChanges: settingChanges,
+            newFailures: newFailures
+        )
+    }
+
+    /// Whether the faces that do not pair are all on images that failed in one of the runs: those that failed
+    /// in the run (`failed`) missing from it, those that failed in the baseline (`baseline`) only in the run.
+    static func onlyFailuresDiffer(_ pairs: Pairing, failed: Set<String>, baseline: Set<String>) -> Bool {
+        pairs.onlyBaseline.allSatisfy { failed.contains($0.image) }
+            && pairs.onlyCurrent.allSatisfy { baseline.contains($0.image) }
+    }
+
+    /// One face that does not pair, for a message: `img3.jpg face 1 (only in the baseline)`.
+    static func example(_ pairs: Pairing) -> String {
+        if let face = pairs.onlyBaseline.first { return "\(face.image) face \(face.face) (only in the baseline)" }
+        if let face = pairs.onlyCurrent.first { return "\(face.image) face \(face.face) (only in the run)" }
+        return "none"
+    }
+
+    /// Throws when a baseline's copies of its run's fingerprint, settings and harness are not its metrics': the
+    /// gate reads the one and recomputes from the other, so they must be the same run.
+    static func checkCopies(of baseline: Baseline, file: String) throws {
+        var differ: [String] = []
+        if baseline.datasetFingerprint != baseline.metrics.dataset.fingerprint {
+            differ.append(
+                "datasetFingerprint is \(baseline.datasetFingerprint) but metrics.dataset.fingerprint is \(baseline.metrics.dataset.fingerprint)"
+            )
+        }
+        if baseline.pipelineFingerprint != baseline.metrics.run?.pipelineFingerprint {
+            differ.append(
+                "pipelineFingerprint is \(baseline.pipelineFingerprint ?? "absent") but metrics.run.pipelineFingerprint is \(baseline.metrics.run?.pipelineFingerprint ?? "absent")"
+            )
+        }
+        for change in SettingChange.differences(baseline.settings, baseline.metrics.settings) {
+            differ.append(
+                "settings.\(change.setting) is \(change.baseline) but metrics.settings.\(change.setting) is \(change.current)"
+            )
+        }
+        if baseline.harness != baseline.metrics.tool {
+            differ.append("harness is not metrics.tool")
+        }
+        var seen = Set<FaceRecord.Key>()
+        if let twice = baseline.faces.first(where: { !seen.insert($0.key).inserted }) {
+            differ.append("faces holds \(twice.image) face \(twice.face) twice")
+        }
+        guard !differ.isEmpty else { return }
+        throw GateError(
+            file: file,
+            "the baseline disagrees with itself: \(differ.joined(separator: "; ")); was it edited by hand? Record it again with `maskbench baseline record`"
+        )
+    }
+
+    /// Throws when `metrics` is not what `faces` and `extras` recompute to.
+    ///
+    /// - Parameter names: the message's subject and the two sides' names.
+    static func checkRecords(
+        of metrics: MetricsDocument, faces: [FaceRecord], extras: [ExtraRecord]?, file: String,
+        names: (subject: String, recorded: String, recomputed: String)
+    ) throws {
+        let disagreements = metrics.disagreements(faces: faces, extras: extras)
+        guard !disagreements.isEmpty else { return }
+        let list = RecordDisagreement.sentence(disagreements, recorded: names.recorded, recomputed: names.recomputed)
+        throw GateError(
+            file: file,
+            "\(names.subject) (\(faces.count) faces): \(list); were they cut short or edited by hand? Evaluate (or record the baseline) again"
         )
     }
 
@@ -116,20 +250,30 @@ public struct RegressionGate: Sendable {
 
     typealias Pair = (baseline: FaceRecord, current: FaceRecord)
 
+    /// The faces of two runs: those in both (same image, index and truth), and those in only one.
+    struct Pairing {
+        /// Sorted by image then face.
+        var paired: [Pair]
+        var onlyBaseline: [FaceRecord]
+        var onlyCurrent: [FaceRecord]
+    }
+
     /// Faces present in both runs (same image and index, same truth), sorted by image then face.
-    static func pair(
-        _ baseline: [FaceRecord], _ current: [FaceRecord]
-    ) -> (
-        paired: [Pair], onlyBaseline: Int, onlyCurrent: Int
-    ) {
+    static func pair(_ baseline: [FaceRecord], _ current: [FaceRecord]) -> Pairing {
         var byKey: [FaceRecord.Key: FaceRecord] = [:]
         for face in current { byKey[face.key] = face }
-        var paired: [Pair] = []
+        var pairing = Pairing(paired: [], onlyBaseline: [], onlyCurrent: [])
+        var pairedKeys = Set<FaceRecord.Key>()
         for face in baseline {
-            if let other = byKey[face.key], other.truth == face.truth { paired.append((face, other)) }
+            if let other = byKey[face.key], other.truth == face.truth, pairedKeys.insert(face.key).inserted {
+                pairing.paired.append((face, other))
+            } else {
+                pairing.onlyBaseline.append(face)
+            }
         }
-        paired.sort { $0.baseline.key < $1.baseline.key }
-        return (paired, baseline.count - paired.count, current.count - paired.count)
+        pairing.onlyCurrent = current.filter { !pairedKeys.contains($0.key) }
+        pairing.paired.sort { $0.baseline.key < $1.baseline.key }
+        return pairing
     }
 
     static func changedImages(_ pairs: [Pair]) -> [ImageChange] {
@@ -148,21 +292,20 @@ public struct RegressionGate: Sendable {
         _ rule: GateRule,
         _ baseline: MetricValues.Lookup,
         _ current: MetricValues.Lookup,
-        pairs: [Pair],
+        pairs: Pairing,
         missedScores: (Double?, Double?),
         detections: PairedDetections? = nil
     ) -> Verdict {
         var verdict = Verdict(rule: rule, baseline: nil, current: nil, test: nil, outcome: .pass, reason: "")
         if case .number(let value) = baseline { verdict.baseline = value }
         if case .number(let value) = current { verdict.current = value }
-        verdict.test = test(rule.metric, pairs: pairs, missedScores: missedScores, detections: detections)
-        guard let before = verdict.baseline else {
-            verdict.reason = "undefined in the baseline: nothing to compare"
-            return verdict
-        }
-        guard let after = verdict.current else {
-            verdict.outcome = .regression
-            verdict.reason = "defined in the baseline (\(Format.number(before))) but undefined now"
+        verdict.test = test(rule.metric, pairs: pairs.paired, missedScores: missedScores, detections: detections)
+        // check(baseline:baselineFile:current:) has refused undefined values unless the rule allows them.
+        guard let before = verdict.baseline, let after = verdict.current else {
+            let which =
+                verdict.baseline == nil && verdict.current == nil
+                ? "in the baseline and now" : verdict.baseline == nil ? "in the baseline" : "now"
+            verdict.reason = "undefined \(which): not compared (allowUndefined)"
             return verdict
         }
         let worse = rule.worsening(from: before, to: after)
@@ -177,13 +320,10 @@ public struct RegressionGate: Sendable {
             verdict.reason = beyond
             return verdict
         }
-        guard let test = verdict.test else {
+        let untestable = Self.untestable(rule.metric, tested: verdict.test != nil, pairs: pairs, alpha: alpha)
+        guard let test = verdict.test, untestable == nil else {
             verdict.outcome = .regression
-            verdict.reason =
-                beyond
-                + (Self.pairedTests[rule.metric].map { if case .apBootstrap = $0 { true } else { false } } == true
-                    ? "; AP significance needs extras.csv in both runs and coco or voc matching"
-                    : "; no paired faces to test significance on")
+            verdict.reason = beyond + "; " + (untestable ?? "") + ": decided on the tolerance alone"
             return verdict
         }
         if test.pValue < alpha {
@@ -196,19 +336,52 @@ public struct RegressionGate: Sendable {
         return verdict
     }
 
+    /// Why the metric's paired test cannot decide a change beyond tolerance, or `nil` when it can: it had nothing
+    /// to test (`tested` false), faces of its population are in only one run (the test leaves them out, yet
+    /// they move the metric), or McNemar has too few paired faces to ever reach `alpha`.
+    static func untestable(_ metric: String, tested: Bool, pairs: Pairing, alpha: Double) -> String? {
+        guard let paired = pairedTests[metric] else { return nil }
+        var population: (FaceRecord) -> Bool = { _ in true }
+        var faces = "faces"
+        switch paired {
+        case .mcNemar(let name, let inPopulation, _):
+            guard tested else { return "no paired \(name) to test significance on" }
+            population = inPopulation
+            faces = name
+        case .aucBootstrap:
+            guard tested else { return "no paired faces with both classes to test significance on" }
+        case .apBootstrap:
+            guard tested else {
+                return "AP significance needs extras.csv and faceScores in both runs, and coco or voc matching"
+            }
+        }
+        let unpaired = pairs.onlyBaseline.filter(population).count + pairs.onlyCurrent.filter(population).count
+        if unpaired > 0 { return "\(faces) in only one of the runs: \(unpaired), which a paired test leaves out" }
+        if case .mcNemar = paired {
+            // With n paired faces the smallest p-value McNemar can give is 2 · 2⁻ⁿ (all n changed one way).
+            let n = pairs.paired.filter { population($0.baseline) }.count
+            if McNemar.pValue(b: n, c: 0) >= alpha {
+                return "\(n) paired \(faces) cannot reach p < \(Format.number(alpha))"
+            }
+        }
+        return nil
+    }
+
     /// The metric's paired test on `pairs`, or `nil` when it has none or there is nothing to test.
     func test(
         _ metric: String, pairs: [Pair], missedScores: (Double?, Double?), detections: PairedDetections? = nil
     ) -> Verdict.Test? {
         switch Self.pairedTests[metric] {
-        case .mcNemar(let population, let right)?:
+        case .mcNemar(_, let population, let right)?:
             var b = 0
             var c = 0
+            var paired = 0
             for (before, after) in pairs where population(before) {
+                paired += 1
                 if right(before) && !right(after) { b += 1 }
                 if !right(before) && right(after) { c += 1 }
             }
-            return .mcNemar(b: b, c: c, pValue: McNemar.pValue(b: b, c: c))
+            return paired == 0 ? nil : .mcNemar(b: b, c: c, pValue: McNemar.pValue(b: b, c: c))
         case .aucBootstrap?:
             var images: [String: Int] = [:]
             var before: [PairedBootstrap.Sample] = []

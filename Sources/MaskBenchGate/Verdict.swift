@@ -1,3 +1,5 @@
+public import MaskBenchRecords
+
 /// The gate's judgement of one rule.
 public struct Verdict: Sendable, Hashable {
     /// Whether the rule held.
@@ -72,9 +74,15 @@ public struct GateReport: Sendable, Hashable {
     /// Faces present in only one of the two runs (only when the dataset changed).
     public var unpairedBaselineFaces: Int
     public var unpairedCurrentFaces: Int
+    /// The settings that differ from the baseline's (allowed by `--allow-settings-change`).
+    public var settingChanges: [SettingChange] = []
+    /// Images that failed in the run and not in the baseline: they are left out of the run's numbers, so its
+    /// dataset differs from the baseline's. A finding: the gate fails, and without `--allow-dataset-change`
+    /// judges no rule.
+    public var newFailures: [MetricsDocument.RunSummary.Failure] = []
 
-    /// Whether no rule found a regression.
-    public var passed: Bool { !verdicts.contains { $0.outcome == .regression } }
+    /// Whether no rule found a regression and no image failed anew.
+    public var passed: Bool { newFailures.isEmpty && !verdicts.contains { $0.outcome == .regression } }
 
     /// Whether the two runs were made on different data (allowed with `--allow-dataset-change`).
     public var datasetChanged: Bool { baselineFingerprint != currentFingerprint }

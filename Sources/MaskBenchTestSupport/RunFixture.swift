@@ -20,14 +20,17 @@ public enum RunFixture {
     /// The `metrics.json` and `faces.csv` rows of a run where `maskScores(image, face)` is the face's
     /// maskScore, or `nil` for a missed face.
     ///
-    /// - Parameter fingerprint: the dataset fingerprint recorded; by default one naming the image count.
+    /// - Parameters:
+    ///   - fingerprint: the dataset fingerprint recorded; by default one naming the image count.
+    ///   - dataset: the dataset, when not ``dataset(images:)``.
     public static func run(
         images: Int = 40,
         fingerprint: String? = nil,
         settings: EvaluationSettings = EvaluationSettings(bootstrap: Bootstrap(samples: 0)),
+        dataset: Dataset? = nil,
         maskScores: (Int, Int) -> Double? = { _, face in face == 0 ? 0.9 : 0.1 }
     ) -> (metrics: MetricsDocument, faces: [FaceRecord]) {
-        let dataset = dataset(images: images)
+        let dataset = dataset ?? self.dataset(images: images)
         var byImage: [String: [Prediction]] = [:]
         for (i, image) in dataset.images.enumerated() {
             byImage[image.name] = image.faces.enumerated().compactMap { face, truth in
@@ -41,7 +44,7 @@ public enum RunFixture {
                 groundTruth: "gt.csv", groundTruthFormat: "makesense", predictions: "p.csv", predictionsFormat: "csv",
                 images: nil),
             version: "test",
-            datasetFingerprint: fingerprint ?? "sha256:fixture-\(images)-images"
+            datasetFingerprint: fingerprint ?? "sha256:fixture-\(dataset.images.count)-images"
         )
         let faces = evaluation.outcomes.map { FaceRecord($0, image: dataset.images[$0.image].name) }
         return (metrics, faces)

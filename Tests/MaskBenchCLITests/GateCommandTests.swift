@@ -194,7 +194,13 @@ import Testing
         let setup = try setUp()
         let url = URL(fileURLWithPath: setup.baseline)
         var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        // Both copies of the fingerprint: the baseline's own and its metrics'.
         object["datasetFingerprint"] = "sha256:0000"
+        var metrics = try #require(object["metrics"] as? [String: Any])
+        var dataset = try #require(metrics["dataset"] as? [String: Any])
+        dataset["fingerprint"] = "sha256:0000"
+        metrics["dataset"] = dataset
+        object["metrics"] = metrics
         try JSONSerialization.data(withJSONObject: object).write(to: url)
         let result = try gate(setup, run: setup.baseRun, ["--junit", setup.path("junit.xml")])
         #expect(result.status == 2)
@@ -233,7 +239,7 @@ import Testing
         let setup = try setUp()
         let first = try Data(contentsOf: URL(fileURLWithPath: setup.baseline))
         let again = try Command.maskbench([
-            "baseline", "record", "--from", setup.baseRun, "--name", "seed", "--baselines", setup.path("B"),
+            "baseline", "record", "--from", setup.baseRun, "--name", "seed", "--baselines", setup.path("B"), "--force",
         ])
         #expect(again.status == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: setup.baseline)) == first)

@@ -13,9 +13,12 @@ enum GateFixture {
     static func run(
         images: Int = 40,
         fingerprint: String? = nil,
+        settings: EvaluationSettings = EvaluationSettings(bootstrap: Bootstrap(samples: 0)),
+        dataset: Dataset? = nil,
         maskScores: (Int, Int) -> Double? = { _, face in face == 0 ? 0.9 : 0.1 }
     ) -> RegressionGate.Run {
-        let (metrics, faces) = RunFixture.run(images: images, fingerprint: fingerprint, maskScores: maskScores)
+        let (metrics, faces) = RunFixture.run(
+            images: images, fingerprint: fingerprint, settings: settings, dataset: dataset, maskScores: maskScores)
         return RegressionGate.Run(metrics: metrics, faces: faces, file: "run/metrics.json")
     }
 

@@ -26,6 +26,14 @@ import Testing
         #expect(rules[1].direction == .lower)
         #expect(rules[1].relativeTolerance == 0.1)
         #expect(rules[1].significance == nil)
+        #expect(!rules[0].allowsUndefined)
+    }
+
+    @Test func aRuleMayAllowAnUndefinedMetric() throws {
+        let yaml = "- metric: pipeline.tnr.value\n  direction: higher\n  allowUndefined: true\n"
+        #expect(try GateRules.parse(yaml, file: "rules.yml").first?.allowsUndefined == true)
+        let json = #"[{"metric": "pipeline.roc.auc", "direction": "higher", "allowUndefined": false}]"#
+        #expect(try GateRules.parse(json, file: "rules.json").first?.allowsUndefined == false)
     }
 
     @Test func readsAJSONArrayOfRules() throws {
@@ -83,6 +91,10 @@ import Testing
         (
             "- metric: pipeline.tnr.value\n  direction: higher\n  absoluteTolerance: lots\n",
             "absoluteTolerance must be a number"
+        ),
+        (
+            "- metric: pipeline.tnr.value\n  direction: higher\n  allowUndefined: maybe\n",
+            "allowUndefined must be true or false, found 'maybe'"
         ),
         ("metric: pipeline.tnr.value\n", "expected a list of rules"),
         ("[]", "the rules list is empty"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MaskBenchCore
 import MaskBenchFiles
 import MaskBenchGate
 import MaskBenchRecords
@@ -19,8 +20,9 @@ struct BaselineCommand: ParsableCommand {
             abstract: "Record the run in DIR (metrics.json + faces.csv) as Baselines/NAME.json.",
             discussion: """
                 Reads DIR/metrics.json and DIR/faces.csv, written by `maskbench evaluate --out DIR`, and \
-                writes BASELINES/NAME.json atomically (sorted keys: the same run gives the same bytes). \
-                Exit 0 on success, 2 on a usage or input error.
+                writes BASELINES/NAME.json atomically (sorted keys: the same run gives the same bytes). An \
+                existing baseline is replaced only with --force. A run whose faces.csv disagrees with its \
+                metrics.json is refused. Exit 0 on success, 2 on a usage or input error.
                 """
         )
 
@@ -33,6 +35,9 @@ struct BaselineCommand: ParsableCommand {
         @Option(help: ArgumentHelp("The folder baselines are kept in.", valueName: "DIR"))
         var baselines: String = "Baselines"
 
+        @Flag(help: "Replace the baseline when one of that name exists.")
+        var force = false
+
         @OptionGroup var console: ConsoleOptions
 
         func validate() throws {
@@ -44,10 +49,14 @@ struct BaselineCommand: ParsableCommand {
 
         func run() throws {
             var clock = console.clock()
+            let path = baselines + "/" + name + ".json"
+            if !force, FileManager.default.fileExists(atPath: path) {
+                throw InputError(
+                    "a baseline of that name exists; pass --force to replace it", location: FileLocation(file: path))
+            }
             let baseline = try Baseline.record(from: from, name: name)
             clock.lap("read the run")
             try AtomicFile.makeDirectory(baselines)
-            let path = baselines + "/" + name + ".json"
             try baseline.write(to: path)
             clock.lap("write the baseline")
             guard !console.quiet else { return }

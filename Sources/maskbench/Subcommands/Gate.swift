@@ -15,8 +15,12 @@ struct Gate: ParsableCommand {
             than max(absoluteTolerance, relativeTolerance × baseline) and, when the rule sets `significance`, \
             the change is significant (exact McNemar on the paired faces for TNR, FNR and detector recall; \
             paired bootstrap over images for pipeline AUC). Without --rules: TNR, detector recall and AUC \
-            higher-is-better, FNR lower-is-better, absolute tolerance 0.01, significance 0.05. Exit 0 on \
-            pass, 1 on a regression, 2 on a usage or input error (then nothing is written).
+            higher-is-better, FNR lower-is-better, absolute tolerance 0.01, significance 0.05. The gate \
+            fails closed: a run on other data or under other settings, a null metric, or faces.csv (or the \
+            baseline's faces) disagreeing with its metrics is an input error; images that failed in the run \
+            fail the gate; a significance test with nothing (or too little) to pair gives way to the \
+            tolerance alone. Exit 0 on pass, 1 on a regression or failed images, 2 on a usage or input \
+            error (then nothing is written).
             """
     )
 
@@ -34,10 +38,22 @@ struct Gate: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the verdicts as JUnit XML to this file.", valueName: "FILE"))
     var junit: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Also write the verdicts as Markdown to this file, for a pull-request comment.", valueName: "FILE"))
+    var markdown: String?
+
     @Flag(
         name: .customLong("allow-dataset-change"),
         help: "Compare even when the run's dataset fingerprint differs from the baseline's.")
     var allowDatasetChange = false
+
+    @Flag(
+        name: .customLong("allow-settings-change"),
+        help:
+            "Compare even when the run was evaluated under other settings than the baseline's (listed above the verdicts)."
+    )
+    var allowSettingsChange = false
 
     @OptionGroup var console: ConsoleOptions
 
@@ -58,7 +74,8 @@ struct Gate: ParsableCommand {
         clock.lap("read the baseline and the run")
         let gate = RegressionGate(
             rules: try rules.map { try GateRules.read(path: $0) } ?? GateRule.defaults,
-            allowDatasetChange: allowDatasetChange
+            allowDatasetChange: allowDatasetChange,
+            allowSettingsChange: allowSettingsChange
         )
         let report = try gate.check(
             baseline: recorded,
@@ -68,6 +85,9 @@ struct Gate: ParsableCommand {
         clock.lap("judge \(report.verdicts.count) rules")
         if let junit {
             try AtomicFile.write(Data(JUnitReport.xml(report).utf8), to: junit)
+        }
+        if let markdown {
+            try AtomicFile.write(Data(report.markdown().utf8), to: markdown)
         }
         if !console.quiet { print(report.text(), terminator: "") }
         if !report.passed { throw ExitCode(1) }

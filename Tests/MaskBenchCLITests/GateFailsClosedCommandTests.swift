@@ -1,0 +1,121 @@
+import Foundation
+import MaskBenchTestSupport
+import Testing
+
+/// `maskbench gate` and `baseline record` failing closed, end to end.
+extension GateCommandTests {
+    @Test func reEvaluatingUnderOtherSettingsIsRefused() throws {
+        let setup = try setUp()
+        let other = setup.path("other")
+        let result = try Command.maskbench([
+            "evaluate", "--ground-truth", Self.sample + "ground-truth.csv", "--predictions",
+            Self.sample + "predictions.csv", "--out", other, "--bootstrap", "0", "--quiet", "--iou", "0.3",
+            "--matching", "dataroots",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let refused = try gate(setup, run: other)
+        #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stderr.contains("settings differ from the baseline's"))
+        #expect(refused.stderr.contains("matching.iouThreshold: baseline 0.5, now 0.3"))
+        #expect(refused.stderr.contains("matching.mode: baseline \"coco\", now \"dataroots\""))
+        #expect(refused.stdout.isEmpty)
+        let allowed = try gate(setup, run: other, ["--allow-settings-change"])
+        #expect(allowed.status != 2, "\(allowed.stderr)")
+        #expect(allowed.stdout.hasPrefix("Settings changed (allowed by --allow-settings-change):\n"))
+    }
+
+    @Test func aTruncatedFacesTableIsRefused() throws {
+        let setup = try setUp()
+        let again = setup.path("again")
+        try evaluate(predictions: Self.sample + "predictions.csv", out: again)
+        let faces = again + "/faces.csv"
+        let lines = try String(contentsOfFile: faces, encoding: .utf8).split(separator: "\n")
+        try (lines.prefix(lines.count / 2).joined(separator: "\n") + "\n").write(
+            toFile: faces, atomically: true, encoding: .utf8)
+        let result = try gate(setup, run: again)
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("faces.csv disagrees with metrics.json"))
+    }
+
+    @Test func aBaselineEditedByHandIsRefused() throws {
+        let setup = try setUp()
+        var text = try String(contentsOfFile: setup.baseline, encoding: .utf8)
+        // The baseline's TNR made better by hand, in its metrics only.
+        let tnr = try #require(text.range(of: "\"tnr\" : {"))
+        let count = try #require(text.range(of: "\"count\" : 115", range: tnr.upperBound..<text.endIndex))
+        text.replaceSubrange(count, with: "\"count\" : 125")
+        try text.write(toFile: setup.baseline, atomically: true, encoding: .utf8)
+        let again = setup.path("again")
+        try evaluate(predictions: Self.sample + "predictions.csv", out: again)
+        let result = try gate(setup, run: again)
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("the baseline's faces disagree with its metrics"))
+        #expect(result.stderr.contains("pipeline.tnr.count is 125 in the metrics but 115 from the faces"))
+    }
+
+    @Test func theVerdictTableAsMarkdownForAPullRequest() throws {
+        let setup = try setUp()
+        let worse = setup.path("worse")
+        try evaluate(predictions: try worsePredictions(flipping: 20, in: setup), out: worse)
+        let markdown = setup.path("gate.md")
+        let result = try gate(setup, run: worse, ["--markdown", markdown, "--quiet"])
+        #expect(result.status == 1)
+        let text = try String(contentsOfFile: markdown, encoding: .utf8)
+        #expect(text.hasPrefix("### maskbench gate: FAIL (2 of 4 rules regressed)\n"))
+        #expect(text.contains("| rule | baseline | current | delta | interval or p-value | verdict |\n"))
+        #expect(
+            text.contains(
+                "| pipeline.tnr.value (higher is better) | 0.8846 | 0.7615 | -0.1231 | McNemar p=3.1e-05 (b=16, c=0) | **regression** |"
+            ))
+        #expect(text.contains("Images that gained mistakes"))
+    }
+
+    @Test func aNullMetricExits2UnlessTheRuleAllowsIt() throws {
+        let setup = try setUp()
+        // Evaluated with --bootstrap 0, the AUC's interval is null in both runs.
+        let rules = setup.path("rules.yml")
+        try "- metric: pipeline.roc.aucInterval.low\n  direction: higher\n"
+            .write(toFile: rules, atomically: true, encoding: .utf8)
+        let refused = try gate(setup, run: setup.baseRun, ["--rules", rules, "--junit", setup.path("j.xml")])
+        #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stderr.contains("\(rules):1: rule for 'pipeline.roc.aucInterval.low': "))
+        #expect(refused.stderr.contains("pipeline.roc.aucInterval.low is undefined (null) in \(setup.baseline)"))
+        #expect(!FileManager.default.fileExists(atPath: setup.path("j.xml")))
+        try "- metric: pipeline.roc.aucInterval.low\n  direction: higher\n  allowUndefined: true\n"
+            .write(toFile: rules, atomically: true, encoding: .utf8)
+        let allowed = try gate(setup, run: setup.baseRun, ["--rules", rules])
+        #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
+        #expect(allowed.stdout.contains("pipeline.roc.aucInterval.low (higher is better)  —         —        —"))
+        #expect(allowed.stdout.hasSuffix("gate: pass (1 rule)\n"))
+    }
+
+    @Test func recordingATruncatedRunIsRefused() throws {
+        let setup = try setUp()
+        let faces = setup.baseRun + "/faces.csv"
+        let lines = try String(contentsOfFile: faces, encoding: .utf8).split(separator: "\n")
+        try (lines.dropLast(10).joined(separator: "\n") + "\n").write(toFile: faces, atomically: true, encoding: .utf8)
+        let result = try Command.maskbench([
+            "baseline", "record", "--from", setup.baseRun, "--name", "cut", "--baselines", setup.path("B"),
+        ])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "\(faces): faces.csv disagrees with metrics.json (239 faces): dataset.faces.total is 249"))
+        #expect(!FileManager.default.fileExists(atPath: setup.path("B/cut.json")))
+    }
+
+    @Test func recordingOverAnExistingBaselineNeedsForce() throws {
+        let setup = try setUp()
+        let before = try Data(contentsOf: URL(fileURLWithPath: setup.baseline))
+        let again = try Command.maskbench([
+            "baseline", "record", "--from", setup.baseRun, "--name", "seed", "--baselines", setup.path("B"),
+        ])
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("\(setup.baseline): a baseline of that name exists; pass --force to replace it"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: setup.baseline)) == before)
+        let forced = try Command.maskbench([
+            "baseline", "record", "--from", setup.baseRun, "--name", "seed", "--baselines", setup.path("B"), "--force",
+        ])
+        #expect(forced.status == 0, "\(forced.stderr)")
+    }
+}
