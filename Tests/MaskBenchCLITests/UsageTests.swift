@@ -102,6 +102,27 @@ import Testing
         }
     }
 
+    @Test func configListsEveryKey() throws {
+        // The keys the tool itself knows, from the error for an unknown one.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "maskbench-usage-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("pipeline.yml")
+        try Data("detector: res10\nno-such-key: 1\n".utf8).write(to: config)
+        let unknown = try Command.maskbench([
+            "run", "--config", config.path, "--ground-truth", "Annotations/seed001-table/ground-truth.csv",
+            "--out", folder.appendingPathComponent("out").path,
+        ])
+        let known = try #require(unknown.stderr.split(separator: "known keys: ").last)
+        let keys = known.prefix { !$0.isNewline && $0 != ")" }.split(separator: ", ")
+        #expect(keys.count >= 4, "\(unknown.stderr)")
+        let configHelp = try Self.optionHelp("--config", in: Self.help(["run"]))
+        for key in keys {
+            #expect(configHelp.contains(key), "\(key) missing from: \(configHelp)")
+        }
+    }
+
     @Test func workersShowsOneDefault() throws {
         let workers = try Self.optionHelp("--workers", in: Self.help(["run"]))
         #expect(workers.components(separatedBy: "default").count == 2, "\(workers)")

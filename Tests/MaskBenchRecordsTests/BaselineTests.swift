@@ -112,5 +112,9 @@ import Testing
         #expect(baseline.faces.filter { $0.truth == .unmasked && $0.correct }.count == tnr)
         // The gate refuses a baseline whose faces recompute to other numbers: the committed one must agree.
         #expect(baseline.metrics.disagreements(faces: baseline.faces, extras: baseline.extras) == [])
+        // Recorded with the report's extras, so a `detector.ap.voc` rule with `significance` can run its paired
+        // bootstrap against it.
+        #expect(baseline.extras != nil, "record the baseline again from a run with a report")
+        #expect(baseline.extras?.count == baseline.metrics.pipeline.extraDetections.total)
     }
 }

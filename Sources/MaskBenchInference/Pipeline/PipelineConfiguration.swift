@@ -100,8 +100,8 @@ package struct PipelineConfiguration: Sendable, Hashable, Decodable {
         }
     }
 
-    /// Every key, for messages.
-    static let keyList = CodingKeys.allCases.map(\.stringValue).joined(separator: ", ")
+    /// Every key, for messages and `--help`.
+    package static let keyList = CodingKeys.allCases.map(\.stringValue).joined(separator: ", ")
 
     /// The pipeline the file describes.
     ///

@@ -31,7 +31,7 @@ struct Gallery: Sendable {
         var order: String {
             switch self {
             case .missed, .missedMasked: "largest faces first"
-            case .wrongCall: "most confident first (maskScore furthest from the threshold)"
+            case .wrongCall: "most confident first: maskScore furthest from the threshold"
             case .falseAlarm: "highest faceScore first"
             case .newMistake, .fixed: "missed faces first, largest first, then the most confident calls"
             }

@@ -524,7 +524,7 @@ struct HTMLReport: Sendable {
         figure.shot svg { display: block; background: #eee; }
         figure.shot .file { font-family: "DejaVu Sans Mono", monospace; overflow-wrap: anywhere; }
         #gallery-filter { margin: 8px 0; font-size: 14px; }
-        #gallery-filter label { margin-right: 16px; }
+        #gallery-filter label { margin-right: 16px; white-space: nowrap; }
         @media print { header { background: none; color: #000; } header p, nav a { color: #000; } }
 
         """

@@ -1,17 +1,25 @@
+import Foundation
 public import MaskBenchCore
 
 /// Operating points as the console, `summary.md` and `index.html` print them: thresholds with only the
 /// digits that tell a point from its neighbours, and every number a user weighs when choosing one.
 public enum OperatingPointText {
-    /// `threshold` rounded to the fewest decimals (at least one) that keep it in `(above, threshold]`: a
+    /// `threshold` rounded down to the fewest decimals (at least one) that keep it in `(above, threshold]`: a
     /// classifier threshold that gives exactly the same calls (a face is called masked when maskScore ≥ it,
     /// and no score lies in between), so it can be passed to `--threshold` as printed.
-    /// `0.42465728521347046` with the next lower score `0.41` prints `0.42`; without a lower score (`nil`),
-    /// any threshold up to `threshold` does.
+    /// `0.42465728521347046` with the next lower score `0.41` prints `0.42`, and with `0.4239` prints `0.424`
+    /// (rounding to the nearest would give `0.425`, above the threshold, at every length); without a lower
+    /// score (`nil`), any threshold up to `threshold` does.
     public static func classifier(_ threshold: Double, above: Double?) -> String {
         for digits in 1...17 {
-            let text = Markup.fixed(threshold, digits)
-            guard let value = Double(text) else { break }
+            var text = Markup.fixed(threshold, digits)
+            guard var value = Double(text) else { break }
+            if value > threshold {
+                // Rounded up: one step of the last decimal down is the largest such decimal at most `threshold`.
+                text = Markup.fixed(value - pow(10, -Double(digits)), digits)
+                guard let lower = Double(text) else { break }
+                value = lower
+            }
             if value <= threshold, above.map({ value > $0 }) ?? true { return trimmed(text) }
         }
         return "\(threshold)"

@@ -182,7 +182,7 @@ enum ReportCharts {
             chart.marks.append(
                 .init(x: t, y: v, label: "FNR at threshold \(Markup.coordinate(t)): \(Markup.percent(v))", style: 0))
         }
-        chart.note = "A face is called masked when maskScore ≥ threshold; missed faces count as failures."
+        chart.note = "A face is called masked when maskScore ≥ threshold; missed unmasked faces are not caught."
         // The points `maskbench sweep` chose, each at its own detector threshold (the curves are at the run's).
         for (i, choice) in (d.operatingPoints?.targets ?? []).enumerated() {
             guard let p = choice.point else { continue }

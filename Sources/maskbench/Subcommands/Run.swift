@@ -38,7 +38,10 @@ struct Run: AsyncParsableCommand {
             "A built-in pipeline: \(NativePipeline.builtIn.keys.sorted().joined(separator: ", ")).", valueName: "NAME"))
     var pipeline: String?
 
-    @Option(help: ArgumentHelp("A pipeline config file (YAML or JSON).", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "A pipeline config file (YAML or JSON) with the keys \(PipelineConfiguration.keyList).",
+            valueName: "FILE"))
     var config: String?
 
     @Option(help: ArgumentHelp("A worker command speaking the MaskBench worker protocol.", valueName: "CMD"))
