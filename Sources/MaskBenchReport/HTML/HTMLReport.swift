@@ -245,7 +245,13 @@ struct HTMLReport: Sendable {
         page.raw("</tr></thead>\n<tbody>\n")
         for choice in points.targets {
             page.raw("<tr>")
-            page.element("th", choice.target, class: "mono")
+            // A target breaks only after its commas, between conditions, never inside one.
+            page.open("th", class: "target")
+            for (i, condition) in choice.target.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
+                if i > 0 { page.raw(",<wbr>") }
+                page.text(String(condition))
+            }
+            page.close("th")
             if let p = choice.point {
                 let cells = [
                     OperatingPointText.detector(p.detectorThreshold),
@@ -514,6 +520,7 @@ struct HTMLReport: Sendable {
         thead th { background: #f0f3f6; }
         td.num { text-align: right; font-variant-numeric: tabular-nums; }
         .mono { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; overflow-wrap: anywhere; }
+        th.target { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; }
         .charts { display: flex; flex-wrap: wrap; gap: 16px; }
         figure { margin: 0; }
         figure.chart svg { max-width: 100%; height: auto; border: 1px solid #eee; }
