@@ -260,6 +260,9 @@ public struct RegressionGate: Sendable {
 
     /// Faces present in both runs (same image and index, same truth), sorted by image then face.
     static func pair(_ baseline: [FaceRecord], _ current: [FaceRecord]) -> Pairing {
+        // Ignore regions are not faces: neither paired nor counted.
+        let baseline = baseline.filter { !$0.ignored }
+        let current = current.filter { !$0.ignored }
         var byKey: [FaceRecord.Key: FaceRecord] = [:]
         for face in current { byKey[face.key] = face }
         var pairing = Pairing(paired: [], onlyBaseline: [], onlyCurrent: [])

@@ -8,7 +8,8 @@ extension FaceOutcomesCSV {
     /// The rows of the `faces.csv` at `path`, in file order: the one reader of the table, for the report, the
     /// baseline and the gate alike.
     ///
-    /// A missed face has `call` and the numbers empty; a found face has a `call` and a `maskScore`.
+    /// A missed face has `call` and the numbers empty; a found face has a `call` and a `maskScore`; an ignore
+    /// region has truth `ignored` (``FaceRecord/ignored``).
     ///
     /// - Throws: ``MaskBenchFiles/FormatError`` at `file:line:column` for an unreadable or empty file, a
     ///   missing column, an empty image name, a bad face index, class or number, a call without a maskScore,
@@ -22,8 +23,10 @@ extension FaceOutcomesCSV {
             guard let face = try table.count(record, "face", expected: "a face index (0, 1, …)") else {
                 throw table.error(record, "face", "expected a face index (0, 1, …), found an empty field")
             }
-            guard let truth = try table.faceClass(record, "truth") else {
-                throw table.error(record, "truth", "expected truth masked, unmasked or incorrect, found an empty field")
+            let ignored = table.text(record, "truth") == FaceRecord.ignoredTruth
+            guard let truth = ignored ? .masked : try table.faceClass(record, "truth", orIgnored: true) else {
+                throw table.error(
+                    record, "truth", "expected truth masked, unmasked, incorrect or ignored, found an empty field")
             }
             let call = try table.faceClass(record, "call")
             let maskScore = try table.number(record, "maskScore")
@@ -33,7 +36,7 @@ extension FaceOutcomesCSV {
             let row = FaceRecord(
                 image: image, face: face, truth: truth, call: call, maskScore: call == nil ? nil : maskScore,
                 faceScore: call == nil ? nil : try table.number(record, "faceScore"),
-                iou: call == nil ? nil : try table.number(record, "iou"))
+                iou: call == nil ? nil : try table.number(record, "iou"), ignored: ignored)
             if let line = seen[row.key] {
                 throw FormatError(
                     file: path, line: record.line,

@@ -7,7 +7,9 @@ import Synchronization
 ///
 /// Header `image,face,truth,call,maskScore,faceScore,iou`; one row per face in dataset order; `image` is the
 /// file name, `face` the index within the image, `truth` and `call` are `masked`, `unmasked` or `incorrect`
-/// (after `--incorrect-as`); `call` and the numbers are empty for a face the detector missed.
+/// (after `--incorrect-as`); `call` and the numbers are empty for a face the detector missed. An ignore region
+/// (a COCO crowd region, a VOC difficult face) has truth `ignored`, and the highest-scoring detection matched
+/// to it, if any.
 public enum FaceOutcomesCSV {
     public static let header = ["image", "face", "truth", "call", "maskScore", "faceScore", "iou"]
 
@@ -61,7 +63,7 @@ public enum FaceOutcomesCSV {
                 row.comma()
                 row.integer(o.face)
                 row.comma()
-                row.label(o.truth)
+                if o.ignoreRegion == nil { row.label(o.truth) } else { row.append("ignored") }
                 row.comma()
                 if let call = o.call { row.label(call) }
                 row.comma()

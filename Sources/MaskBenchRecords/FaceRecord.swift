@@ -21,11 +21,16 @@ public struct FaceRecord: Sendable, Hashable {
     public var faceScore: Double?
     /// The IoU of the face with its matched prediction; `nil` for a missed face (and in older baselines).
     public var iou: Double?
+    /// Whether the row is an ignore region (a COCO crowd region, a VOC difficult face; truth `ignored` in
+    /// `faces.csv`): not a face to find, and in no count, TNR, FNR, recall or AUC. Its ``truth`` is the region's
+    /// class when the record comes from an evaluation, and `masked` when it is read back from a file, which
+    /// does not keep it. The call and scores are those of the best detection matched to it.
+    public var ignored: Bool
 
     /// Creates a record.
     public init(
         image: String, face: Int, truth: FaceClass, call: FaceClass?, maskScore: Double?, faceScore: Double? = nil,
-        iou: Double? = nil
+        iou: Double? = nil, ignored: Bool = false
     ) {
         self.image = image
         self.face = face
@@ -34,14 +39,18 @@ public struct FaceRecord: Sendable, Hashable {
         self.maskScore = maskScore
         self.faceScore = faceScore
         self.iou = iou
+        self.ignored = ignored
     }
 
     /// The record of `outcome`, a face of the image named `image`.
     public init(_ outcome: FaceOutcome, image: String) {
         self.init(
             image: image, face: outcome.face, truth: outcome.truth, call: outcome.call, maskScore: outcome.maskScore,
-            faceScore: outcome.faceScore, iou: outcome.iou)
+            faceScore: outcome.faceScore, iou: outcome.iou, ignored: outcome.ignoreRegion != nil)
     }
+
+    /// The `truth` of an ignore region's row.
+    public static let ignoredTruth = "ignored"
 
     /// Whether the detector found the face.
     public var detected: Bool { call != nil }
@@ -74,12 +83,19 @@ extension FaceRecord: Codable {
 
     /// Reads a face of a baseline. Baselines recorded before `call` was kept have `detected` and `correct`
     /// instead: with two classes a wrong call is the other class; with three (`--incorrect-as class`) it is
-    /// not known, and such a baseline must be recorded again.
+    /// not known, and such a baseline must be recorded again. Truth `ignored` is an ignore region.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         image = try container.decode(String.self, forKey: .image)
         face = try container.decode(Int.self, forKey: .face)
-        truth = try container.decode(FaceClass.self, forKey: .truth)
+        let truthText = try container.decode(String.self, forKey: .truth)
+        ignored = truthText == Self.ignoredTruth
+        guard let truth = ignored ? .masked : FaceClass(rawValue: truthText) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .truth, in: container,
+                debugDescription: "expected truth masked, unmasked, incorrect or ignored, found '\(truthText)'")
+        }
+        self.truth = truth
         maskScore = try container.decodeIfPresent(Double.self, forKey: .maskScore)
         faceScore = try container.decodeIfPresent(Double.self, forKey: .faceScore)
         iou = try container.decodeIfPresent(Double.self, forKey: .iou)
@@ -105,12 +121,12 @@ extension FaceRecord: Codable {
     }
 
     /// Writes a face of a baseline: `call` and `maskScore` always (`null` for a missed face), `faceScore` and
-    /// `iou` when known.
+    /// `iou` when known; truth `ignored` for an ignore region, as `faces.csv` has it.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(image, forKey: .image)
         try container.encode(face, forKey: .face)
-        try container.encode(truth, forKey: .truth)
+        try container.encode(ignored ? Self.ignoredTruth : truth.rawValue, forKey: .truth)
         try container.encode(call, forKey: .call)
         try container.encode(maskScore, forKey: .maskScore)
         try container.encodeIfPresent(faceScore, forKey: .faceScore)

@@ -60,10 +60,14 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
     }
 
     public struct FaceCounts: Sendable, Hashable, Codable {
+        /// Faces to find, by annotated label; ignore regions are apart (unless `--ignore-regions count`).
         public var masked: Int
         public var unmasked: Int
         public var incorrect: Int
         public var total: Int
+        /// Ignore regions (COCO crowd regions, VOC difficult faces): not faces to find. Absent in documents
+        /// written before ignore regions existed.
+        public var ignored: Int? = nil
     }
 
     public struct PredictionSummary: Sendable, Hashable, Codable {
@@ -80,6 +84,20 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
         @NullEncoded public var voc: Double?
         @NullEncoded public var elevenPoint: Double?
         @NullEncoded public var coco: Double?
+        /// pycocotools' AP over IoU 0.50:0.05:0.95 and at 0.75 (`null` in older documents).
+        @NullEncoded public var coco50to95: Double?
+        @NullEncoded public var coco75: Double?
+
+        public init(
+            voc: Double? = nil, elevenPoint: Double? = nil, coco: Double? = nil, coco50to95: Double? = nil,
+            coco75: Double? = nil
+        ) {
+            self.voc = voc
+            self.elevenPoint = elevenPoint
+            self.coco = coco
+            self.coco50to95 = coco50to95
+            self.coco75 = coco75
+        }
     }
 
     public struct DetectorAP: Sendable, Hashable, Codable {
@@ -89,7 +107,13 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
         /// Class-agnostic, pycocotools' 101-point.
         @NullEncoded public var coco: Double?
         public var vocInterval: Interval
+        /// Absent in documents written before it was computed.
+        public var elevenPointInterval: Interval? = nil
         public var cocoInterval: Interval
+        /// pycocotools' headline AP, class-agnostic: the 101-point AP averaged over IoU 0.50:0.05:0.95.
+        @NullEncoded public var coco50to95: Double? = nil
+        /// The class-agnostic 101-point AP at IoU 0.75.
+        @NullEncoded public var coco75: Double? = nil
         /// Class-aware: a prediction belongs to the class it is called at the threshold.
         public var perClass: [String: AP]
         /// The mean over classes with faces, as pycocotools' summary reports it.
@@ -100,6 +124,9 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
         public var truePositives: Int
         public var falsePositives: Int
         public var falseNegatives: Int
+        /// Detections matched to an ignore region: neither true nor false positives (absent in older
+        /// documents).
+        public var ignoredDetections: Int? = nil
         public var precision: Rate
         public var recall: Rate
         /// Faces not found, by the class they are evaluated as.
@@ -276,7 +303,9 @@ extension MetricsDocument {
         let pipeline = evaluation.pipeline
         let classifier = evaluation.matchedClassifier
         let classes = evaluation.settings.incorrectAs.classes
-        func ap(_ s: APSummary) -> AP { AP(voc: s.voc, elevenPoint: s.elevenPoint, coco: s.coco) }
+        func ap(_ s: APSummary) -> AP {
+            AP(voc: s.voc, elevenPoint: s.elevenPoint, coco: s.coco, coco50to95: s.coco50to95, coco75: s.coco75)
+        }
         func byClass<V>(_ d: [FaceClass: V], _ zero: V) -> [String: V] {
             Dictionary(uniqueKeysWithValues: classes.map { (names($0), d[$0] ?? zero) })
         }
@@ -298,7 +327,8 @@ extension MetricsDocument {
                     masked: counts[.masked] ?? 0,
                     unmasked: counts[.unmasked] ?? 0,
                     incorrect: counts[.incorrect] ?? 0,
-                    total: counts.values.reduce(0, +)
+                    total: counts.values.reduce(0, +),
+                    ignored: evaluation.ignoredRegions
                 )
             ),
             predictions: PredictionSummary(total: evaluation.predictions),
@@ -306,6 +336,7 @@ extension MetricsDocument {
                 truePositives: detector.truePositives,
                 falsePositives: detector.falsePositives,
                 falseNegatives: detector.falseNegatives,
+                ignoredDetections: detector.ignoredDetections,
                 precision: detector.precision,
                 recall: detector.recall,
                 missed: byClass(detector.missed, 0),
@@ -314,7 +345,11 @@ extension MetricsDocument {
                     elevenPoint: detector.ap.elevenPoint,
                     coco: detector.ap.coco,
                     vocInterval: Interval(low: detector.apVOCInterval.low, high: detector.apVOCInterval.high),
+                    elevenPointInterval: Interval(
+                        low: detector.apElevenPointInterval.low, high: detector.apElevenPointInterval.high),
                     cocoInterval: Interval(low: detector.apCOCOInterval.low, high: detector.apCOCOInterval.high),
+                    coco50to95: detector.ap.coco50to95,
+                    coco75: detector.ap.coco75,
                     perClass: byClass(detector.apPerClass.mapValues(ap), AP()),
                     meanOverClasses: ap(detector.apMeanOverClasses)
                 ),

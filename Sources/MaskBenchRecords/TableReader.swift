@@ -87,11 +87,15 @@ struct TableReader {
     }
 
     /// `masked`, `unmasked` or `incorrect`, or `nil` for an empty field.
-    func faceClass(_ record: CSVRecord, _ name: String) throws -> FaceClass? {
+    ///
+    /// - Parameter orIgnored: whether `ignored` is also a value of the column (faces.csv's truth), for the
+    ///   message.
+    func faceClass(_ record: CSVRecord, _ name: String, orIgnored: Bool = false) throws -> FaceClass? {
         let text = text(record, name)
         guard !text.isEmpty else { return nil }
         guard let value = FaceClass(rawValue: text) else {
-            throw error(record, name, "expected \(name) masked, unmasked or incorrect, found '\(text)'")
+            let expected = orIgnored ? "masked, unmasked, incorrect or ignored" : "masked, unmasked or incorrect"
+            throw error(record, name, "expected \(name) \(expected), found '\(text)'")
         }
         return value
     }

@@ -79,7 +79,7 @@ public struct ReportData: Sendable {
     public var document: MetricsDocument
     /// The baseline to show changes against (`maskbench report --baseline`); `nil` otherwise.
     public var baseline: BaselineOutcomes?
-    /// Every ground-truth face, in `faces.csv` order.
+    /// Every ground-truth face, in `faces.csv` order (ignore regions left out: the report draws faces to find).
     public var faces: [Face]
     /// Every extra detection (empty without `extras.csv`).
     public var extras: [Extra]
@@ -103,7 +103,7 @@ public struct ReportData: Sendable {
     public init(document: MetricsDocument, evaluation: Evaluation, dataset: Dataset, predictions: PredictionSet) {
         var faces: [Face] = []
         faces.reserveCapacity(evaluation.outcomes.count)
-        for o in evaluation.outcomes {
+        for o in evaluation.outcomes where o.ignoreRegion == nil {
             let image = dataset.images[o.image]
             var face = Face(FaceRecord(o, image: image.name))
             let annotated = o.face < image.faces.count ? image.faces[o.face] : nil
@@ -148,6 +148,7 @@ public struct ReportData: Sendable {
             let boxes = try BoxTables.readBoxes(path: boxesPath, following: faces.map(\.record))
             for row in faces.indices { faces[row].add(boxes[row]) }
         }
+        faces.removeAll { $0.record.ignored }
         let extrasPath = folder + "/extras.csv"
         let hasExtras = manager.fileExists(atPath: extrasPath)
         let extras = hasExtras ? try BoxTables.readExtras(path: extrasPath) : []

@@ -32,7 +32,7 @@ struct KaggleCommandTests {
         let dataset = try #require((metrics as? [String: Any])?["dataset"] as? [String: Any])
         let faces = try #require(dataset["faces"] as? [String: Int])
         #expect(dataset["images"] as? Int == 214)
-        #expect(faces == ["masked": 821, "unmasked": 214, "incorrect": 34, "total": 1069])
+        #expect(faces == ["masked": 821, "unmasked": 214, "incorrect": 34, "total": 1069, "ignored": 0])
         let detector = try #require((metrics as? [String: Any])?["detector"] as? [String: Any])
         #expect(detector["falseNegatives"] as? Int == 1069)
     }

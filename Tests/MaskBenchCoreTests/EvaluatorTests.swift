@@ -189,3 +189,64 @@ struct OutcomeBuilder {
         #expect(e.detector.truePositives == 4)
     }
 }
+
+/// AP of perfect detections is exactly 1, and every AP interval holds its point: the replicates go through the
+/// point estimate's AP function, on the same detections (the capped ones for COCO).
+@Suite struct APIntervalTests {
+    /// `faces` faces in images of one to three, each found exactly.
+    static func perfect(faces: Int) -> (Dataset, PredictionSet) {
+        var images: [AnnotatedImage] = []
+        var predictions = PredictionSet()
+        var made = 0
+        while made < faces {
+            let count = min(1 + images.count % 3, faces - made)
+            let boxes = (0..<count).map { Box(x: Double($0) * 60, y: 0, width: 40, height: 40) }
+            let name = "i\(images.count)"
+            images.append(AnnotatedImage(name: name, faces: boxes.map { GroundTruthFace(box: $0, label: .masked) }))
+            predictions.byImage[name] = boxes.enumerated().map {
+                Prediction(box: $1, faceScore: 1 - Double(made + $0) / Double(faces + 1), maskScore: 0.9)
+            }
+            made += count
+        }
+        return (Dataset(images: images), predictions)
+    }
+
+    @Test func perfectDetectionsGiveAPOneAndIntervalsOfOne() {
+        for n in [2, 3, 7, 10, 33, 49, 50, 99, 100, 101, 157, 300] {
+            let (dataset, predictions) = Self.perfect(faces: n)
+            let e = Evaluator(settings: EvaluationSettings(bootstrap: Bootstrap(samples: 40, seed: UInt64(n))))
+                .evaluate(dataset, predictions)
+            let d = e.detector
+            #expect(d.ap.voc == 1 && d.ap.elevenPoint == 1 && d.ap.coco == 1, "N = \(n)")
+            #expect(d.ap.coco50to95 == 1 && d.ap.coco75 == 1, "N = \(n)")
+            #expect(d.apMeanOverClasses.voc == 1 && d.apMeanOverClasses.coco50to95 == 1, "N = \(n)")
+            for interval in [d.apVOCInterval, d.apElevenPointInterval, d.apCOCOInterval] {
+                #expect(interval.low == 1 && interval.high == 1, "N = \(n)")
+            }
+        }
+    }
+
+    /// 150 faces per image, all found, but pycocotools keeps 100 detections per image: the COCO AP is that of
+    /// recall 2/3 in every replicate as in the point, the VOC AP 1.
+    @Test func theCappedCOCOIntervalHoldsItsPoint() {
+        let boxes = (0..<150).map { Box(x: Double($0 % 15) * 60, y: Double($0 / 15) * 60, width: 40, height: 40) }
+        let names = (0..<5).map { "i\($0)" }
+        let dataset = Dataset(
+            images: names.map {
+                AnnotatedImage(name: $0, faces: boxes.map { GroundTruthFace(box: $0, label: .masked) })
+            })
+        var predictions = PredictionSet()
+        for name in names {
+            predictions.byImage[name] = boxes.enumerated().map {
+                Prediction(box: $1, faceScore: 1 - Double($0) / 200, maskScore: 0.9)
+            }
+        }
+        let e = Evaluator(settings: EvaluationSettings(bootstrap: Bootstrap(samples: 40, seed: 3)))
+            .evaluate(dataset, predictions)
+        let d = e.detector
+        #expect(d.ap.voc == 1 && d.apVOCInterval.low == 1 && d.apVOCInterval.high == 1)
+        // Recall reaches 100/150: levels 0 … 0.66 (67 of 101) at precision 1.
+        #expect(d.ap.coco == 67.0 / 101)
+        #expect(d.apCOCOInterval.low == d.ap.coco && d.apCOCOInterval.high == d.ap.coco)
+    }
+}

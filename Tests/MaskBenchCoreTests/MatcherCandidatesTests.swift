@@ -2,11 +2,21 @@ import Testing
 
 @testable import MaskBenchCore
 
-/// The greedy rules over ``Matcher/Candidates`` (the pairs whose IoU passes) give the assignment of the rules
-/// over the whole IoU table, for every setting under which an IoU of 0 does not pass.
+/// The greedy rules over ``Matcher/Candidates`` (the pairs whose IoU passes a threshold, best first), at
+/// several thresholds at once with bit masks, give at each threshold the assignment of the rules written as
+/// the reference tools write them over the whole IoU table: pycocotools' `evaluateImg` loop for `coco`, the VOC
+/// devkit's for `voc`, with crowd regions and difficult faces among the faces.
 @Suite struct MatcherCandidatesTests {
-    /// Images of overlapping boxes on a small grid, so that ties in IoU and in score are common.
-    static func images(count: Int, seed: UInt64) -> [(predictions: [Box], scores: [Double], faces: [Box])] {
+    struct Image {
+        var predictions: [Box]
+        var scores: [Double]
+        var faces: [Box]
+        var regions: [IgnoreRegion?]
+    }
+
+    /// Images of overlapping boxes on a small grid, so that ties in IoU and in score are common; with
+    /// `ignoreRegions`, about one face in four is a crowd region or a difficult face.
+    static func images(count: Int, seed: UInt64, ignoreRegions: Bool = false) -> [Image] {
         var rng = SplitMix64(seed: seed)
         func box() -> Box {
             Box(
@@ -16,9 +26,17 @@ import Testing
         return (0..<count).map { _ in
             let n = Int(rng.next() % 9)
             let m = Int(rng.next() % 7)
-            return (
-                (0..<n).map { _ in box() }, (0..<n).map { _ in Double(rng.next() % 4) / 4 }, (0..<m).map { _ in box() }
-            )
+            let regions: [IgnoreRegion?] = (0..<m).map { _ in
+                guard ignoreRegions else { return nil }
+                switch rng.next() % 8 {
+                case 0: return .crowd
+                case 1: return .difficult
+                default: return nil
+                }
+            }
+            return Image(
+                predictions: (0..<n).map { _ in box() }, scores: (0..<n).map { _ in Double(rng.next() % 4) / 4 },
+                faces: (0..<m).map { _ in box() }, regions: regions)
         }
     }
 
@@ -31,13 +49,22 @@ import Testing
         MatchingSettings(mode: .voc, iouThreshold: 0.05),
     ]
 
+    /// Thresholds matched besides the matching one: pycocotools' ten, and some that tie with grid IoUs.
+    static let more = COCOEvalParameters.defaultIoUThresholds + [0.25, 1.0 / 3.0, 0.2]
+
     @Test(arguments: settings)
-    func candidatesGiveTheSameAssignmentAsTheWholeTable(_ settings: MatchingSettings) {
+    func everyThresholdGetsTheAssignmentOfTheWholeTableRule(_ settings: MatchingSettings) {
         #expect(!settings.accepts(0))
-        let (pairsKept, matches) = Self.compareWithWholeTable(settings)
-        // The images exercise the rules: many pairs pass, many are matched, far from all pairs are kept.
+        let (pairsKept, matches) = Self.compareWithWholeTable(settings, ignoreRegions: false)
+        // The images exercise the rules: many pairs pass, many are matched.
         #expect(pairsKept > 300)
         #expect(matches > 400)
+    }
+
+    @Test(arguments: settings)
+    func ignoreRegionsFollowThePycocotoolsAndDevkitLoops(_ settings: MatchingSettings) {
+        let (_, matches) = Self.compareWithWholeTable(settings, ignoreRegions: true)
+        #expect(matches > 300)
     }
 
     /// With an IoU of 0 passing (`--iou 0 --iou-inclusive`), every pair is a candidate.
@@ -47,45 +74,115 @@ import Testing
     ])
     func everyPairIsACandidateWhenZeroPasses(_ settings: MatchingSettings) {
         #expect(settings.accepts(0))
-        let (_, matches) = Self.compareWithWholeTable(settings)
+        let (_, matches) = Self.compareWithWholeTable(settings, ignoreRegions: true)
         #expect(matches > 400)
     }
 
-    /// Runs both rules on every image, expecting the same assignments; returns the candidate pairs kept and
-    /// the faces matched, summed over images and rules.
-    static func compareWithWholeTable(_ settings: MatchingSettings) -> (pairsKept: Int, matches: Int) {
+    /// Runs the rule at every threshold at once and each reference rule threshold by threshold on every image,
+    /// expecting the same outcomes; returns the candidate pairs kept and the true positives, summed.
+    static func compareWithWholeTable(
+        _ settings: MatchingSettings, ignoreRegions: Bool
+    ) -> (pairsKept: Int, matches: Int) {
         let matcher = Matcher(settings: settings)
-        var candidates = Matcher.Candidates()
+        var workspace = Matcher.Workspace()
         var pairsKept = 0
         var matches = 0
-        for image in Self.images(count: 3000, seed: 7) {
-            let (n, m) = (image.predictions.count, image.faces.count)
+        let thresholds = [settings.iouThreshold] + more
+        for image in Self.images(count: 600, seed: 7, ignoreRegions: ignoreRegions) {
+            let predictions = zip(image.predictions, image.scores).map {
+                Prediction(box: $0, faceScore: $1, maskScore: $1)
+            }
+            let faces = zip(image.faces, image.regions).map {
+                GroundTruthFace(box: $0, label: .masked, ignoreRegion: $1)
+            }
+            workspace.load(predictions, faces: faces, settings: settings, thresholds: more)
+            pairsKept += workspace.candidates.faces.count
             var ious: [Double] = []
             for p in image.predictions {
-                for g in image.faces { ious.append(p.iou(with: g, pixels: settings.pixels)) }
+                for (g, region) in zip(image.faces, image.regions) {
+                    ious.append(
+                        region == .crowd
+                            ? p.fraction(inside: g, pixels: settings.pixels) : p.iou(with: g, pixels: settings.pixels))
+                }
             }
-            candidates.collect(ious: ious, faceCount: m, accepting: settings)
-            pairsKept += candidates.faces.count
-            var order = [Int](repeating: 0, count: n)
-            Matcher.rankByScore(count: n, score: { image.scores[$0] }, into: &order)
             // Class-agnostic, then a class-aware rule (only pairs of the same parity may match).
             let rules: [(Int, Int) -> Bool] = [{ _, _ in true }, { p, g in (p + g) % 2 == 0 }]
             for compatible in rules {
-                var denseFaces = [Int](repeating: -1, count: m)
-                var densePredictions = [Int](repeating: -1, count: n)
-                Self.wholeTableGreedy(
-                    settings, ious: ious, faceCount: m, order: order, &denseFaces, &densePredictions,
-                    compatible: compatible)
-                var sparseFaces = [Int](repeating: -1, count: m)
-                var sparsePredictions = [Int](repeating: -1, count: n)
-                matcher.assignGreedy(
-                    candidates: candidates, order: order, &sparseFaces, &sparsePredictions, compatible: compatible)
-                #expect(sparseFaces == denseFaces)
-                #expect(sparsePredictions == densePredictions)
-                matches += denseFaces.filter { $0 >= 0 }.count
+                matcher.assignGreedy(in: &workspace, compatible: compatible)
+                for (t, threshold) in thresholds.enumerated() {
+                    var at = settings
+                    at.iouThreshold = threshold
+                    let reference = Self.wholeTable(
+                        at, ious: ious, regions: image.regions, scores: image.scores, compatible: compatible)
+                    let bit = UInt16(1) << t
+                    #expect(workspace.hits.map { $0 & bit != 0 } == reference.hits, "threshold \(threshold)")
+                    #expect(workspace.ignored.map { $0 & bit != 0 } == reference.ignored, "threshold \(threshold)")
+                    if t == 0 {
+                        #expect(workspace.predictionMatches == reference.predictionMatches)
+                        #expect(workspace.faceMatches == reference.faceMatches)
+                    }
+                    matches += reference.hits.filter { $0 }.count
+                }
             }
         }
         return (pairsKept, matches)
+    }
+
+    /// The `coco` rule as pycocotools' `evaluateImg` loops (ground truths sorted ignore-last; a taken one
+    /// skipped unless a crowd; once a regular one is held, the ignored ones are not looked at; the last of
+    /// equal IoUs wins), and the `voc` rule as the VOC devkit's (the best face by IoU, the first of equals,
+    /// difficult ones included; taken or below the threshold: a false positive; a difficult one: ignored),
+    /// with crowd regions after the faces. Over the whole prediction-major IoU table, at one threshold.
+    static func wholeTable(
+        _ settings: MatchingSettings, ious: [Double], regions: [IgnoreRegion?], scores: [Double],
+        compatible: (Int, Int) -> Bool
+    ) -> (hits: [Bool], ignored: [Bool], faceMatches: [Int], predictionMatches: [Int]) {
+        let m = regions.count
+        let n = scores.count
+        let order = Matcher.rankedByScore(scores)
+        var hits = [Bool](repeating: false, count: n)
+        var ignored = [Bool](repeating: false, count: n)
+        var faceMatches = [Int](repeating: -1, count: m)
+        var predictionMatches = [Int](repeating: -1, count: n)
+        var taken = [Bool](repeating: false, count: m)
+        let gtOrder = (0..<m).filter { regions[$0] == nil } + (0..<m).filter { regions[$0] != nil }
+        for p in order {
+            var best = -1
+            if settings.mode == .voc {
+                var topIoU = -1.0
+                for g in 0..<m where regions[g] != .crowd && compatible(p, g) && ious[p * m + g] > topIoU {
+                    best = g
+                    topIoU = ious[p * m + g]
+                }
+                if best >= 0, !settings.accepts(topIoU) || (regions[best] == nil && taken[best]) {
+                    if !settings.accepts(topIoU) { best = -1 } else { continue }
+                }
+                if best < 0 {
+                    topIoU = -1.0
+                    for g in 0..<m where regions[g] == .crowd && compatible(p, g) && ious[p * m + g] > topIoU {
+                        guard settings.accepts(ious[p * m + g]) else { continue }
+                        best = g
+                        topIoU = ious[p * m + g]
+                    }
+                }
+            } else {
+                var bestIoU = 0.0
+                for g in gtOrder where compatible(p, g) {
+                    if taken[g] && regions[g] != .crowd { continue }
+                    if best >= 0 && regions[best] == nil && regions[g] != nil { break }
+                    let v = ious[p * m + g]
+                    guard settings.accepts(v), best < 0 || v >= bestIoU else { continue }
+                    best = g
+                    bestIoU = v
+                }
+            }
+            guard best >= 0 else { continue }
+            if regions[best] == nil { hits[p] = true } else { ignored[p] = true }
+            if regions[best] != .crowd && !(settings.mode == .voc && regions[best] == .difficult) { taken[best] = true }
+            predictionMatches[p] = best
+            if faceMatches[best] < 0 { faceMatches[best] = p }
+        }
+        return (hits, ignored, faceMatches, predictionMatches)
     }
 
     /// One workspace reused from image to image (as the evaluator does) leaves nothing of an image behind:
@@ -95,12 +192,14 @@ import Testing
         let matcher = Matcher(settings: MatchingSettings(mode: mode, iouThreshold: 0.3))
         var workspace = Matcher.Workspace()
         var matches = 0
-        for image in Self.images(count: 500, seed: 11) {
+        for image in Self.images(count: 500, seed: 11, ignoreRegions: true) {
             let predictions = zip(image.predictions, image.scores).map {
                 Prediction(box: $0, faceScore: $1, maskScore: $1)
             }
-            let faces = image.faces.map { GroundTruthFace(box: $0, label: .masked) }
-            workspace.load(predictions, faces: faces, accepting: matcher.settings)
+            let faces = zip(image.faces, image.regions).map {
+                GroundTruthFace(box: $0, label: .masked, ignoreRegion: $1)
+            }
+            workspace.load(predictions, faces: faces, settings: matcher.settings)
             matcher.assign(in: &workspace)
             let fresh = matcher.match(predictions, to: faces)
             #expect(workspace.faceMatches.map { $0 < 0 ? nil : $0 } == fresh.faceMatches)
@@ -110,60 +209,21 @@ import Testing
         #expect(matches > 200)
     }
 
-    @Test func collectKeepsThePassingPairsOfEachPredictionInFaceOrder() {
-        let settings = MatchingSettings(mode: .coco, iouThreshold: 0.5)
+    @Test func collectKeepsThePassingPairsOfEachPredictionBestFirst() {
         var candidates = Matcher.Candidates()
-        // Three predictions, two faces.
-        candidates.collect(ious: [0.9, 0.6, 0.5, 0.1, 0.0, 0.7], faceCount: 2, accepting: settings)
-        #expect(candidates.starts == [0, 2, 2, 3])
-        #expect(candidates.faces == [0, 1, 1])
-        #expect(candidates.ious == [0.9, 0.6, 0.7])
-        candidates.collect(ious: [], faceCount: 0, accepting: settings)
+        // Three predictions, three faces, the third a crowd region.
+        let ious = [0.6, 0.9, 0.95, 0.5, 0.1, 0.0, 0.7, 0.7, 0.6]
+        candidates.collect(
+            ious: ious, regions: [0, 0, Matcher.Workspace.crowd], thresholds: [0.5, 0.75], inclusive: false, voc: false)
+        #expect(candidates.starts == [0, 3, 3, 6])
+        // Faces by descending IoU (the later of equals first under coco), the crowd region after them.
+        #expect(candidates.faces == [1, 0, 2, 1, 0, 2])
+        #expect(candidates.splits == [2, 3, 5])
+        #expect(candidates.passes == [3, 1, 3, 1, 1, 1])
+        candidates.collect(
+            ious: ious, regions: [0, 0, Matcher.Workspace.crowd], thresholds: [0.5], inclusive: false, voc: true)
+        #expect(candidates.faces == [1, 0, 2, 0, 1, 2])
+        candidates.collect(ious: [], regions: [], thresholds: [0.5], inclusive: false, voc: false)
         #expect(candidates.starts == [0])
-    }
-
-    /// The `coco` and `voc` rules as they were written over the whole prediction-major IoU table (the
-    /// reference ``Matcher/assignGreedy(candidates:order:_:_:compatible:)`` must agree with).
-    ///
-    /// - Parameters:
-    ///   - order: the predictions by descending score, ties in input order.
-    ///   - faceMatches: one entry per face, all `-1` on entry.
-    ///   - predictionMatches: one entry per prediction, all `-1` on entry.
-    ///   - compatible: whether prediction `p` may match face `g` at all (class-aware matching).
-    static func wholeTableGreedy(
-        _ settings: MatchingSettings,
-        ious: [Double],
-        faceCount m: Int,
-        order: [Int],
-        _ faceMatches: inout [Int],
-        _ predictionMatches: inout [Int],
-        compatible: (Int, Int) -> Bool
-    ) {
-        for p in order {
-            let row = p * m
-            var best = -1
-            var bestIoU = 0.0
-            if settings.mode == .voc {
-                var topIoU = -1.0
-                for g in 0..<m where compatible(p, g) && ious[row + g] > topIoU {
-                    best = g
-                    topIoU = ious[row + g]
-                }
-                if best >= 0, !(settings.accepts(topIoU) && faceMatches[best] < 0) { best = -1 }
-            } else {
-                for g in 0..<m where faceMatches[g] < 0 && compatible(p, g) {
-                    let v = ious[row + g]
-                    guard settings.accepts(v) else { continue }
-                    if best < 0 || v >= bestIoU {
-                        best = g
-                        bestIoU = v
-                    }
-                }
-            }
-            if best >= 0 {
-                faceMatches[best] = p
-                predictionMatches[p] = best
-            }
-        }
     }
 }

@@ -21,7 +21,7 @@ import Testing
         #expect(coco.categories[0].supercategory == "face")
     }
 
-    @Test func readsADatasetSortedByImageIdWithFacesInFileOrder() throws {
+    @Test func readsADatasetSortedByImageIdWithFacesInFileOrderAndCrowdsAsIgnoreRegions() throws {
         let loaded = try COCODatasetReader.read(path: Self.fixture("coco-gt.json"))
         #expect(loaded.format == .coco)
         let images = loaded.dataset.images
@@ -32,11 +32,13 @@ import Testing
             images[1].faces == [
                 GroundTruthFace(box: Box(x: 1, y: 1, width: 3, height: 3), label: .unmasked),
                 GroundTruthFace(box: Box(x: 4, y: 4, width: 2, height: 2), label: .masked),
+                GroundTruthFace(box: Box(x: 0, y: 0, width: 8, height: 8), label: .unmasked, ignoreRegion: .crowd),
             ])
         #expect(images[2].faces.isEmpty)
         #expect(
             loaded.diagnostics.map(\.description) == [
-                "\(Self.fixture("coco-gt.json")): note: 1 crowd annotation (iscrowd 1) left out of the faces"
+                "\(Self.fixture("coco-gt.json")): note: 1 crowd annotation is an ignore region (iscrowd 1): not faces "
+                    + "to find; a detection on one is neither right nor wrong"
             ])
     }
 

@@ -89,7 +89,29 @@ import Testing
                 "<object>\n<name>Foo</name>\n<bndbox><xmin>1</xmin><ymin>1</ymin><xmax>2</xmax><ymax>3</ymax></bndbox></object>"
             ),
             line: 5, says: "unknown label 'Foo'; map it with --label 'Foo=masked'"),
+        Malformed(
+            name: "difficult not 0 or 1",
+            xml: document(
+                "<object><name>masked</name>\n<difficult>yes</difficult>\n<bndbox><xmin>1</xmin><ymin>1</ymin><xmax>2</xmax><ymax>3</ymax></bndbox></object>"
+            ),
+            line: 5, says: "expected 0 or 1 in <difficult> of 'masked', found 'yes'"),
     ]
+
+    /// `<difficult>1</difficult>` marks an ignore region, as the VOC devkit reads it; 0 or none, a face.
+    @Test func aDifficultObjectIsAnIgnoreRegion() throws {
+        let directory = try FormatFixtures.temporaryDirectory()
+        defer { FormatFixtures.remove(directory) }
+        let box = "<bndbox><xmin>1</xmin><ymin>1</ymin><xmax>4</xmax><ymax>5</ymax></bndbox>"
+        try FormatFixtures.write(
+            Self.document(
+                "<object><name>masked</name><difficult>1</difficult>\(box)</object>\n"
+                    + "<object><name>unmasked</name><difficult>0</difficult>\(box)</object>\n"
+                    + "<object><name>unmasked</name>\(box)</object>"),
+            to: "a.xml", in: directory)
+        let faces = try VOCReader.read(path: directory).dataset.images[0].faces
+        #expect(faces.map(\.ignoreRegion) == [.difficult, nil, nil])
+        #expect(faces.map(\.label) == [.masked, .unmasked, .unmasked])
+    }
 
     @Test(arguments: malformed)
     func malformedInputNamesFileAndLine(_ example: Malformed) throws {

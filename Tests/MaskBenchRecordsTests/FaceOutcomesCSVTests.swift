@@ -33,11 +33,29 @@ import Testing
             ])
     }
 
+    /// An ignore region's row (truth `ignored`) reads as one, keeps the best detection on it, and goes
+    /// through a baseline as written.
+    @Test func readsIgnoreRegionsAndKeepsThemThroughABaseline() throws {
+        let path = try write(
+            """
+            image,face,truth,call,maskScore,faceScore,iou
+            a.jpg,0,masked,masked,0.9,0.8,0.7
+            a.jpg,1,ignored,unmasked,0.2,0.95,1.0
+            a.jpg,2,ignored,,,,
+            """)
+        let faces = try FaceOutcomesCSV.read(path: path)
+        #expect(faces.map(\.ignored) == [false, true, true])
+        #expect(faces[1].call == .unmasked && faces[1].faceScore == 0.95)
+        let coded = try JSONDecoder().decode([FaceRecord].self, from: JSONEncoder().encode(faces))
+        #expect(coded == faces)
+        #expect(String(decoding: try JSONEncoder().encode(faces[2]), as: UTF8.self).contains(#""truth":"ignored""#))
+    }
+
     @Test(arguments: [
         ("image,face,truth\na.jpg,0,masked\n", ":1: faces.csv header lacks call, maskScore"),
         (
             "image,face,truth,call,maskScore\na.jpg,0,hat,,\n",
-            ":2:3: expected truth masked, unmasked or incorrect, found 'hat'"
+            ":2:3: expected truth masked, unmasked, incorrect or ignored, found 'hat'"
         ),
         ("image,face,truth,call,maskScore\na.jpg,x,masked,,\n", ":2:2: expected a face index"),
         ("image,face,truth,call,maskScore\na.jpg,0,masked,masked,high\n", ":2:5: expected a number for maskScore"),

@@ -14,6 +14,9 @@ public struct FaceOutcome: Sendable, Hashable, Codable {
     public var iou: Double?
     /// What the pipeline called the face at the threshold, or `nil` if missed.
     public var call: FaceClass?
+    /// Set when the annotation is an ignore region (and ignore regions are ignored): not a face to find, in
+    /// none of the counts. The prediction is then the highest-scoring one matched to the region.
+    public var ignoreRegion: IgnoreRegion?
 
     public var isMissed: Bool { prediction == nil }
 }
@@ -66,14 +69,21 @@ public struct ConfusionMatrix: Sendable, Hashable, Codable {
     public var diagonal: Int { classes.indices.reduce(0) { $0 + counts[$1][$1] } }
 }
 
-/// Average precision of one detection task under the three interpolations.
+/// Average precision of one detection task under the three interpolations, and pycocotools' AP over IoU
+/// thresholds.
 public struct APSummary: Sendable, Hashable, Codable {
-    /// VOC every-point.
+    /// VOC every-point, at the matching IoU threshold.
     public var voc: Double?
-    /// VOC 2007 11-point.
+    /// VOC 2007 11-point, at the matching IoU threshold.
     public var elevenPoint: Double?
-    /// pycocotools 101-point (with its per-image detection cap).
+    /// pycocotools 101-point (with its per-image detection cap), at the matching IoU threshold.
     public var coco: Double?
+    /// pycocotools' headline AP (`stats[0]`): the 101-point AP averaged over the IoU thresholds
+    /// 0.50:0.05:0.95, each compared as the matching threshold is (`>`, or `>=` with
+    /// ``MatchingSettings/iouInclusive`` as pycocotools does).
+    public var coco50to95: Double?
+    /// The 101-point AP at IoU 0.75 (pycocotools' `stats[2]`).
+    public var coco75: Double?
 }
 
 /// A miss rate at a rate of false positives per image.
@@ -89,13 +99,16 @@ public struct DetectorMetrics: Sendable, Hashable, Codable {
     public var truePositives: Int
     public var falsePositives: Int
     public var falseNegatives: Int
+    /// Predictions matched to an ignore region: neither true nor false positives, left out of precision.
+    public var ignoredDetections: Int
     public var precision: Rate
     public var recall: Rate
     /// Faces not found, by the class they are evaluated as.
     public var missed: [FaceClass: Int]
-    /// Class-agnostic AP at the matching IoU, with bootstrap intervals on the VOC and COCO values.
+    /// Class-agnostic AP, with bootstrap intervals on the VOC, 11-point and COCO values at the matching IoU.
     public var ap: APSummary
     public var apVOCInterval: Estimate
+    public var apElevenPointInterval: Estimate
     public var apCOCOInterval: Estimate
     /// Class-aware AP (a prediction's class is its call at the threshold), per class and the mean over
     /// classes that have faces, as pycocotools reports it.
@@ -147,8 +160,10 @@ public struct ClassifierMetrics: Sendable, Hashable, Codable {
 public struct Evaluation: Sendable, Hashable, Codable {
     public var settings: EvaluationSettings
     public var images: Int
-    /// Faces per annotated class (before ``IncorrectPolicy``).
+    /// Faces to find per annotated class (before ``IncorrectPolicy``; ignore regions apart, unless counted).
     public var annotatedFaces: [FaceClass: Int]
+    /// Ignore regions in the ground truth (0 when ``MatchingSettings/ignoreRegions`` counts them as faces).
+    public var ignoredRegions: Int
     /// Predictions that took part (faceScore ≥ the minimum).
     public var predictions: Int
     public var outcomes: [FaceOutcome]

@@ -5,30 +5,19 @@ import Synchronization
 extension Evaluator {
     // MARK: - Ranked detections for AP
 
-    /// One prediction's place in the global ranking.
+    /// The IoU thresholds of pycocotools' AP .50:.95, matched besides the matching threshold: bits 1–10 of
+    /// ``RankEntry/hits`` and ``RankEntry/ignored`` (bit 0 is the matching threshold).
+    static let cocoThresholds = COCOEvalParameters.defaultIoUThresholds
+
+    /// One prediction's place in the global ranking, and its outcome at each IoU threshold.
     struct RankEntry {
         var score: Double
         var image: Int
         var order: Int
-        var isTruePositive: Bool
-    }
-
-    /// Descending score; ties by image, then by the prediction's position in its image.
-    ///
-    /// `entries` are made in image order and, within an image, in prediction order, so a stable sort by
-    /// score alone gives that tie order.
-    static func rank(_ entries: [RankEntry], positives: Int) -> (RankedDetections, images: [Int32]) {
-        let order = ScoreSort.descendingOrder(entries.map(\.score))
-        var hits = [Bool](repeating: false, count: order.count)
-        var scores = [Double](repeating: 0, count: order.count)
-        var images = [Int32](repeating: 0, count: order.count)
-        for (k, i) in order.enumerated() {
-            let entry = entries[Int(i)]
-            hits[k] = entry.isTruePositive
-            scores[k] = entry.score
-            images[k] = Int32(truncatingIfNeeded: entry.image)
-        }
-        return (RankedDetections(isTruePositive: hits, scores: scores, positives: positives), images)
+        /// Bit `t`: a true positive at threshold `t` (0 the matching threshold, then ``cocoThresholds``).
+        var hits: UInt16
+        /// Bit `t`: matched to an ignore region at threshold `t`, so neither a true nor a false positive.
+        var ignored: UInt16
     }
 
     // MARK: - Matching every image
@@ -42,9 +31,12 @@ extension Evaluator {
         /// Class-aware rank entries, per class in ``IncorrectPolicy/classes`` order.
         var perClass: [[RankEntry]]
         var perClassPositives: [Int]
+        /// Faces to find (ignore regions left out) per image.
         var facesPerImage: [Int] = []
         var predictionCount = 0
         var matchedPredictions = 0
+        /// Predictions matched to an ignore region in the pipeline's assignment.
+        var ignoredDetections = 0
         /// Whether an image has more predictions than the COCO AP's per-image cap.
         var capped = false
 
@@ -81,6 +73,7 @@ extension Evaluator {
             facesPerImage += other.facesPerImage
             predictionCount += other.predictionCount
             matchedPredictions += other.matchedPredictions
+            ignoredDetections += other.ignoredDetections
             capped = capped || other.capped
         }
     }
@@ -134,6 +127,7 @@ extension Evaluator {
         var calls: [Int] = []
         var callClasses: [FaceClass] = []
         var workspace = Matcher.Workspace()
+        let regionKinds: [IgnoreRegion?] = [nil, .crowd, .difficult]
 
         for imageIndex in range {
             let faces = dataset.images[imageIndex].faces
@@ -147,11 +141,9 @@ extension Evaluator {
             let n = preds.count
             let m = faces.count
             partial.predictionCount += n
-            partial.facesPerImage.append(m)
             if n > settings.maxDetectionsPerImage { partial.capped = true }
             truths.removeAll(keepingCapacity: true)
             for face in faces { truths.append(policy.resolve(face.label).index) }
-            for t in truths { partial.perClassPositives[t] += 1 }
             calls.removeAll(keepingCapacity: true)
             callClasses.removeAll(keepingCapacity: true)
             for p in preds {
@@ -159,12 +151,19 @@ extension Evaluator {
                 callClasses.append(call)
                 calls.append(call.index)
             }
-            workspace.load(preds, faces: faces, accepting: matching)
+            workspace.load(preds, faces: faces, settings: matching, thresholds: Self.cocoThresholds)
+            var toFind = 0
+            for g in 0..<m where workspace.regions[g] == 0 {
+                partial.perClassPositives[truths[g]] += 1
+                toFind += 1
+            }
+            partial.facesPerImage.append(toFind)
 
             // The pipeline's assignment.
             matcher.assign(in: &workspace)
             for f in 0..<m {
                 var outcome = FaceOutcome(image: imageIndex, face: f, truth: classes[truths[f]])
+                outcome.ignoreRegion = regionKinds[Int(workspace.regions[f])]
                 let p = workspace.faceMatches[f]
                 if p >= 0 {
                     outcome.prediction = kept[p]
@@ -176,7 +175,8 @@ extension Evaluator {
                 partial.outcomes.append(outcome)
             }
             for p in 0..<n {
-                if workspace.predictionMatches[p] < 0 {
+                let g = workspace.predictionMatches[p]
+                if g < 0 {
                     partial.extras.append(
                         ExtraDetection(
                             image: imageIndex,
@@ -186,8 +186,10 @@ extension Evaluator {
                             call: callClasses[p]
                         )
                     )
-                } else {
+                } else if workspace.regions[g] == 0 {
                     partial.matchedPredictions += 1
+                } else {
+                    partial.ignoredDetections += 1
                 }
             }
 
@@ -196,27 +198,26 @@ extension Evaluator {
             for p in 0..<n {
                 partial.agnostic.append(
                     RankEntry(
-                        score: preds[p].faceScore, image: imageIndex, order: p,
-                        isTruePositive: workspace.predictionMatches[p] >= 0)
-                )
+                        score: preds[p].faceScore, image: imageIndex, order: p, hits: workspace.hits[p],
+                        ignored: workspace.ignored[p]))
             }
 
             // Class-aware detection: a prediction belongs to the class it is called, and matches only faces
-            // of that class; per class, this is the greedy rule run on that class alone.
+            // (and ignore regions) of that class; per class, this is the greedy rule run on that class alone.
             apMatcher.assignGreedy(in: &workspace) { p, g in calls[p] == truths[g] }
             for p in 0..<n {
                 partial.perClass[calls[p]].append(
                     RankEntry(
-                        score: preds[p].faceScore, image: imageIndex, order: p,
-                        isTruePositive: workspace.predictionMatches[p] >= 0)
-                )
+                        score: preds[p].faceScore, image: imageIndex, order: p, hits: workspace.hits[p],
+                        ignored: workspace.ignored[p]))
             }
         }
         return partial
     }
 
-    /// Rank entries for the 101-point AP with pycocotools' per-image cap: only the `cap` highest-scoring
-    /// predictions of an image (per class, for the class-aware lists) take part, matched among themselves.
+    /// Rank entries for the 101-point APs with pycocotools' per-image cap: only the `cap` highest-scoring
+    /// predictions of an image (per class, for the class-aware lists) take part, matched among themselves
+    /// (a prediction matched to an ignore region still takes one of the places, as in pycocotools).
     ///
     /// Only needed when some image has more predictions than the cap, which is rare; it then redoes the
     /// matching image by image.
@@ -250,12 +251,13 @@ extension Evaluator {
             func matched(
                 _ chosen: [Int], of preds: [Prediction], faces: [GroundTruthFace], _ compatible: (Int, Int) -> Bool
             ) -> [RankEntry] {
-                workspace.load(chosen.map { preds[$0] }, faces: faces, accepting: apMatching)
+                workspace.load(
+                    chosen.map { preds[$0] }, faces: faces, settings: apMatching, thresholds: Self.cocoThresholds)
                 apMatcher.assignGreedy(in: &workspace) { compatible(chosen[$0], $1) }
                 return chosen.enumerated().map { k, p in
                     RankEntry(
-                        score: preds[p].faceScore, image: imageIndex, order: p,
-                        isTruePositive: workspace.predictionMatches[k] >= 0)
+                        score: preds[p].faceScore, image: imageIndex, order: p, hits: workspace.hits[k],
+                        ignored: workspace.ignored[k])
                 }
             }
         }
@@ -292,7 +294,8 @@ extension Evaluator {
     }
 
     /// What happened to every face and which predictions matched nothing, without the metrics: the part of
-    /// ``evaluate(_:_:)`` a threshold sweep repeats at each detector threshold.
+    /// ``evaluate(_:_:)`` a threshold sweep repeats at each detector threshold. Ignore regions are among the
+    /// faces, flagged (``FaceOutcome/ignoreRegion``).
     public func outcomes(
         _ dataset: Dataset, _ predictions: PredictionSet
     ) -> (

@@ -22,7 +22,7 @@ extension Evaluator {
         var outcomeCounts = Array(repeating: ClassOutcome(), count: classes.count)
         var confusion = ConfusionMatrix(classes: classes)
         var missedCounts = Array(repeating: 0, count: classes.count)
-        for o in outcomes {
+        for o in outcomes where o.ignoreRegion == nil {
             let t = o.truth.index
             outcomeCounts[t].groundTruth += 1
             if let call = o.call {
@@ -40,7 +40,7 @@ extension Evaluator {
         var pipelineScores: [Double] = []
         var pipelineLabels: [Bool] = []
         var pipelineImages: [Int] = []
-        for o in outcomes {
+        for o in outcomes where o.ignoreRegion == nil {
             guard let score = o.maskScore ?? settings.missedFaceScore else { continue }
             pipelineScores.append(score)
             pipelineLabels.append(o.truth == .masked)
@@ -50,7 +50,7 @@ extension Evaluator {
         var matchedScores: [Double] = []
         var matchedLabels: [Bool] = []
         var matchedImages: [Int] = []
-        for o in outcomes {
+        for o in outcomes where o.ignoreRegion == nil {
             guard let score = o.maskScore else { continue }
             matchedScores.append(score)
             matchedLabels.append(o.truth == .masked)
@@ -78,7 +78,7 @@ extension Evaluator {
         var maskedScores: [Double] = []
         var unmaskedTotal = 0
         var maskedTotal = 0
-        for o in outcomes {
+        for o in outcomes where o.ignoreRegion == nil {
             switch o.truth {
             case .unmasked:
                 unmaskedTotal += 1

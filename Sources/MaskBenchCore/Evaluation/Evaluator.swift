@@ -47,7 +47,7 @@ public struct Evaluator: Sendable {
         let matchedPredictions = joined.matchedPredictions
         let capped = joined.capped
         let cappedLists = capped ? cappedEntries(dataset, predictions) : nil
-        let faceTotal = outcomes.count
+        let faceTotal = facesPerImage.reduce(0, +)
         let imageCount = dataset.images.count
 
         // The detector's metrics and the pipeline's do not depend on each other: both at once.
@@ -82,7 +82,9 @@ public struct Evaluator: Sendable {
         let pipelineSorted = outcome.pipelineSorted
         let matchedSorted = outcome.matchedSorted
         let faceCounts = facesPerImage
-        let intervals = settings.bootstrap.intervals(imageCount: imageCount, count: 4) { subset in
+        // The APs' replicates go through the function of their point estimates, on the same lists: VOC and
+        // 11-point on every detection, COCO within the per-image cap.
+        let intervals = settings.bootstrap.intervals(imageCount: imageCount, count: 5) { subset in
             // The lists of the subset's images only, when the bag of little bootstraps asks for a subset.
             let (ranked, rankedImages) = ranked.restricted(to: subset, images: rankedImages)
             let (rankedCapped, rankedCappedImages) =
@@ -90,7 +92,7 @@ public struct Evaluator: Sendable {
             let pipelineSorted = pipelineSorted.restricted(to: subset)
             let matchedSorted = matchedSorted.restricted(to: subset)
             let faceCounts = subset.map { $0.images.map { faceCounts[Int($0)] } } ?? faceCounts
-            var scratch: [(tp: Bootstrap.Lanes, called: Bootstrap.Lanes)] = []
+            var scratch: [AveragePrecisions.Point] = []
             return { weights in
                 var positives = Bootstrap.Lanes.zero
                 for (w, n) in zip(weights, faceCounts) { positives += w * Double(n) }
@@ -112,21 +114,27 @@ public struct Evaluator: Sendable {
                     pipelineSorted.weightedAUC(imageWeights: weights),
                     matchedSorted.weightedAUC(imageWeights: weights),
                     ap.allPoint,
+                    ap.elevenPoint,
                     cappedAP.coco,
                 ]
             }
+        }
+        func interval(_ value: Double?, _ k: Int) -> Estimate {
+            Estimate(value: value, low: intervals[k]?.low, high: intervals[k]?.high)
         }
 
         let detector = DetectorMetrics(
             truePositives: truePositives,
             falsePositives: extras.count,
             falseNegatives: faceTotal - truePositives,
-            precision: Rate(matchedPredictions, of: predictionCount),
+            ignoredDetections: joined.ignoredDetections,
+            precision: Rate(matchedPredictions, of: predictionCount - joined.ignoredDetections),
             recall: Rate(truePositives, of: faceTotal),
             missed: missedByClass,
             ap: ap,
-            apVOCInterval: Estimate(value: ap.voc, low: intervals[2]?.low, high: intervals[2]?.high),
-            apCOCOInterval: Estimate(value: ap.coco, low: intervals[3]?.low, high: intervals[3]?.high),
+            apVOCInterval: interval(ap.voc, 2),
+            apElevenPointInterval: interval(ap.elevenPoint, 3),
+            apCOCOInterval: interval(ap.coco, 4),
             apPerClass: detection.apPerClass,
             apMeanOverClasses: detection.apMean,
             precisionAtRecall: detection.precisionAtRecall,
@@ -142,19 +150,21 @@ public struct Evaluator: Sendable {
             falseAlarms: extras.filter { $0.call != .masked }.count,
             extraDetectionsByCall: extrasByCall,
             roc: pipelineROC,
-            auc: Estimate(value: pipelineROC?.auc, low: intervals[0]?.low, high: intervals[0]?.high),
+            auc: interval(pipelineROC?.auc, 0),
             sweep: outcome.sweep
         )
         let classifier = ClassifierMetrics(
             accuracy: Rate(confusion.diagonal, of: confusion.total),
             confusion: confusion,
             roc: matchedROC,
-            auc: Estimate(value: matchedROC?.auc, low: intervals[1]?.low, high: intervals[1]?.high)
+            auc: interval(matchedROC?.auc, 1)
         )
+        let annotated = dataset.faceCounts(ignoreRegions: settings.matching.ignoreRegions)
         return Evaluation(
             settings: settings,
             images: imageCount,
-            annotatedFaces: dataset.faceCounts(),
+            annotatedFaces: annotated.faces,
+            ignoredRegions: annotated.ignored,
             predictions: predictionCount,
             outcomes: outcomes,
             extras: extras,

@@ -135,8 +135,9 @@ public struct ThresholdGrid: Sendable, Hashable {
         for threshold in thresholds {
             var at = settings
             at.matching.minFaceScore = threshold
-            let (faces, extras) = Evaluator(settings: at).outcomes(dataset, predictions)
-            rows.append(Evaluator.sweep(outcomes: faces, extras: extras))
+            let (outcomes, extras) = Evaluator(settings: at).outcomes(dataset, predictions)
+            rows.append(Evaluator.sweep(outcomes: outcomes, extras: extras))
+            let faces = outcomes.filter { $0.ignoreRegion == nil }
             let missed = faces.reduce(0) { $0 + ($1.isMissed ? 1 : 0) }
             missedFaces.append(missed)
             recall.append(faces.isEmpty ? nil : Double(faces.count - missed) / Double(faces.count))

@@ -59,6 +59,21 @@ public struct Box: Sendable, Hashable, Codable {
         return union > 0 ? inter / union : 0
     }
 
+    /// The share of this box's area that lies inside `region`: what pycocotools takes as the IoU
+    /// of a detection (this box) with a crowd region, the union being the detection's own area.
+    ///
+    /// 0 when the box has no area. With `.inclusive` pixels, the intersection and the area gain one pixel per
+    /// side as in ``iou(with:pixels:)``.
+    @inlinable
+    public func fraction(inside region: Box, pixels: PixelConvention = .continuous) -> Double {
+        let e = pixels.extent
+        let iw = min(maxX, region.maxX) - max(x, region.x) + e
+        let ih = min(maxY, region.maxY) - max(y, region.y) + e
+        guard iw > 0, ih > 0 else { return 0 }
+        let own = area(pixels: pixels)
+        return own > 0 ? iw * ih / own : 0
+    }
+
     /// The part of the box inside a `width` × `height` image.
     public func clamped(toWidth imageWidth: Double, height imageHeight: Double) -> Box {
         let x0 = min(max(x, 0), imageWidth)

@@ -1,8 +1,10 @@
 /// The pairing of one image's predictions with its ground-truth faces.
 public struct ImageMatch: Sendable, Hashable {
-    /// For each face, the index of the prediction that identifies it, or `nil` when it was missed.
+    /// For each face, the index of the prediction that identifies it, or `nil` when it was missed. For an
+    /// ignore region (``GroundTruthFace/ignoreRegion``), the highest-scoring prediction matched to it.
     public var faceMatches: [Int?]
-    /// For each prediction, the face it matched, or `nil` for a false positive (an extra detection).
+    /// For each prediction, the face it matched, or `nil` for a false positive (an extra detection). A
+    /// prediction matched to an ignore region is neither a true nor a false positive.
     ///
     /// In `dataroots` mode several predictions may point at one face; only one of them is in ``faceMatches``.
     public var predictionMatches: [Int?]
@@ -14,6 +16,18 @@ public struct ImageMatch: Sendable, Hashable {
 }
 
 /// Pairs predictions with faces, one image at a time.
+///
+/// The rules of the three modes are those of ``MatchingMode``; ignore regions (COCO crowd regions, VOC
+/// difficult faces, unless ``MatchingSettings/ignoreRegions`` counts them as faces) take part in each:
+/// - `coco` (pycocotools' `evaluateImg`): a prediction takes an ordinary face when one is left for it;
+///   only when none is does it look at the ignore regions, taking the best by IoU (the last of equals). IoU
+///   with a crowd region is the intersection over the prediction's own area, and any number of predictions
+///   may match one; a difficult face is matched once, like pycocotools' other ignored ground truths.
+/// - `voc` (the VOC devkit, chainercv): the single best face by IoU, difficult faces included; matched to a
+///   difficult face, the prediction is ignored, and any number may be. Crowd regions come after the faces:
+///   a prediction whose best face does not pass may match one.
+/// - `dataroots`: a prediction matching no ordinary face matches the ignore region with the best IoU.
+/// A prediction matched to an ignore region is neither a true nor a false positive.
 public struct Matcher: Sendable {
     public var settings: MatchingSettings
 
@@ -27,7 +41,7 @@ public struct Matcher: Sendable {
     /// The `dataroots` rule needs `maskScore`; the greedy rules use `faceScore` order only.
     public func match(_ predictions: [Prediction], to faces: [GroundTruthFace]) -> ImageMatch {
         var workspace = Workspace()
-        workspace.load(predictions, faces: faces, accepting: settings)
+        workspace.load(predictions, faces: faces, settings: settings)
         assign(in: &workspace)
         return ImageMatch(
             faceMatches: workspace.faceMatches.map { $0 < 0 ? nil : $0 },
@@ -35,181 +49,338 @@ public struct Matcher: Sendable {
         )
     }
 
-    /// The assignment of ``settings``'s rule (`coco`, `voc` or `dataroots`) for the image loaded in
-    /// `workspace`, left in its ``Workspace/faceMatches`` and ``Workspace/predictionMatches``.
+    /// The assignment of ``settings``'s rule (`coco`, `voc` or `dataroots`) at the matching threshold for the
+    /// image loaded in `workspace`, left in its ``Workspace/faceMatches`` and ``Workspace/predictionMatches``
+    /// (and bit 0 of ``Workspace/hits`` and ``Workspace/ignored``).
     ///
     /// - Parameter workspace: loaded under settings that accept the same IoUs as ``settings`` (the mode may
-    ///   differ: the evaluator matches one image under its rule, then under pycocotools' for AP).
+    ///   differ only between `coco` and `dataroots`: the evaluator matches an image under the dataroots rule,
+    ///   then under pycocotools' for AP).
     package func assign(in workspace: inout Workspace) {
         if settings.mode == .dataroots {
-            workspace.resetMatches()
-            assignDataroots(
-                ious: workspace.ious, faceCount: workspace.faceCount, maskScores: workspace.maskScores,
-                &workspace.faceMatches, &workspace.predictionMatches)
+            assignDataroots(in: &workspace)
         } else {
             assignGreedy(in: &workspace) { _, _ in true }
         }
     }
 
     /// The `coco` or `voc` rule (``settings``'s mode; `dataroots` counts as `coco`) for the image loaded in
-    /// `workspace`, with only the pairs `compatible` allows (class-aware matching), left in its
-    /// ``Workspace/faceMatches`` and ``Workspace/predictionMatches``.
-    @inline(__always)
+    /// `workspace`, at every threshold it was loaded with, with only the pairs `compatible` allows
+    /// (class-aware matching).
+    ///
+    /// Each threshold is matched as if alone: bit `t` of ``Workspace/hits`` and ``Workspace/ignored`` says
+    /// whether a prediction is a true positive, or matched to an ignore region, at threshold `t`; the
+    /// assignment at the matching threshold (bit 0) is in ``Workspace/faceMatches`` and
+    /// ``Workspace/predictionMatches``. The candidate pairs of a prediction are ordered best first
+    /// (``Candidates``), so at each threshold the rule's choice is the first pair that passes it and is free
+    /// there: all thresholds are decided in one pass over the pairs, with bit masks.
     package func assignGreedy(in workspace: inout Workspace, compatible: (Int, Int) -> Bool) {
         workspace.resetMatches()
-        assignGreedy(
-            candidates: workspace.candidates, order: workspace.order, &workspace.faceMatches,
-            &workspace.predictionMatches, compatible: compatible)
+        let all = workspace.allThresholds
+        let voc = settings.mode == .voc
+        let candidates = workspace.candidates
+        guard candidates.starts.count > 1 else { return }
+        let order = workspace.order
+        let regions = workspace.regions
+        workspace.withMatches { matches in
+            for p in order {
+                var remaining = all
+                var hit: UInt16 = 0
+                var ignore: UInt16 = 0
+                let split = candidates.splits[p]
+                for k in candidates.starts[p]..<split where remaining != 0 {
+                    let g = candidates.faces[k]
+                    guard compatible(p, g) else { continue }
+                    let passes = candidates.passes[k]
+                    if voc {
+                        // The best face decides alone: taken, or below a threshold, means no match there.
+                        if regions[g] == Workspace.face {
+                            let won = passes & ~matches.taken[g]
+                            hit |= won
+                            matches.record(p, g, won)
+                        } else {
+                            ignore |= passes
+                            matches.record(p, g, passes)
+                        }
+                        remaining &= ~passes
+                        break
+                    }
+                    let won = remaining & passes & ~matches.taken[g]
+                    guard won != 0 else { continue }
+                    hit |= won
+                    remaining &= ~won
+                    matches.record(p, g, won)
+                }
+                // Ignore regions, where no face took the prediction.
+                for k in split..<candidates.starts[p + 1] where remaining != 0 {
+                    let g = candidates.faces[k]
+                    guard compatible(p, g) else { continue }
+                    let crowd = regions[g] == Workspace.crowd
+                    let won = remaining & candidates.passes[k] & (crowd ? all : ~matches.taken[g])
+                    guard won != 0 else { continue }
+                    ignore |= won
+                    remaining &= ~won
+                    matches.record(p, g, won, once: !crowd)
+                }
+                matches.hits[p] = hit
+                matches.ignored[p] = ignore
+            }
+        }
+    }
+
+    /// The `dataroots` rule at the matching threshold, over the whole IoU table: each ordinary face is matched
+    /// by the passing prediction with the lowest `maskScore` (the first of equals); each prediction points at
+    /// its best passing ordinary face (the first of equals), else at its best passing ignore region.
+    func assignDataroots(in workspace: inout Workspace) {
+        workspace.resetMatches()
+        let m = workspace.faceCount
+        let n = workspace.predictionCount
+        let ious = workspace.ious
+        for g in 0..<m where workspace.regions[g] == 0 {
+            for p in 0..<n where settings.accepts(ious[p * m + g]) {
+                let current = workspace.faceMatches[g]
+                if current >= 0, workspace.maskScores[current] <= workspace.maskScores[p] { continue }
+                workspace.faceMatches[g] = p
+            }
+        }
+        for p in workspace.order {
+            // Ordinary faces first, then ignore regions.
+            for pass in 0..<2 where workspace.predictionMatches[p] < 0 {
+                var topIoU = -1.0
+                for g in 0..<m where (workspace.regions[g] == Workspace.face) == (pass == 0) {
+                    let v = ious[p * m + g]
+                    guard settings.accepts(v), v > topIoU else { continue }
+                    workspace.predictionMatches[p] = g
+                    topIoU = v
+                }
+            }
+            let g = workspace.predictionMatches[p]
+            guard g >= 0 else { continue }
+            if workspace.regions[g] == 0 {
+                workspace.hits[p] = 1
+            } else {
+                workspace.ignored[p] = 1
+                if workspace.faceMatches[g] < 0 { workspace.faceMatches[g] = p }
+            }
+        }
     }
 
     /// The buffers of matching one image, reused from image to image so that matching many images allocates
     /// nothing per image.
     package struct Workspace {
-        /// The IoU of prediction `p` with face `g` at `p * faceCount + g`.
+        /// ``regions`` values.
+        static let face: UInt8 = 0
+        static let crowd: UInt8 = 1
+        static let difficult: UInt8 = 2
+
+        /// The IoU of prediction `p` with face `g` at `p * faceCount + g`; with a crowd region, the part of
+        /// the prediction inside it.
         package private(set) var ious: [Double] = []
         package private(set) var faceCount = 0
+        package var predictionCount: Int { maskScores.count }
         /// Each prediction's `maskScore` (the `dataroots` rule).
         package private(set) var maskScores: [Double] = []
         /// The predictions by descending `faceScore`, ties in input order.
         package private(set) var order: [Int] = []
-        /// The pairs the greedy rules can match.
+        /// Each face's kind: ``face``, ``crowd`` or ``difficult`` (every face ``face`` when ignore regions
+        /// count as faces).
+        package private(set) var regions: [UInt8] = []
+        /// The IoU thresholds, one bit each in ``hits`` and ``ignored``: the matching threshold first.
+        package private(set) var thresholds: [Double] = []
+        /// The pairs the greedy rules can match, best first.
         private(set) var candidates = Candidates()
-        /// For each face, the prediction matching it; `-1` for none.
+        /// For each face, the prediction matching it at the matching threshold; `-1` for none.
         package fileprivate(set) var faceMatches: [Int] = []
-        /// For each prediction, the face it matches; `-1` for none.
+        /// For each prediction, the face it matches at the matching threshold; `-1` for none.
         package fileprivate(set) var predictionMatches: [Int] = []
+        /// For each prediction, bit `t` set when it is a true positive at ``thresholds``[`t`].
+        package fileprivate(set) var hits: [UInt16] = []
+        /// For each prediction, bit `t` set when it matches an ignore region at ``thresholds``[`t`].
+        package fileprivate(set) var ignored: [UInt16] = []
+        /// For each face, bit `t` set when a prediction took it at ``thresholds``[`t`].
+        fileprivate var taken: [UInt16] = []
 
         package init() {}
 
-        /// Loads one image: the IoU table, the score order and the pairs whose IoU `settings` accepts.
+        /// A mask with a bit for each threshold.
+        var allThresholds: UInt16 { UInt16(truncatingIfNeeded: (1 << thresholds.count) - 1) }
+
+        /// Loads one image: the IoU table, the score order and the pairs whose IoU passes a threshold.
         ///
         /// - Parameters:
         ///   - predictions: the image's predictions (already filtered by ``MatchingSettings/minFaceScore``).
-        ///   - faces: the image's faces.
-        ///   - settings: the pixel convention and the IoU threshold.
+        ///   - faces: the image's faces, ignore regions included.
+        ///   - settings: the pixel convention, the matching threshold and its comparison, whether ignore
+        ///     regions are ignored, and the mode (which orders the pairs).
+        ///   - thresholds: more IoU thresholds to match at (bits 1 and up), compared as the matching one; at
+        ///     most 15 in all.
         package mutating func load(
-            _ predictions: [Prediction], faces: [GroundTruthFace], accepting settings: MatchingSettings
+            _ predictions: [Prediction], faces: [GroundTruthFace], settings: MatchingSettings,
+            thresholds more: [Double] = []
         ) {
+            precondition(more.count < 16, "at most 16 thresholds")
             let n = predictions.count
             faceCount = faces.count
+            regions.removeAll(keepingCapacity: true)
+            for face in faces {
+                switch settings.ignoreRegions == .ignore ? face.ignoreRegion : nil {
+                case nil: regions.append(Self.face)
+                case .crowd?: regions.append(Self.crowd)
+                case .difficult?: regions.append(Self.difficult)
+                }
+            }
             ious.removeAll(keepingCapacity: true)
             maskScores.removeAll(keepingCapacity: true)
             for p in predictions {
-                for face in faces { ious.append(p.box.iou(with: face.box, pixels: settings.pixels)) }
+                for (face, region) in zip(faces, regions) {
+                    ious.append(
+                        region == Self.crowd
+                            ? p.box.fraction(inside: face.box, pixels: settings.pixels)
+                            : p.box.iou(with: face.box, pixels: settings.pixels))
+                }
                 maskScores.append(p.maskScore)
             }
-            candidates.collect(ious: ious, faceCount: faceCount, accepting: settings)
+            thresholds.removeAll(keepingCapacity: true)
+            thresholds.append(settings.iouThreshold)
+            thresholds += more
+            candidates.collect(
+                ious: ious, regions: regions, thresholds: thresholds, inclusive: settings.iouInclusive,
+                voc: settings.mode == .voc)
             order.removeAll(keepingCapacity: true)
             order.append(contentsOf: repeatElement(0, count: n))
             Matcher.rankByScore(count: n, score: { predictions[$0].faceScore }, into: &order)
         }
 
-        /// Sets every face and prediction unmatched.
+        /// Sets every face and prediction unmatched at every threshold.
         fileprivate mutating func resetMatches() {
+            let n = predictionCount
             faceMatches.removeAll(keepingCapacity: true)
             faceMatches.append(contentsOf: repeatElement(-1, count: faceCount))
+            taken.removeAll(keepingCapacity: true)
+            taken.append(contentsOf: repeatElement(0, count: faceCount))
             predictionMatches.removeAll(keepingCapacity: true)
-            predictionMatches.append(contentsOf: repeatElement(-1, count: maskScores.count))
+            predictionMatches.append(contentsOf: repeatElement(-1, count: n))
+            hits.removeAll(keepingCapacity: true)
+            hits.append(contentsOf: repeatElement(0, count: n))
+            ignored.removeAll(keepingCapacity: true)
+            ignored.append(contentsOf: repeatElement(0, count: n))
         }
-    }
 
-    /// For each prediction, the faces whose IoU with it passes the threshold, in face order: the only pairs
-    /// the `coco` and `voc` rules can match (every pair when an IoU of 0 passes).
-    struct Candidates {
-        /// Prediction `p`'s pairs are at `starts[p]..<starts[p + 1]`.
-        private(set) var starts: [Int] = []
-        private(set) var faces: [Int] = []
-        private(set) var ious: [Double] = []
+        /// The match arrays, written in place by the greedy rule (no copy-on-write check per write).
+        fileprivate struct Matches {
+            var faceMatches: UnsafeMutableBufferPointer<Int>
+            var predictionMatches: UnsafeMutableBufferPointer<Int>
+            var hits: UnsafeMutableBufferPointer<UInt16>
+            var ignored: UnsafeMutableBufferPointer<UInt16>
+            var taken: UnsafeMutableBufferPointer<UInt16>
 
-        /// Refills the lists from a prediction-major IoU table of `faceCount` faces, keeping the storage.
-        mutating func collect(ious table: [Double], faceCount m: Int, accepting settings: MatchingSettings) {
-            starts.removeAll(keepingCapacity: true)
-            faces.removeAll(keepingCapacity: true)
-            ious.removeAll(keepingCapacity: true)
-            starts.append(0)
-            guard m > 0 else { return }
-            for row in stride(from: 0, to: table.count, by: m) {
-                for g in 0..<m where settings.accepts(table[row + g]) {
-                    faces.append(g)
-                    ious.append(table[row + g])
-                }
-                starts.append(faces.count)
+            /// Prediction `p` took face `g` at the thresholds in `won`: `g` is taken there (unless a crowd
+            /// region, `once: false`), and at the matching threshold the pair is the assignment (a face keeps
+            /// its first, highest-scoring prediction).
+            @inline(__always)
+            func record(_ p: Int, _ g: Int, _ won: UInt16, once: Bool = true) {
+                if once { taken[g] |= won }
+                guard won & 1 != 0 else { return }
+                predictionMatches[p] = g
+                if faceMatches[g] < 0 { faceMatches[g] = p }
             }
         }
-    }
 
-    /// The `coco` or `voc` rule over ``Candidates``; `-1` means no match. The `coco` rule takes, prediction by
-    /// prediction, the unmatched face with the best passing IoU (the last of equals); the `voc` rule takes the
-    /// face with the best IoU (the first of equals), and nothing when that face is taken. A face whose IoU does
-    /// not pass is never a candidate, and cannot change either choice: the `voc` rule's best face either
-    /// passes (then it is a candidate, as is every face with that IoU) or no face does.
-    ///
-    /// - Parameters:
-    ///   - candidates: collected for ``settings``, with an entry for every prediction in `order` (an image
-    ///     without faces has none).
-    ///   - order: the predictions by descending score, ties in input order.
-    ///   - faceMatches: one entry per face, all `-1` on entry.
-    ///   - predictionMatches: one entry per prediction, all `-1` on entry.
-    ///   - compatible: whether prediction `p` may match face `g` at all (class-aware matching).
-    @inline(__always)
-    func assignGreedy(
-        candidates: Candidates,
-        order: [Int],
-        _ faceMatches: inout [Int],
-        _ predictionMatches: inout [Int],
-        compatible: (Int, Int) -> Bool
-    ) {
-        guard candidates.starts.count > 1 else { return }
-        for p in order {
-            let pairs = candidates.starts[p]..<candidates.starts[p + 1]
-            var best = -1
-            var bestIoU = 0.0
-            if settings.mode == .voc {
-                var topIoU = -1.0
-                for k in pairs where compatible(p, candidates.faces[k]) && candidates.ious[k] > topIoU {
-                    best = candidates.faces[k]
-                    topIoU = candidates.ious[k]
-                }
-                if best >= 0, !(settings.accepts(topIoU) && faceMatches[best] < 0) { best = -1 }
-            } else {
-                for k in pairs {
-                    let g = candidates.faces[k]
-                    guard faceMatches[g] < 0, compatible(p, g) else { continue }
-                    let v = candidates.ious[k]
-                    if best < 0 || v >= bestIoU {
-                        best = g
-                        bestIoU = v
+        /// Runs `body` on the match arrays.
+        fileprivate mutating func withMatches(_ body: (Matches) -> Void) {
+            faceMatches.withUnsafeMutableBufferPointer { faceMatches in
+                predictionMatches.withUnsafeMutableBufferPointer { predictionMatches in
+                    hits.withUnsafeMutableBufferPointer { hits in
+                        ignored.withUnsafeMutableBufferPointer { ignored in
+                            taken.withUnsafeMutableBufferPointer { taken in
+                                body(
+                                    Matches(
+                                        faceMatches: faceMatches, predictionMatches: predictionMatches, hits: hits,
+                                        ignored: ignored, taken: taken))
+                            }
+                        }
                     }
                 }
             }
-            if best >= 0 {
-                faceMatches[best] = p
-                predictionMatches[p] = best
-            }
         }
     }
 
-    /// The `dataroots` rule over a prediction-major IoU table; `-1` means no match.
-    func assignDataroots(
-        ious: [Double],
-        faceCount m: Int,
-        maskScores: [Double],
-        _ faceMatches: inout [Int],
-        _ predictionMatches: inout [Int]
-    ) {
-        let n = predictionMatches.count
-        for g in 0..<m {
-            for p in 0..<n where settings.accepts(ious[p * m + g]) {
-                let current = faceMatches[g]
-                if current >= 0, maskScores[current] <= maskScores[p] { continue }
-                faceMatches[g] = p
+    /// For each prediction, the faces whose IoU with it passes at least one threshold, best first: the only
+    /// pairs the `coco` and `voc` rules can match (every pair when an IoU of 0 passes).
+    ///
+    /// A prediction's pairs are ordered faces first, then the ignore regions that come after them (under
+    /// `coco` all of them, under `voc` crowd regions: difficult faces compete with the others there), each
+    /// group by descending IoU; equal IoUs put the later face first under `coco` (pycocotools keeps the last
+    /// of equals), the earlier under `voc` (the devkit's `argmax` keeps the first). A face whose IoU passes
+    /// no threshold is never a candidate and cannot change either rule's choice: the `voc` rule's best face
+    /// either passes (then it is a candidate, as is every face with that IoU) or no face does.
+    struct Candidates {
+        /// Prediction `p`'s pairs are at `starts[p]..<starts[p + 1]`, its ignore regions from `splits[p]`.
+        private(set) var starts: [Int] = []
+        private(set) var splits: [Int] = []
+        private(set) var faces: [Int] = []
+        private(set) var ious: [Double] = []
+        /// For each pair, bit `t` set when its IoU passes threshold `t`.
+        private(set) var passes: [UInt16] = []
+        /// Scratch: whether each face of the image comes after the others.
+        private var late: [Bool] = []
+
+        /// Refills the lists from a prediction-major IoU table, keeping the storage.
+        ///
+        /// - Parameters:
+        ///   - table: `n × regions.count` IoUs.
+        ///   - regions: each face's kind (``Workspace/regions``).
+        ///   - thresholds: an IoU passes threshold `t` when it is above it (or at it, when `inclusive`).
+        ///   - voc: order for the `voc` rule rather than the `coco` rule.
+        mutating func collect(ious table: [Double], regions: [UInt8], thresholds: [Double], inclusive: Bool, voc: Bool)
+        {
+            starts.removeAll(keepingCapacity: true)
+            splits.removeAll(keepingCapacity: true)
+            faces.removeAll(keepingCapacity: true)
+            ious.removeAll(keepingCapacity: true)
+            passes.removeAll(keepingCapacity: true)
+            starts.append(0)
+            let m = regions.count
+            guard m > 0, let lowest = thresholds.min() else { return }
+            // Whether each face comes after the others (an ignore region looked at only when no face passes).
+            late.removeAll(keepingCapacity: true)
+            var anyLate = false
+            for region in regions {
+                let isLate = region == Workspace.crowd || (region == Workspace.difficult && !voc)
+                late.append(isLate)
+                anyLate = anyLate || isLate
             }
-        }
-        for p in 0..<n {
-            var topIoU = -1.0
-            for g in 0..<m where settings.accepts(ious[p * m + g]) && ious[p * m + g] > topIoU {
-                predictionMatches[p] = g
-                topIoU = ious[p * m + g]
+            thresholds.withUnsafeBufferPointer { thresholds in
+                for row in stride(from: 0, to: table.count, by: m) {
+                    let first = faces.count
+                    for g in 0..<m {
+                        let v = table[row + g]
+                        guard inclusive ? v >= lowest : v > lowest else { continue }
+                        var mask: UInt16 = 0
+                        for t in thresholds.indices where inclusive ? v >= thresholds[t] : v > thresholds[t] {
+                            mask |= 1 << t
+                        }
+                        // Insertion into the row's order (rows are short: a prediction overlaps few faces).
+                        faces.append(g)
+                        ious.append(v)
+                        passes.append(mask)
+                        var k = faces.count - 1
+                        while k > first {
+                            let other = faces[k - 1]
+                            let before =
+                                late[other] != late[g] ? late[other] : ious[k - 1] != v ? ious[k - 1] < v : !voc
+                            guard before else { break }
+                            faces.swapAt(k, k - 1)
+                            ious.swapAt(k, k - 1)
+                            passes.swapAt(k, k - 1)
+                            k -= 1
+                        }
+                    }
+                    var split = faces.count
+                    while anyLate, split > first, late[faces[split - 1]] { split -= 1 }
+                    splits.append(split)
+                    starts.append(faces.count)
+                }
             }
         }
     }

@@ -11,6 +11,14 @@ public enum MatchingMode: String, Sendable, Codable, CaseIterable {
     case dataroots
 }
 
+/// What becomes of ignore regions (``IgnoreRegion``: COCO crowd regions, VOC difficult faces).
+public enum IgnoreRegionPolicy: String, Sendable, Codable, CaseIterable {
+    /// As the reference tools do: not faces to find; a detection matched to one is ignored.
+    case ignore
+    /// As ordinary faces (a crowd region's IoU is then the ordinary one).
+    case count
+}
+
 /// Everything that decides which prediction matches which face.
 public struct MatchingSettings: Sendable, Hashable, Codable {
     public var mode: MatchingMode
@@ -20,19 +28,39 @@ public struct MatchingSettings: Sendable, Hashable, Codable {
     public var pixels: PixelConvention
     /// Predictions with `faceScore` below this take no part at all.
     public var minFaceScore: Double
+    /// Whether ignore regions are ignored (the default) or counted as faces.
+    public var ignoreRegions: IgnoreRegionPolicy
 
     public init(
         mode: MatchingMode = .coco,
         iouThreshold: Double = 0.5,
         iouInclusive: Bool = false,
         pixels: PixelConvention = .continuous,
-        minFaceScore: Double = 0
+        minFaceScore: Double = 0,
+        ignoreRegions: IgnoreRegionPolicy = .ignore
     ) {
         self.mode = mode
         self.iouThreshold = iouThreshold
         self.iouInclusive = iouInclusive
         self.pixels = pixels
         self.minFaceScore = minFaceScore
+        self.ignoreRegions = ignoreRegions
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case mode, iouThreshold, iouInclusive, pixels, minFaceScore, ignoreRegions
+    }
+
+    /// Decodes the settings; `ignoreRegions` is `count` when absent: documents written before the setting
+    /// existed counted VOC difficult faces as faces.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        mode = try c.decode(MatchingMode.self, forKey: .mode)
+        iouThreshold = try c.decode(Double.self, forKey: .iouThreshold)
+        iouInclusive = try c.decode(Bool.self, forKey: .iouInclusive)
+        pixels = try c.decode(PixelConvention.self, forKey: .pixels)
+        minFaceScore = try c.decode(Double.self, forKey: .minFaceScore)
+        ignoreRegions = try c.decodeIfPresent(IgnoreRegionPolicy.self, forKey: .ignoreRegions) ?? .count
     }
 
     /// Whether an IoU is high enough for a match.

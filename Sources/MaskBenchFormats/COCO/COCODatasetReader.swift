@@ -34,7 +34,7 @@ public enum COCODatasetReader {
     /// - Parameters:
     ///   - path: the JSON file, as named in error messages.
     ///   - options: the label map (category names → ``FaceClass``) and whether unknown labels are errors.
-    /// - Returns: the dataset and notes (skipped crowd regions, unknown labels when collected).
+    /// - Returns: the dataset and notes (crowd regions, unknown labels when collected).
     /// - Throws: ``FormatError``; an unknown category name says how to map it (`--label 'NAME=masked'`).
     public static func read(
         path: String, options: GroundTruthOptions = GroundTruthOptions()
@@ -60,9 +60,9 @@ public enum COCODatasetReader {
 
     /// Converts raw COCO structures into a MaskBench ground truth.
     ///
-    /// Images are sorted by id; each image's faces are its non-crowd annotations in file order. Crowd
-    /// annotations (`iscrowd: 1`) mark regions of many faces, not one face: they are left out with a note
-    /// (``COCOEvaluator`` uses them). A category used by no annotation is never looked up.
+    /// Images are sorted by id; each image's faces are its annotations in file order. Crowd annotations
+    /// (`iscrowd: 1`) mark regions of many faces, not one face: they become ignore regions
+    /// (``MaskBenchCore/IgnoreRegion/crowd``), with a note. A category used by no annotation is never looked up.
     ///
     /// - Parameters:
     ///   - coco: the structures, e.g. from ``readDataset(path:)``.
@@ -93,7 +93,7 @@ public enum COCODatasetReader {
         var annotationCategories = [Int32](repeating: -1, count: annotations.count)
         var usage = [Int](repeating: 0, count: coco.categories.count)
         var last: (id: Int, index: Int?)?
-        for (k, annotation) in annotations.enumerated() where !annotation.isCrowd {
+        for (k, annotation) in annotations.enumerated() {
             // Annotations of one category come in runs: look the id up again only when it changes.
             let index: Int?
             if let last, last.id == annotation.categoryID {
@@ -143,10 +143,6 @@ public enum COCODatasetReader {
         var starts = [Int](repeating: 0, count: ids.count + 1)
         var crowd = 0
         for (k, annotation) in annotations.enumerated() {
-            if annotation.isCrowd {
-                crowd += 1
-                continue
-            }
             let category = Int(annotationCategories[k])
             guard category >= 0, let label = labels[category], let index = imageIndex.position(of: annotation.imageID)
             else { continue }
@@ -158,6 +154,7 @@ public enum COCODatasetReader {
             }
             facePositions[k] = Int32(truncatingIfNeeded: position)
             faceLabels[k] = label
+            if annotation.isCrowd { crowd += 1 }
         }
         for position in ids.indices { starts[position + 1] += starts[position] }
         // A counting sort of the faces by image, then one array per image.
@@ -177,7 +174,10 @@ public enum COCODatasetReader {
                 for j in range {
                     let k = Int(faceOrder[j])
                     buffer.initializeElement(
-                        at: count, to: GroundTruthFace(box: annotations[k].bbox, label: faceLabels[k]))
+                        at: count,
+                        to: GroundTruthFace(
+                            box: annotations[k].bbox, label: faceLabels[k],
+                            ignoreRegion: annotations[k].isCrowd ? .crowd : nil))
                     count += 1
                 }
             }
@@ -187,7 +187,8 @@ public enum COCODatasetReader {
             diagnostics.append(
                 Diagnostic(
                     .note, file: file,
-                    "\(crowd) crowd annotation\(crowd == 1 ? "" : "s") (iscrowd 1) left out of the faces")
+                    "\(crowd) crowd annotation\(crowd == 1 ? " is an ignore region" : "s are ignore regions") "
+                        + "(iscrowd 1): not faces to find; a detection on one is neither right nor wrong")
             )
         }
         return LoadedGroundTruth(dataset: Dataset(images: images), format: .coco, diagnostics: diagnostics, coco: coco)

@@ -21,6 +21,8 @@ struct VOCDocument {
         /// The line of `<object>`.
         var line: Int
         var name: Text?
+        /// `<difficult>`: `1` marks a face the devkit does not require.
+        var difficult: Text?
         /// `xmin`, `ymin`, `xmax`, `ymax` of the object's own `<bndbox>` (not of its `<part>`s).
         var corners: [String: Text] = [:]
     }
@@ -126,6 +128,7 @@ struct VOCDocument {
             case ["size", "width"]: document.width = leaf
             case ["size", "height"]: document.height = leaf
             case ["object", "name"]: object?.name = leaf
+            case ["object", "difficult"]: object?.difficult = leaf
             case ["object", "bndbox", "xmin"], ["object", "bndbox", "ymin"], ["object", "bndbox", "xmax"],
                 ["object", "bndbox", "ymax"]:
                 object?.corners[element] = leaf

@@ -9,7 +9,8 @@ import MaskBenchImaging
 /// is the images' order; faces keep the order of their `<object>`s. From each file: `<filename>` (the
 /// image's name), `<size><width>`/`<height>`, and each `<object>`'s `<name>` and `<bndbox>`
 /// (`xmin ymin xmax ymax`, decimals allowed), read as `Box(minX: xmin, minY: ymin, maxX: xmax, maxY: ymax)`.
-/// `<difficult>`, `<truncated>` and `<part>` are ignored. A box extending past the image (the Kaggle set's
+/// An object with `<difficult>1</difficult>` is an ignore region (``MaskBenchCore/IgnoreRegion/difficult``), as
+/// the VOC devkit treats it; `<truncated>` and `<part>` are ignored. A box extending past the image (the Kaggle set's
 /// `xmax = 401` on 400-pixel-wide images) is clamped with a warning. A missing or zero `<size>` leaves the
 /// size unknown, unless ``GroundTruthOptions/imagesDirectory`` gives the image to read it from.
 public enum VOCReader {
@@ -110,7 +111,8 @@ public enum VOCReader {
                     rawName.value, options: options, file: file, line: rawName.line, image: name)
             else { continue }
             let placed = log.place(box, imageWidth: width, height: height, file: file, line: object.line, image: name)
-            faces.append(GroundTruthFace(box: placed, label: label))
+            let difficult = try isDifficult(object, label: rawName.value, file: file)
+            faces.append(GroundTruthFace(box: placed, label: label, ignoreRegion: difficult ? .difficult : nil))
             lines.append(object.line)
         }
         if document.objects.isEmpty { log.imageWithoutFaces(file: file, image: name) }
@@ -142,6 +144,18 @@ public enum VOCReader {
                     + "the box of '\(label)' has negative \(axis == "x" ? "width" : "height")")
         }
         return Box(minX: xmin, minY: ymin, maxX: xmax, maxY: ymax)
+    }
+
+    /// Whether `<difficult>` is 1 (absent or empty is 0, as the devkit's annotations mean it).
+    private static func isDifficult(_ object: VOCDocument.Object, label: String, file: String) throws -> Bool {
+        guard let text = object.difficult, !text.value.isEmpty else { return false }
+        switch text.value {
+        case "0": return false
+        case "1": return true
+        default:
+            throw FormatError(
+                file: file, line: text.line, "expected 0 or 1 in <difficult> of '\(label)', found '\(text.value)'")
+        }
     }
 
     /// A `<size>` value: `nil` when absent or 0 (some tools write 0 for unknown).

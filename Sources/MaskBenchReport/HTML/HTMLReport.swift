@@ -159,9 +159,14 @@ struct HTMLReport: Sendable {
         page.element(
             "p",
             "\(det.truePositives) faces found, \(det.falsePositives) detections of no face (or duplicates), "
-                + "\(det.falseNegatives) faces missed (\(missed.joined(separator: ", "))). AP: VOC all-point "
+                + "\(det.falseNegatives) faces missed (\(missed.joined(separator: ", ")))"
+                + ((det.ignoredDetections ?? 0) > 0
+                    ? ", \(det.ignoredDetections ?? 0) detections on ignore regions (neither right nor wrong)" : "")
+                + ". AP: VOC all-point "
                 + "\(Markup.decimal(det.ap.voc)) \(Markup.interval(det.ap.vocInterval.low, det.ap.vocInterval.high, percent: false)), "
-                + "VOC 11-point \(Markup.decimal(det.ap.elevenPoint)), COCO 101-point \(Markup.decimal(det.ap.coco)).")
+                + "VOC 11-point \(Markup.decimal(det.ap.elevenPoint)), COCO 101-point \(Markup.decimal(det.ap.coco)); "
+                + "COCO over IoU .50:.95 \(Markup.decimal(det.ap.coco50to95)), at IoU .75 \(Markup.decimal(det.ap.coco75))."
+        )
         if !data.hasBoxes {
             page.element(
                 "p",
@@ -281,7 +286,7 @@ struct HTMLReport: Sendable {
             ("dataset fingerprint", d.dataset.fingerprint),
             (
                 "matching",
-                "\(m.mode.rawValue), IoU \(m.iouInclusive ? "≥" : ">") \(Markup.coordinate(m.iouThreshold)), \(m.pixels.rawValue) pixels, faceScore ≥ \(Markup.coordinate(m.minFaceScore))"
+                "\(m.mode.rawValue), IoU \(m.iouInclusive ? "≥" : ">") \(Markup.coordinate(m.iouThreshold)), \(m.pixels.rawValue) pixels, faceScore ≥ \(Markup.coordinate(m.minFaceScore)), ignore regions \(m.ignoreRegions == .ignore ? "ignored" : "counted as faces")"
             ),
             ("threshold", "masked when maskScore ≥ \(Markup.coordinate(d.settings.threshold))"),
             ("incorrect masks", d.settings.incorrectAs.rawValue),

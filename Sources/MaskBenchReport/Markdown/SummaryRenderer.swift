@@ -33,8 +33,12 @@ public struct SummaryRenderer: Sendable {
         out +=
             bullet
             + "Ground truth \(code(d.inputs.groundTruth)) (\(d.inputs.groundTruthFormat)): \(d.dataset.images) images, "
-        out +=
-            "\(faces.total) faces (\(faces.masked) masked, \(faces.unmasked) unmasked, \(faces.incorrect) incorrect).\n"
+        out += "\(faces.total) faces (\(faces.masked) masked, \(faces.unmasked) unmasked, \(faces.incorrect) incorrect)"
+        if let ignored = faces.ignored, ignored > 0 {
+            out +=
+                " and \(ignored) ignore region\(ignored == 1 ? "" : "s") (crowd regions, difficult faces), not faces to find"
+        }
+        out += ".\n"
         out +=
             bullet
             + "Predictions \(code(d.inputs.predictions)) (\(d.inputs.predictionsFormat)): \(d.predictions.total) faces"
@@ -42,7 +46,9 @@ public struct SummaryRenderer: Sendable {
         out +=
             bullet
             + "Matching \(m.mode.rawValue), IoU \(comparison) \(Self.number(m.iouThreshold)), \(m.pixels.rawValue) pixels; "
-        out += "threshold \(Self.number(d.settings.threshold)); incorrect masks \(incorrect).\n\n"
+        out += "threshold \(Self.number(d.settings.threshold)); incorrect masks \(incorrect)"
+        if m.ignoreRegions == .count { out += "; ignore regions counted as faces" }
+        out += ".\n\n"
 
         let p = d.pipeline
         let det = d.detector
@@ -65,6 +71,8 @@ public struct SummaryRenderer: Sendable {
                 "Detector AP (COCO 101-point)", Self.fixed(det.ap.coco),
                 Self.interval(det.ap.cocoInterval.low, det.ap.cocoInterval.high, percent: false),
             ],
+            ["Detector AP (COCO, IoU .50:.95)", Self.fixed(det.ap.coco50to95), ""],
+            ["Detector AP (COCO, IoU .75)", Self.fixed(det.ap.coco75), ""],
             [
                 "Pipeline ROC AUC", Self.fixed(p.roc.auc),
                 Self.interval(p.roc.aucInterval.low, p.roc.aucInterval.high, percent: false),
@@ -98,7 +106,11 @@ public struct SummaryRenderer: Sendable {
         out += "\nExtra detections (matching no face): \(p.extraDetections.total), "
         out += "of which \(p.extraDetections.calledUnmasked) called unmasked (false alarms).\n"
         out += "Detector: \(det.truePositives) true positives, \(det.falsePositives) false positives, "
-        out += "\(det.falseNegatives) faces missed.\n\n"
+        out += "\(det.falseNegatives) faces missed"
+        if let ignored = det.ignoredDetections, ignored > 0 {
+            out += ", \(ignored) detection\(ignored == 1 ? "" : "s") on ignore regions (neither right nor wrong)"
+        }
+        out += ".\n\n"
 
         section("Classifier on found faces", into: &out)
         out += confusionTable(d.classifier.matched, classes)

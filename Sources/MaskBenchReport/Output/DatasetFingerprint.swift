@@ -2,9 +2,10 @@ import Crypto
 public import MaskBenchCore
 
 extension Dataset {
-    /// A SHA-256 of what the evaluation sees: every image's name and size and every face's label and box,
-    /// in order, written `sha256:<hex>`. The hashed bytes are the values themselves (lengths and counts as
-    /// little-endian 64-bit integers, coordinates as their IEEE-754 bits), not text.
+    /// A SHA-256 of what the evaluation sees: every image's name and size and every face's label and box
+    /// (and whether it is an ignore region), in order, written `sha256:<hex>`. The hashed bytes are the values
+    /// themselves (lengths and counts as little-endian 64-bit integers, coordinates as their IEEE-754 bits), not
+    /// text.
     ///
     /// It does not depend on the file format or its layout (whitespace, key order), only on the content: a
     /// gate compares fingerprints to refuse a baseline made on other data.
@@ -24,7 +25,10 @@ extension Dataset {
             append(UInt64(bitPattern: Int64(image.height ?? -1)))
             append(UInt64(image.faces.count))
             for face in image.faces {
-                bytes.append(UInt8(FaceClass.allCases.firstIndex(of: face.label) ?? 0))
+                // The label's index; an ignore region adds 16 (crowd) or 32 (difficult), so ordinary faces hash
+                // as they did before ignore regions existed.
+                let region: UInt8 = face.ignoreRegion == .crowd ? 16 : face.ignoreRegion == .difficult ? 32 : 0
+                bytes.append(UInt8(FaceClass.allCases.firstIndex(of: face.label) ?? 0) | region)
                 append(face.box.x)
                 append(face.box.y)
                 append(face.box.width)

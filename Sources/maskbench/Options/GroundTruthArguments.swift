@@ -8,6 +8,7 @@ extension PixelConvention: ExpressibleByArgument {}
 extension IncorrectPolicy: ExpressibleByArgument {}
 extension GroundTruthFormat: ExpressibleByArgument {}
 extension PredictionFormat: ExpressibleByArgument {}
+extension IgnoreRegionPolicy: ExpressibleByArgument {}
 
 /// Where the ground truth is and how to read it.
 struct GroundTruthArguments: ParsableArguments {
@@ -135,6 +136,13 @@ struct EvaluationArguments: ParsableArguments {
         help: ArgumentHelp("Ignore predictions with a lower faceScore.", valueName: "X"))
     var minFaceScore: Double = 0
 
+    @Option(
+        name: .customLong("ignore-regions"),
+        help: ArgumentHelp(
+            "COCO crowd regions, VOC difficult faces: ignore (as pycocotools, the VOC devkit) or count as faces.",
+            valueName: "POLICY"))
+    var ignoreRegions: IgnoreRegionPolicy = .ignore
+
     @Option(help: ArgumentHelp("Call a face masked when maskScore >= this.", valueName: "X"))
     var threshold: Double = 0.5
 
@@ -174,7 +182,8 @@ struct EvaluationArguments: ParsableArguments {
                 iouThreshold: iou,
                 iouInclusive: iouInclusive,
                 pixels: pixels,
-                minFaceScore: minFaceScore
+                minFaceScore: minFaceScore,
+                ignoreRegions: ignoreRegions
             ),
             threshold: threshold,
             incorrectAs: incorrectAs,

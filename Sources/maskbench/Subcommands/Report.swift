@@ -43,7 +43,9 @@ struct ReportCommand: ParsableCommand {
         let outcomes = try baseline.map { path in
             let recorded = try Baseline.read(path: path)
             var correct: [String: [Int: Bool]] = [:]
-            for face in recorded.faces { correct[face.image, default: [:]][face.face] = face.correct }
+            for face in recorded.faces where !face.ignored {
+                correct[face.image, default: [:]][face.face] = face.correct
+            }
             return ReportData.BaselineOutcomes(name: recorded.name, correct: correct)
         }
         clock.lap("read the baseline")

@@ -24,8 +24,19 @@ struct Validate: AsyncParsableCommand {
         if result.hasWarnings, console.quiet { throw ExitCode(1) }
         guard !console.quiet else { return }
         let dataset = result.dataset
+        var regions: [IgnoreRegion: Int] = [:]
+        for image in dataset.images {
+            for face in image.faces { if let region = face.ignoreRegion { regions[region, default: 0] += 1 } }
+        }
+        let ignored = regions.values.reduce(0, +)
+        let kinds = IgnoreRegion.allCases.compactMap { kind in regions[kind].map { "\($0) \(kind.rawValue)" } }
         print(
-            "\(groundTruth.path): \(result.format.rawValue), \(dataset.images.count) images, \(dataset.faceCount) faces"
+            "\(groundTruth.path): \(result.format.rawValue), \(dataset.images.count) images, "
+                + "\(dataset.faceCount - ignored) faces"
+                + (ignored == 0
+                    ? ""
+                    : " and \(ignored) ignore region\(ignored == 1 ? "" : "s") (\(kinds.joined(separator: ", ")); "
+                        + "evaluate ignores \(ignored == 1 ? "it" : "them") unless --ignore-regions count)")
         )
         for finding in result.findings {
             print(finding)
