@@ -28,4 +28,32 @@ import Testing
         #expect(crops.auc.value == 0.75)
         #expect(GroundTruthCropsEvaluation.evaluate(dataset, scores: [:], settings: settings) == nil)
     }
+
+    /// A crowd region or a difficult face is not a face to classify: its crop is left out, unless
+    /// `--ignore-regions count` makes it a face.
+    @Test func ignoreRegionsAreLeftOutOfTheCrops() throws {
+        let box = Box(x: 0, y: 0, width: 5, height: 5)
+        let dataset = Dataset(images: [
+            AnnotatedImage(
+                name: "a",
+                faces: [
+                    GroundTruthFace(box: box, label: .masked),
+                    GroundTruthFace(box: box, label: .unmasked, ignoreRegion: .crowd),
+                    GroundTruthFace(box: box, label: .unmasked),
+                    GroundTruthFace(box: box, label: .masked, ignoreRegion: .difficult),
+                ])
+        ])
+        let scores = ["a": [0.9, 0.8, 0.2, 0.1]]
+        var settings = EvaluationSettings()
+        settings.bootstrap = Bootstrap(samples: 0)
+        let ignored = try #require(GroundTruthCropsEvaluation.evaluate(dataset, scores: scores, settings: settings))
+        #expect(ignored.faces == 2)
+        #expect(ignored.accuracy.count == 2)
+        #expect(ignored.auc.value == 1)
+        settings.matching.ignoreRegions = .count
+        let counted = try #require(GroundTruthCropsEvaluation.evaluate(dataset, scores: scores, settings: settings))
+        #expect(counted.faces == 4)
+        #expect(counted.accuracy.count == 2)
+        #expect(counted.auc.value == 0.5)
+    }
 }

@@ -3,9 +3,10 @@
 ///
 /// Each annotated face is one sample: its truth is its label under ``EvaluationSettings/incorrectAs``, its call
 /// is masked when the crop's maskScore is at or above the threshold, unmasked otherwise (a score never calls
-/// `incorrect`). The ROC treats masked as the positive class. AUC carries a bootstrap interval over images, as
-/// the matched-detection numbers do. Images the pipeline failed on, or answered without crop scores, are left
-/// out.
+/// `incorrect`). Ignore regions (COCO crowd regions, VOC difficult faces) are not faces and are left out, unless
+/// ``MatchingSettings/ignoreRegions`` counts them as faces. The ROC treats masked as the positive class. AUC
+/// carries a bootstrap interval over images, as the matched-detection numbers do. Images the pipeline failed on,
+/// or answered without crop scores, are left out.
 public struct GroundTruthCropsEvaluation: Sendable, Hashable {
     /// Crops scored.
     public var faces: Int
@@ -33,9 +34,10 @@ public struct GroundTruthCropsEvaluation: Sendable, Hashable {
         var confusion = ConfusionMatrix(classes: classes)
         var samples: [(score: Double, positive: Bool, image: Int)] = []
         var imageCount = 0
+        let ignoring = settings.matching.ignoreRegions == .ignore
         for image in dataset.images {
             guard let crops = scores[image.name], crops.count == image.faces.count else { continue }
-            for (face, score) in zip(image.faces, crops) {
+            for (face, score) in zip(image.faces, crops) where !ignoring || face.ignoreRegion == nil {
                 let truth = settings.incorrectAs.resolve(face.label)
                 let call: FaceClass = score >= settings.threshold ? .masked : .unmasked
                 if let t = classes.firstIndex(of: truth), let c = classes.firstIndex(of: call) {
