@@ -30,25 +30,6 @@ public struct RankedDetections: Sendable, Hashable {
         hitCount = isTruePositive.reduce(0) { $0 + ($1 ? 1 : 0) }
     }
 
-    /// Cumulative precision and recall after each detection.
-    ///
-    /// With `cocoEpsilon` precision is `tp / (tp + fp + ε)`, ε = `ulp(1)`, to the last bit as pycocotools
-    /// computes it; otherwise `tp / (tp + fp)`.
-    public func precisionRecall(cocoEpsilon: Bool = false) -> (precision: [Double], recall: [Double]) {
-        var precision = [Double](repeating: 0, count: scores.count)
-        var recall = [Double](repeating: 0, count: scores.count)
-        let eps = cocoEpsilon ? Double.ulpOfOne : 0
-        let n = Double(positives)
-        var tp = 0.0
-        var fp = 0.0
-        for k in isTruePositive.indices {
-            if isTruePositive[k] { tp += 1 } else { fp += 1 }
-            precision[k] = tp / (tp + fp + eps)
-            recall[k] = n > 0 ? tp / n : 0
-        }
-        return (precision, recall)
-    }
-
     /// Average precision under `interpolation`, or `nil` when there is no face to find
     /// (pycocotools reports -1 there and leaves the class out of the mean).
     ///
