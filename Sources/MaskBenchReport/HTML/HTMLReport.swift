@@ -167,6 +167,7 @@ struct HTMLReport: Sendable {
                 + "VOC 11-point \(Markup.decimal(det.ap.elevenPoint)), COCO 101-point \(Markup.decimal(det.ap.coco)); "
                 + "COCO over IoU .50:.95 \(Markup.decimal(det.ap.coco50to95)), at IoU .75 \(Markup.decimal(det.ap.coco75))."
         )
+        apByClass(det.ap, &page)
         if !data.hasBoxes {
             page.element(
                 "p",
@@ -175,6 +176,26 @@ struct HTMLReport: Sendable {
         }
         figures(.detector, &page)
         page.raw("</section>\n")
+    }
+
+    /// The class-aware APs (a detection belongs to the class it is called), a row per class and their mean.
+    private func apByClass(_ ap: MetricsDocument.DetectorAP, _ page: inout HTMLPage) {
+        let classes = data.document.settings.incorrectAs.classes
+        let named = classes.map { ("\($0.rawValue) faces", ap.perClass[$0.rawValue] ?? MetricsDocument.AP()) }
+        page.raw("<table>\n<thead><tr><th>AP by called class</th>")
+        for header in ["VOC all-point", "VOC 11-point", "COCO 101-point", "COCO IoU .50:.95", "COCO IoU .75"] {
+            page.element("th", header)
+        }
+        page.raw("</tr></thead>\n<tbody>\n")
+        for (name, ap) in named + [("mean over classes", ap.meanOverClasses)] {
+            page.raw("<tr>")
+            page.element("th", name)
+            for value in [ap.voc, ap.elevenPoint, ap.coco, ap.coco50to95, ap.coco75] {
+                page.element("td", Markup.decimal(value), class: "num")
+            }
+            page.raw("</tr>\n")
+        }
+        page.raw("</tbody>\n</table>\n")
     }
 
     private func classifier(_ page: inout HTMLPage) {

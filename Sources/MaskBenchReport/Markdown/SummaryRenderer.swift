@@ -111,6 +111,13 @@ public struct SummaryRenderer: Sendable {
             out += ", \(ignored) detection\(ignored == 1 ? "" : "s") on ignore regions (neither right nor wrong)"
         }
         out += ".\n\n"
+        if style == .markdown {
+            section("Detector AP by class", into: &out)
+            out += "A detection belongs to the class it is called at the threshold; the mean is over the classes with "
+            out += "faces, as pycocotools reports it.\n\n"
+            out += apTable(det.ap, classes)
+            out += "\n"
+        }
 
         section("Classifier on found faces", into: &out)
         out += confusionTable(d.classifier.matched, classes)
@@ -131,6 +138,17 @@ public struct SummaryRenderer: Sendable {
             operatingPoints(points, into: &out)
         }
         return out
+    }
+
+    /// The class-aware APs at the matching IoU and over IoU thresholds: a row per class, then their mean.
+    private func apTable(_ ap: MetricsDocument.DetectorAP, _ classes: [FaceClass]) -> String {
+        let named = classes.map { ($0.rawValue, ap.perClass[$0.rawValue] ?? MetricsDocument.AP()) }
+        let rows = (named + [("mean over classes", ap.meanOverClasses)]).map { name, ap in
+            [name] + [ap.voc, ap.elevenPoint, ap.coco, ap.coco50to95, ap.coco75].map(Self.fixed)
+        }
+        return table(
+            header: ["class", "VOC all-point", "VOC 11-point", "COCO 101-point", "COCO IoU .50:.95", "COCO IoU .75"],
+            rows: rows, numericColumns: [1, 2, 3, 4, 5])
     }
 
     /// `confusion[truth][call]` of a classifier as a table.
