@@ -109,7 +109,9 @@ import Testing
     }
 
     static func expect(_ value: Double?, _ reference: Double, _ what: String) {
-        #expect(value.isClose(to: reference, absolute: 1e-15), "\(what): \(String(describing: value)) vs \(reference)")
+        #expect(
+            value.isClose(to: reference, absolute: 1e-15, relative: 0),
+            "\(what): \(String(describing: value)) vs \(reference)")
     }
 
     @Test func apOverThresholdsEqualsPycocotoolsWithCrowdRegions() {
@@ -126,6 +128,7 @@ import Testing
         Self.expect(ap.apPerClass[.unmasked]?.coco75, 0.16006600660066003, "unmasked .75")
         Self.expect(ap.apMeanOverClasses.coco50to95, 0.21007755442259088, "mean .50:.95")
         Self.expect(ap.apMeanOverClasses.coco75, 0.13084071565051242, "mean .75")
+        Self.expect(ap.apMeanOverClasses.coco, 0.4754767986920149, "mean .50")
         #expect(e.ignoredRegions == 2)
         #expect(ap.ignoredDetections > 0)
     }
@@ -141,5 +144,82 @@ import Testing
         #expect(e.ignoredRegions == 0 && e.detector.ignoredDetections == 0)
         let asFaces = Self.evaluate(Self.data(crowdAsFaces: true))
         #expect(e.detector == asFaces.detector && e.outcomes == asFaces.outcomes)
+    }
+
+    /// Random images with crowd regions, ties in score and IoU, and some images past the 100-detection cap:
+    /// the evaluator's APs at .50, .75 and .50:.95, class-agnostic, per class and their mean, equal those of
+    /// ``COCOEvaluator``, the port of pycocotools' `COCOeval` that the peer vectors check, to the last bits.
+    @Test func apOverThresholdsEqualsTheCOCOevalPortOnRandomImages() {
+        var rng = SplitMix64(seed: 2026)
+        func grid(_ n: UInt64) -> Double { Double(rng.next() % n) * 4 }
+        for round in 0..<30 {
+            var images: [AnnotatedImage] = []
+            var predictions = PredictionSet()
+            var cocoImages: [COCODataset.Image] = []
+            var annotations: [COCODataset.Annotation] = []
+            var detections: [COCODetection] = []
+            for id in 1...(2 + Int(rng.next() % 6)) {
+                let name = "i\(id)"
+                var faces: [GroundTruthFace] = []
+                for _ in 0..<Int(rng.next() % 7) {
+                    let box = Box(x: grid(20), y: grid(20), width: 8 + grid(8), height: 8 + grid(8))
+                    let label: FaceClass = rng.next() % 2 == 0 ? .masked : .unmasked
+                    let crowd = rng.next() % 6 == 0
+                    faces.append(GroundTruthFace(box: box, label: label, ignoreRegion: crowd ? .crowd : nil))
+                    annotations.append(
+                        COCODataset.Annotation(
+                            id: annotations.count + 1, imageID: id, categoryID: label == .masked ? 1 : 2, bbox: box,
+                            area: box.width * box.height, isCrowd: crowd))
+                }
+                // Detections near the faces (jittered on the grid, so IoUs tie) and anywhere; a few images past
+                // the cap.
+                let count = rng.next() % 9 == 0 ? 130 : Int(rng.next() % 12)
+                for _ in 0..<count {
+                    var box = Box(x: grid(20), y: grid(20), width: 8 + grid(8), height: 8 + grid(8))
+                    if let face = faces.randomElement(using: &rng), rng.next() % 3 != 0 {
+                        box = Box(
+                            x: face.box.x + grid(3) - 4, y: face.box.y + grid(3) - 4,
+                            width: face.box.width + grid(3) - 4, height: face.box.height + grid(3) - 4)
+                    }
+                    let score = Double(1 + rng.next() % 20) / 20
+                    let masked = rng.next() % 2 == 0
+                    predictions.byImage[name, default: []].append(
+                        Prediction(box: box, faceScore: score, maskScore: masked ? 1 : 0))
+                    detections.append(COCODetection(imageID: id, categoryID: masked ? 1 : 2, bbox: box, score: score))
+                }
+                images.append(AnnotatedImage(name: name, faces: faces))
+                cocoImages.append(COCODataset.Image(id: id, fileName: name))
+            }
+            let coco = COCODataset(
+                images: cocoImages, annotations: annotations,
+                categories: [
+                    COCODataset.Category(id: 1, name: "masked"), COCODataset.Category(id: 2, name: "unmasked"),
+                ])
+            func stats(useCategories: Bool = true, categories: [Int]? = nil) -> [Double?] {
+                let parameters = COCOEvalParameters(useCategories: useCategories, categoryIDs: categories)
+                let stats = COCOEvaluator(parameters: parameters).evaluate(groundTruth: coco, detections: detections)
+                    .summary.stats
+                return [stats[0], stats[1], stats[2]].map { $0 < 0 ? nil : $0 }
+            }
+            let e = Self.evaluate((Dataset(images: images), predictions))
+            // `relative`: the mean over classes at .50 is the mean of the classes' APs, not pycocotools' mean of
+            // all their precisions, so it may differ in the last bits.
+            func expect(_ ap: APSummary?, _ reference: [Double?], _ what: String, relative: Double = 0) {
+                let values = [ap?.coco50to95, ap?.coco, ap?.coco75]
+                for (value, expected) in zip(values, reference) {
+                    guard let expected else {
+                        #expect(value == nil, "round \(round), \(what)")
+                        continue
+                    }
+                    #expect(
+                        value.isClose(to: expected, absolute: 1e-15, relative: relative),
+                        "round \(round), \(what): \(String(describing: value)) vs \(expected)")
+                }
+            }
+            expect(e.detector.ap, stats(useCategories: false), "class-agnostic")
+            expect(e.detector.apPerClass[.masked], stats(categories: [1]), "masked")
+            expect(e.detector.apPerClass[.unmasked], stats(categories: [2]), "unmasked")
+            expect(e.detector.apMeanOverClasses, stats(), "mean", relative: 1e-15)
+        }
     }
 }
