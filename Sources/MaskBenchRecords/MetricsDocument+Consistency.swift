@@ -31,8 +31,11 @@ extension MetricsDocument {
     /// from the extras: the extra detections and those called unmasked. Values are compared exactly, a rate's
     /// value and an AUC to within 1e-9 (they are recomputed by the same code from the same numbers).
     ///
+    /// Ignore regions (rows with truth `ignored`) are not faces and take part in none of these numbers.
+    ///
     /// - Returns: the disagreements in that order; empty when the records agree.
     public func disagreements(faces: [FaceRecord], extras: [ExtraRecord]? = nil) -> [RecordDisagreement] {
+        let faces = faces.filter { !$0.ignored }
         var found: [RecordDisagreement] = []
         func count(_ field: String, _ recorded: Int?, _ recomputed: Int) {
             if recorded != recomputed {

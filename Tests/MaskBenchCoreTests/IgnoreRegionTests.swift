@@ -1,3 +1,4 @@
+import Foundation
 import MaskBenchCore
 import MaskBenchTestSupport
 import Testing
@@ -32,6 +33,13 @@ import Testing
         return Evaluator(settings: settings).evaluate(
             Dataset(images: [AnnotatedImage(name: "a.png", faces: faces)]),
             PredictionSet(byImage: ["a.png": predictions]))
+    }
+
+    /// Settings written before `ignoreRegions` existed (a baseline's) read as the default, so the gate does not
+    /// take them for other settings: their data had no ignore region, where the two policies agree.
+    @Test func settingsWithoutIgnoreRegionsDecodeAsTheDefault() throws {
+        let json = #"{"mode":"coco","iouThreshold":0.5,"iouInclusive":false,"pixels":"continuous","minFaceScore":0}"#
+        #expect(try JSONDecoder().decode(MatchingSettings.self, from: Data(json.utf8)) == MatchingSettings())
     }
 
     // MARK: - Crowd regions (pycocotools)

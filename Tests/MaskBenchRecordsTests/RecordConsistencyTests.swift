@@ -8,8 +8,10 @@ import Testing
 @Suite struct RecordConsistencyTests {
     /// A random run: 30 images with 0–4 faces of all three labels, predictions near some faces (some twice,
     /// some with a one-stage label), extra detections elsewhere, scores with ties.
-    static func randomRun(seed: UInt64, settings: EvaluationSettings) -> (MetricsDocument, [FaceRecord], [ExtraRecord])
-    {
+    /// With `ignoreRegions`, every fourth face is a crowd region or a difficult face.
+    static func randomRun(
+        seed: UInt64, settings: EvaluationSettings, ignoreRegions: Bool = false
+    ) -> (MetricsDocument, [FaceRecord], [ExtraRecord]) {
         var rng = SplitMix64(seed: seed)
         let labels: [FaceClass] = [.masked, .unmasked, .incorrect]
         var images: [AnnotatedImage] = []
@@ -20,7 +22,11 @@ import Testing
             var predictions: [Prediction] = []
             for f in 0..<Int.random(in: 0...4, using: &rng) {
                 let box = Box(x: Double(f) * 120, y: 10, width: 100, height: 100)
-                faces.append(GroundTruthFace(box: box, label: labels.randomElement(using: &rng) ?? .masked))
+                let region: IgnoreRegion? =
+                    ignoreRegions && (i + f) % 4 == 0 ? (i % 2 == 0 ? .crowd : .difficult) : nil
+                faces.append(
+                    GroundTruthFace(box: box, label: labels.randomElement(using: &rng) ?? .masked, ignoreRegion: region)
+                )
                 for _ in 0..<Int.random(in: 0...2, using: &rng) {
                     let shift = Double(Int.random(in: 0...40, using: &rng))
                     let label: FaceClass? = Int.random(in: 0..<8, using: &rng) == 0 ? .incorrect : nil
@@ -72,6 +78,22 @@ import Testing
         for seed in UInt64(1)...4 {
             let (metrics, faces, extras) = Self.randomRun(seed: seed, settings: settings)
             #expect(metrics.disagreements(faces: faces, extras: extras) == [], "seed \(seed)")
+        }
+    }
+
+    /// Ignore regions (truth `ignored` in faces.csv, and no face of any count) leave the records agreeing,
+    /// ignored or counted as faces, in every matching mode.
+    @Test(arguments: MatchingMode.allCases)
+    func aRunsOwnRecordsAgreeWithIgnoreRegions(_ mode: MatchingMode) throws {
+        for policy in IgnoreRegionPolicy.allCases {
+            let settings = EvaluationSettings(
+                matching: MatchingSettings(mode: mode, iouThreshold: 0.5, minFaceScore: 0.2, ignoreRegions: policy),
+                threshold: 0.6, bootstrap: Bootstrap(samples: 0))
+            for seed in UInt64(1)...4 {
+                let (metrics, faces, extras) = Self.randomRun(seed: seed, settings: settings, ignoreRegions: true)
+                #expect(faces.contains(where: \.ignored) == (policy == .ignore), "\(policy), seed \(seed)")
+                #expect(metrics.disagreements(faces: faces, extras: extras) == [], "\(policy), seed \(seed)")
+            }
         }
     }
 

@@ -51,8 +51,10 @@ public struct MatchingSettings: Sendable, Hashable, Codable {
         case mode, iouThreshold, iouInclusive, pixels, minFaceScore, ignoreRegions
     }
 
-    /// Decodes the settings; `ignoreRegions` is `count` when absent: documents written before the setting
-    /// existed counted VOC difficult faces as faces.
+    /// Decodes the settings; `ignoreRegions` is `ignore`, the default, when absent. A document written before
+    /// the setting existed was made on data whose fingerprint had no ignore region (crowd regions were left out,
+    /// difficult faces hashed as ordinary ones), and on such data the two policies give the same numbers: its
+    /// baseline stays comparable with a run under the default.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         mode = try c.decode(MatchingMode.self, forKey: .mode)
@@ -60,7 +62,7 @@ public struct MatchingSettings: Sendable, Hashable, Codable {
         iouInclusive = try c.decode(Bool.self, forKey: .iouInclusive)
         pixels = try c.decode(PixelConvention.self, forKey: .pixels)
         minFaceScore = try c.decode(Double.self, forKey: .minFaceScore)
-        ignoreRegions = try c.decodeIfPresent(IgnoreRegionPolicy.self, forKey: .ignoreRegions) ?? .count
+        ignoreRegions = try c.decodeIfPresent(IgnoreRegionPolicy.self, forKey: .ignoreRegions) ?? .ignore
     }
 
     /// Whether an IoU is high enough for a match.
