@@ -28,15 +28,13 @@ public enum AtomicFile {
         try write(to: path) { handle in try handle.write(contentsOf: data) }
     }
 
-    /// Writes `chunks` one after the other, as ``write(_:to:)`` writes one block: for content made in parts
-    /// (on several cores), which need not be joined first.
+    /// Writes the parts `body` hands to the function it is given, one after the other as they come, as
+    /// ``write(_:to:)`` writes one block: for a table too large to hold whole, made and written a part at a time.
     ///
-    /// - Throws: ``OutputError`` naming the file and the system's reason. The corresponding C functions are
-    ///   `open`, `write` and `rename`.
-    public static func write(chunks: [[UInt8]], to path: String) throws {
-        try write(to: path) { handle in
-            for chunk in chunks { try handle.write(contentsOf: chunk) }
-        }
+    /// - Throws: ``OutputError`` naming the file and the system's reason, or what `body` throws. The
+    ///   corresponding C functions are `open`, `write` and `rename`.
+    public static func write(to path: String, parts body: (_ write: ([UInt8]) throws -> Void) throws -> Void) throws {
+        try write(to: path) { handle in try body { try handle.write(contentsOf: $0) } }
     }
 
     private static func write(to path: String, _ body: (FileHandle) throws -> Void) throws {

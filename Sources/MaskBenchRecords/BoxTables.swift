@@ -23,18 +23,26 @@ public enum BoxTables {
         "image", "prediction", "x", "y", "width", "height", "faceScore", "maskScore", "call",
     ]
 
-    /// The `boxes.csv` text.
-    public static func boxes(_ evaluation: Evaluation, dataset: Dataset, predictions: PredictionSet) -> [UInt8] {
+    /// The `boxes.csv` text in parts of about `partSize` bytes (whole images' rows), handed to `part` in order: a
+    /// table of millions of rows is written as it is made, never held whole.
+    static func boxes(
+        _ evaluation: Evaluation, dataset: Dataset, predictions: PredictionSet, partSize: Int = partSize,
+        part: ([UInt8]) throws -> Void
+    ) rethrows {
         var header = CSVWriter()
         header.appendRow(boxesHeader)
         var out = header.bytes
-        out.reserveCapacity(evaluation.outcomes.count * 64)
+        out.reserveCapacity(partSize + 4096)
         // The current image's encoded name and predictions: rows come image by image.
         var current: (image: Int, name: [UInt8], predictions: [Prediction]) = (-1, [], [])
         for o in evaluation.outcomes {
             let image = dataset.images[o.image]
             if current.image != o.image {
                 current = (o.image, CSVWriter.encodeField(image.name), predictions[image.name])
+                if out.count >= partSize {
+                    try part(out)
+                    out.removeAll(keepingCapacity: true)
+                }
             }
             out.append(contentsOf: current.name)
             out.append(comma)
@@ -51,21 +59,28 @@ public enum BoxTables {
             if o.face < image.faces.count { out.append(contentsOf: image.faces[o.face].label.rawValue.utf8) }
             out.append(newline)
         }
-        return out
+        try part(out)
     }
 
-    /// The `extras.csv` text.
-    public static func extras(_ evaluation: Evaluation, dataset: Dataset, predictions: PredictionSet) -> [UInt8] {
+    /// The `extras.csv` text in parts of about `partSize` bytes (whole images' rows), handed to `part` in order.
+    static func extras(
+        _ evaluation: Evaluation, dataset: Dataset, predictions: PredictionSet, partSize: Int = partSize,
+        part: ([UInt8]) throws -> Void
+    ) rethrows {
         var header = CSVWriter()
         header.appendRow(extrasHeader)
         var out = header.bytes
-        out.reserveCapacity(evaluation.extras.count * 80)
+        out.reserveCapacity(partSize + 4096)
         // The current image's encoded name and predictions: rows come image by image.
         var current: (image: Int, name: [UInt8], predictions: [Prediction]) = (-1, [], [])
         for e in evaluation.extras {
             if current.image != e.image {
                 let name = dataset.images[e.image].name
                 current = (e.image, CSVWriter.encodeField(name), predictions[name])
+                if out.count >= partSize {
+                    try part(out)
+                    out.removeAll(keepingCapacity: true)
+                }
             }
             out.append(contentsOf: current.name)
             out.append(comma)
@@ -80,8 +95,12 @@ public enum BoxTables {
             out.append(contentsOf: e.call.rawValue.utf8)
             out.append(newline)
         }
-        return out
+        try part(out)
     }
+
+    /// About how many bytes of rows a part holds: small enough to stay in cache, large enough that each
+    /// `write` carries many rows.
+    static let partSize = 1 << 20
 
     private static let comma = UInt8(ascii: ",")
     private static let newline = UInt8(ascii: "\n")
@@ -111,15 +130,35 @@ public enum BoxTables {
         }
     }
 
-    /// Writes both files into `folder`, atomically.
+    /// Writes both files into `folder`, atomically, a part at a time.
     ///
     /// - Throws: ``MaskBenchFiles/OutputError`` naming the file that could not be written.
     public static func write(
         _ evaluation: Evaluation, dataset: Dataset, predictions: PredictionSet, folder: String
     ) throws {
-        try AtomicFile.write(
-            chunks: [boxes(evaluation, dataset: dataset, predictions: predictions)], to: folder + "/boxes.csv")
-        try AtomicFile.write(
-            chunks: [extras(evaluation, dataset: dataset, predictions: predictions)], to: folder + "/extras.csv")
+        try writeBoxes(evaluation, dataset: dataset, predictions: predictions, to: folder + "/boxes.csv")
+        try writeExtras(evaluation, dataset: dataset, predictions: predictions, to: folder + "/extras.csv")
+    }
+
+    /// Writes `boxes.csv` to `path`, atomically, a part at a time.
+    ///
+    /// - Throws: ``MaskBenchFiles/OutputError`` naming the file when it could not be written.
+    public static func writeBoxes(
+        _ evaluation: Evaluation, dataset: Dataset, predictions: PredictionSet, to path: String
+    ) throws {
+        try AtomicFile.write(to: path) { write in
+            try boxes(evaluation, dataset: dataset, predictions: predictions, part: write)
+        }
+    }
+
+    /// Writes `extras.csv` to `path`, atomically, a part at a time.
+    ///
+    /// - Throws: ``MaskBenchFiles/OutputError`` naming the file when it could not be written.
+    public static func writeExtras(
+        _ evaluation: Evaluation, dataset: Dataset, predictions: PredictionSet, to path: String
+    ) throws {
+        try AtomicFile.write(to: path) { write in
+            try extras(evaluation, dataset: dataset, predictions: predictions, part: write)
+        }
     }
 }

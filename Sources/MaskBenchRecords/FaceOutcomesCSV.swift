@@ -13,33 +13,41 @@ import Synchronization
 public enum FaceOutcomesCSV {
     public static let header = ["image", "face", "truth", "call", "maskScore", "faceScore", "iou"]
 
-    /// The CSV text of `evaluation`'s outcomes on `dataset`.
+    /// The CSV text in consecutive parts, handed to `part` in order: the header, then blocks of `blockRows` rows,
+    /// each encoded on every core. A table of millions of rows is written as it is made, never held whole; the
+    /// bytes do not depend on `blockRows`.
     ///
-    /// Rows are assembled here rather than through ``MaskBenchFormats/CSVWriter/appendRow(_:)``: a 50k-image
-    /// run has 325k rows, and only the image names can need quoting, so each name is encoded (through
+    /// Rows are assembled here rather than through ``MaskBenchFormats/CSVWriter/appendRow(_:)``: a 500k-image
+    /// run has 3.25M rows, and only the image names can need quoting, so each name is encoded (through
     /// libcsv) once.
-    public static func encode(_ evaluation: Evaluation, dataset: Dataset) -> [UInt8] {
-        Array(chunks(evaluation, dataset: dataset).joined())
-    }
-
-    /// The CSV text in consecutive parts: the header, then runs of rows encoded on every core.
-    static func chunks(_ evaluation: Evaluation, dataset: Dataset) -> [[UInt8]] {
+    static func parts(
+        _ evaluation: Evaluation, dataset: Dataset, blockRows: Int = blockRows, part: ([UInt8]) throws -> Void
+    ) rethrows {
         var header = CSVWriter()
         header.appendRow(Self.header)
+        try part(header.bytes)
         // Every image's encoded name in one buffer: a row copies bytes, and retains no array of its own.
         var names = EncodedNames()
         for i in dataset.images.indices { names.append(CSVWriter.encodeField(dataset.images[i].name)) }
-        // Rows are independent: encode runs of them on every core, kept in order.
         let outcomes = evaluation.outcomes
-        let runs = outcomes.count < 20_000 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let bounds = (0...runs).map { $0 * outcomes.count / runs }
-        let parts = Mutex([[UInt8]](repeating: [], count: runs))
-        DispatchQueue.concurrentPerform(iterations: runs) { [names] run in
-            let part = rows(outcomes[bounds[run]..<bounds[run + 1]], names: names)
-            parts.withLock { $0[run] = part }
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        for start in stride(from: 0, to: outcomes.count, by: blockRows) {
+            let block = outcomes[start..<min(start + blockRows, outcomes.count)]
+            // Rows are independent: encode runs of them on every core, kept in order.
+            let runs = block.count < 20_000 ? 1 : cores
+            let bounds = (0...runs).map { block.startIndex + $0 * block.count / runs }
+            let encoded = Mutex([[UInt8]](repeating: [], count: runs))
+            DispatchQueue.concurrentPerform(iterations: runs) { [names] run in
+                let rows = rows(outcomes[bounds[run]..<bounds[run + 1]], names: names)
+                encoded.withLock { $0[run] = rows }
+            }
+            for rows in encoded.withLock({ $0 }) { try part(rows) }
         }
-        return [header.bytes] + parts.withLock { $0 }
     }
+
+    /// Rows encoded and written together: about 8 MB of text, so that a run of millions of faces never holds
+    /// its whole table.
+    static let blockRows = 131_072
 
     /// Image names, encoded as CSV fields, end to end; name `i` is `bytes[starts[i]..<starts[i + 1]]`.
     private struct EncodedNames: Sendable {
@@ -114,8 +122,10 @@ public enum FaceOutcomesCSV {
         }
     }
 
-    /// Writes `faces.csv` atomically.
+    /// Writes `faces.csv` atomically, a block of rows at a time.
+    ///
+    /// - Throws: ``MaskBenchFiles/OutputError`` naming the file when it could not be written.
     public static func write(_ evaluation: Evaluation, dataset: Dataset, to path: String) throws {
-        try AtomicFile.write(chunks: chunks(evaluation, dataset: dataset), to: path)
+        try AtomicFile.write(to: path) { write in try parts(evaluation, dataset: dataset, part: write) }
     }
 }

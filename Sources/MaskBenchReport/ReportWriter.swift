@@ -27,11 +27,11 @@ public enum ReportWriter {
             do {
                 switch job {
                 case 0:
-                    let bytes = BoxTables.boxes(evaluation, dataset: dataset, predictions: predictions)
-                    try AtomicFile.write(chunks: [bytes], to: folder + "/boxes.csv")
+                    try BoxTables.writeBoxes(
+                        evaluation, dataset: dataset, predictions: predictions, to: folder + "/boxes.csv")
                 case 1:
-                    let bytes = BoxTables.extras(evaluation, dataset: dataset, predictions: predictions)
-                    try AtomicFile.write(chunks: [bytes], to: folder + "/extras.csv")
+                    try BoxTables.writeExtras(
+                        evaluation, dataset: dataset, predictions: predictions, to: folder + "/extras.csv")
                 default:
                     let data = ReportData(
                         document: document, evaluation: evaluation, dataset: dataset, predictions: predictions)

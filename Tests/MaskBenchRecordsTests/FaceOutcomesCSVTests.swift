@@ -1,9 +1,10 @@
 import Foundation
 import MaskBenchCore
 import MaskBenchFiles
-import MaskBenchRecords
 import MaskBenchTestSupport
 import Testing
+
+@testable import MaskBenchRecords
 
 /// Reading `faces.csv`: the per-face record the gate pairs, and the errors a broken one gives.
 @Suite struct FaceOutcomesCSVTests {
@@ -133,5 +134,85 @@ import Testing
         let bad = try write("image,faceScore,maskScore,call\na.jpg,0.5,,masked\n", "bad.csv")
         let error = try #require(throws: FormatError.self) { try BoxTables.readExtras(path: bad) }
         #expect(error.description == bad + ":2:3: expected maskScore, found an empty field")
+    }
+}
+
+/// Writing the tables a part at a time: the bytes do not depend on the size of the parts, and a table of many
+/// parts reads back whole and in order.
+@Suite struct TableWritingTests {
+    /// 11,000 images of 4 faces (44,000 rows), every seventh face missed, two extra detections an image; every
+    /// thousandth name needs quoting.
+    static func run() -> (Dataset, PredictionSet) {
+        var images: [AnnotatedImage] = []
+        var byImage: [String: [Prediction]] = [:]
+        for i in 0..<11_000 {
+            let name = i % 1000 == 0 ? "quoted, \(i).jpg" : "img\(i).jpg"
+            var faces: [GroundTruthFace] = []
+            var predictions: [Prediction] = []
+            for f in 0..<4 {
+                let box = Box(x: Double(f) * 100, y: 10, width: 40 + Double(i % 7), height: 50)
+                faces.append(GroundTruthFace(box: box, label: (i + f) % 3 == 0 ? .unmasked : .masked))
+                if (i * 4 + f) % 7 == 3 { continue }
+                predictions.append(
+                    Prediction(
+                        box: Box(x: box.x + 1.5, y: box.y, width: box.width, height: box.height),
+                        faceScore: 0.5 + Double((i + f) % 10) * 0.05, maskScore: Double((i * 3 + f) % 11) / 10))
+            }
+            for e in 0..<2 {
+                predictions.append(
+                    Prediction(
+                        box: Box(x: 500 + Double(e) * 60, y: 300, width: 30, height: 30), faceScore: 0.25,
+                        maskScore: Double(e) * 0.9))
+            }
+            images.append(AnnotatedImage(name: name, width: 640, height: 480, faces: faces))
+            byImage[name] = predictions
+        }
+        return (Dataset(images: images), PredictionSet(byImage: byImage))
+    }
+
+    /// The parts a writer hands over, and how many there were.
+    static func collect(_ write: (([UInt8]) -> Void) -> Void) -> (bytes: Data, parts: Int) {
+        var bytes = Data()
+        var parts = 0
+        write {
+            bytes.append(contentsOf: $0)
+            parts += 1
+        }
+        return (bytes, parts)
+    }
+
+    @Test func smallPartsGiveTheBytesOfTheFilesAndTheRowsOfTheRun() throws {
+        let (dataset, predictions) = Self.run()
+        let evaluation = Evaluator(settings: EvaluationSettings(bootstrap: Bootstrap(samples: 0))).evaluate(
+            dataset, predictions)
+        let folder = try Command.temporaryDirectory().path
+        try FaceOutcomesCSV.write(evaluation, dataset: dataset, to: folder + "/faces.csv")
+        try BoxTables.write(evaluation, dataset: dataset, predictions: predictions, folder: folder)
+        let file = { (name: String) in try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name)) }
+
+        // Blocks of 20,000 rows: two encoded on every core (the second from row 20,000 on), then one alone.
+        let faces = Self.collect { FaceOutcomesCSV.parts(evaluation, dataset: dataset, blockRows: 20_000, part: $0) }
+        #expect(faces.parts > 3)
+        #expect(faces.bytes == (try file("faces.csv")))
+        let boxes = Self.collect {
+            BoxTables.boxes(evaluation, dataset: dataset, predictions: predictions, partSize: 10_000, part: $0)
+        }
+        #expect(boxes.parts > 100)
+        #expect(boxes.bytes == (try file("boxes.csv")))
+        let extras = Self.collect {
+            BoxTables.extras(evaluation, dataset: dataset, predictions: predictions, partSize: 10_000, part: $0)
+        }
+        #expect(extras.parts > 50)
+        #expect(extras.bytes == (try file("extras.csv")))
+
+        let records = try FaceOutcomesCSV.read(path: folder + "/faces.csv")
+        #expect(records.count == 44_000)
+        #expect(records == evaluation.outcomes.map { FaceRecord($0, image: dataset.images[$0.image].name) })
+        let boxRecords = try BoxTables.readBoxes(path: folder + "/boxes.csv", following: records)
+        #expect(boxRecords.map(\.box) == evaluation.outcomes.map { dataset.images[$0.image].faces[$0.face].box })
+        let extraRecords = try BoxTables.readExtras(path: folder + "/extras.csv")
+        #expect(extraRecords.count == 22_000)
+        #expect(extraRecords.map(\.image) == evaluation.extras.map { dataset.images[$0.image].name })
+        #expect(extraRecords.map(\.prediction) == evaluation.extras.map(\.prediction))
     }
 }
