@@ -16,3 +16,12 @@ int mballoc_set_mmap_threshold(long bytes) {
     return 0;
 #endif
 }
+
+int mballoc_set_arena_max(int arenas) {
+#if defined(__GLIBC__)
+    return arenas >= 1 && mallopt(M_ARENA_MAX, arenas) == 1 ? 1 : 0;
+#else
+    (void)arenas;
+    return 0;
+#endif
+}

@@ -18,6 +18,14 @@ extern "C" {
  */
 int mballoc_set_mmap_threshold(long bytes);
 
+/*
+ * Lets at most `arenas` malloc arenas exist: with 1, every thread allocates from the main heap, so a large
+ * block freed on one thread is reused on another, instead of each thread's arena mapping (and unmapping)
+ * blocks too large for its 64 MiB heaps. Call once, before any thread exists. Returns 1 when applied, 0
+ * otherwise. The corresponding C function is `mallopt` with `M_ARENA_MAX`.
+ */
+int mballoc_set_arena_max(int arenas);
+
 #ifdef __cplusplus
 }
 #endif
