@@ -20,6 +20,9 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
     public var classifier: Classifier
     /// The detector × classifier threshold grid of `maskbench sweep`; absent from `evaluate`'s documents.
     public var operatingPoints: OperatingPoints? = nil
+    /// How the AUC and AP intervals were computed (Wilson intervals of rates need no statement); absent from
+    /// files written before it was added.
+    public var intervalMethod: IntervalMethod? = nil
     /// How `maskbench run` got the predictions: the pipeline, and the images that failed with their reasons
     /// (those are left out of every number). Absent for `maskbench evaluate`.
     public var run: RunSummary? = nil
@@ -381,5 +384,6 @@ extension MetricsDocument {
                 )
             )
         )
+        intervalMethod = evaluation.settings.bootstrap.method(imageCount: evaluation.images)
     }
 }

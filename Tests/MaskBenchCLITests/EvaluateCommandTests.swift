@@ -71,12 +71,13 @@ import Testing
             "pipeline.extraDetections.calledUnmasked", "pipeline.roc.auc", "classifier.matched.accuracy.value",
             "classifier.matched.auc", "classifier.matched.confusion.masked.unmasked", "settings.matching.mode",
             "settings.matching.iouThreshold", "settings.matching.iouInclusive", "settings.matching.pixels",
-            "settings.matching.minFaceScore", "settings.threshold", "settings.incorrectAs",
+            "settings.matching.minFaceScore", "settings.threshold", "settings.incorrectAs", "intervalMethod.name",
         ]
         for path in contract {
             #expect(value(metrics, path) != nil, "metrics.json lacks \(path)")
         }
         #expect(value(metrics, "schemaVersion") as? Int == 1)
+        #expect(value(metrics, "intervalMethod.name") as? String == "percentile-bootstrap")
     }
 
     @Test func sameInputsGiveTheSameBytes() throws {

@@ -85,6 +85,24 @@ import Testing
         #expect(asked.withLock { $0.allSatisfy { !$0 } })
     }
 
+    /// The method `metrics.json` states is the one ``Bootstrap/intervals(imageCount:count:makeStatistics:)`` uses,
+    /// with the subsets and subset sizes of ``Bootstrap/littleIntervals(imageCount:count:makeStatistics:)``.
+    @Test func theStatedMethodIsTheOneTheIntervalsUse() {
+        let defaults = Bootstrap()
+        #expect(
+            defaults.method(imageCount: Bootstrap.littleBootstrapImages)
+                == IntervalMethod(name: "percentile-bootstrap", replicates: 1000))
+        #expect(
+            defaults.method(imageCount: 500_000)
+                == IntervalMethod(name: "bag-of-little-bootstraps", replicates: 1000, subsets: 10, subsetImages: 9_757))
+        // 250 replicates: two subsets of 125 (at least 100 each).
+        #expect(
+            Bootstrap(samples: 250).method(imageCount: 500_000)
+                == IntervalMethod(name: "bag-of-little-bootstraps", replicates: 250, subsets: 2, subsetImages: 9_757))
+        #expect(Bootstrap(samples: 0).method(imageCount: 500_000) == IntervalMethod(name: "none", replicates: 0))
+        #expect(defaults.method(imageCount: 0) == IntervalMethod(name: "none", replicates: 0))
+    }
+
     /// Restricting a list to a subset and weighting the subset's images is weighting the whole list with 0 for
     /// every other image.
     @Test func aRestrictedListWeighsAsTheWholeListWithZerosOutside() {

@@ -117,18 +117,14 @@ public struct Bootstrap: Sendable, Hashable, Codable {
     /// bootstrap's interval is for a statistic whose replicates centre on it; it also keeps an estimate that
     /// depends on the number of images (AP's envelope of the precision curve) from moving the interval. The
     /// interval is the mean of the subsets' bounds. A replicate then costs `b` images instead of `n`: at 500,000
-    /// images a subset has 9,806.
+    /// images a subset has 9,757.
     package func littleIntervals(
         imageCount n: Int,
         count: Int,
         makeStatistics: @Sendable (ImageSubset?) -> ([Lanes]) -> [Lanes]
     ) -> [(low: Double, high: Double)?] {
         guard samples > 0, n > 0 else { return Array(repeating: nil, count: count) }
-        // At least 100 replicates a subset where there are enough: the percentiles of fewer sit inwards (from
-        // 40, about 8% of the interval's width).
-        let subsets = max(1, min(Self.littleSubsets, samples / 100))
-        let perSubset = (samples + subsets - 1) / subsets
-        let size = min(n, Int(pow(Double(n), Self.littleExponent).rounded(.up)))
+        let (subsets, perSubset, size) = littlePlan(imageCount: n)
         let whole = makeStatistics(nil)([Lanes](repeating: .one, count: n)).map { $0[0] }
         let bounds = Mutex([[(low: Double, high: Double)?]](repeating: [], count: subsets))
         let seed = self.seed
