@@ -4,10 +4,14 @@ one run, with ratios. Prints a Markdown table (the one in the README).
 
     Benchmarks/run.sh            # sets up the peers' venv and the data, then runs this
     .peers/bin/python Benchmarks/compare.py --data bench-data --runs 3 --tags 5k 50k
+    .peers/bin/python Benchmarks/compare.py --data bench-data --runs 3 --tags 500k --peers hotcoco
 
 maskbench is timed as a whole process (start-up, loading both JSON files, matching, every metric, writing
-metrics.json, summary.md and faces.csv, and in the second and third rows the report) with /usr/bin/time; the Python tools by bench_coco.py's own clock around
-load + evaluate + accumulate (interpreter start-up and imports not counted, which favours them).
+metrics.json, summary.md and faces.csv, and in the second and third rows the report) with /usr/bin/time; the
+Python tools by bench_coco.py's own clock around load + evaluate + accumulate (interpreter start-up and imports
+not counted, which favours them). Runs are interleaved (every tool once, then every tool again), so that a
+change in the machine's load touches all tools alike, and the 1-minute load average before each run is kept
+and printed with the numbers. MASKBENCH names the binary (default .build/release/maskbench).
 """
 import argparse
 import json
@@ -23,7 +27,8 @@ shared_bench = os.path.join(root, "..", "shared", "bench")
 
 
 def run_maskbench(gt, dets, extra, out):
-    cmd = ["/usr/bin/time", "-f", "%e %M", os.path.join(root, ".build/release/maskbench"), "evaluate",
+    binary = os.environ.get("MASKBENCH", os.path.join(root, ".build/release/maskbench"))
+    cmd = ["/usr/bin/time", "-f", "%e %M", binary, "evaluate",
            "--ground-truth", gt, "--predictions", dets, "--quiet", "--out", out] + extra
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
@@ -67,30 +72,44 @@ def main():
     ap.add_argument("--data", default=os.path.join(root, "bench-data"))
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--tags", nargs="+", default=["5k", "50k"])
+    ap.add_argument("--peers", nargs="*", default=["hotcoco", "pycocotools"], choices=["hotcoco", "pycocotools"])
     a = ap.parse_args()
     rows = []
+    details = []
     for tag in a.tags:
         gt, dets = os.path.join(a.data, f"gt_{tag}.json"), os.path.join(a.data, f"dets_{tag}.json")
-        results = {}
+        variants = [
+            ("maskbench, metrics only (--bootstrap 0 --no-report)", ["--bootstrap", "0", "--no-report"]),
+            ("maskbench with the report (--bootstrap 0)", ["--bootstrap", "0"]),
+            ("maskbench defaults (report, 1000 bootstrap replicates)", []),
+        ]
+        tools = variants + [("hotcoco (1 thread)" if peer == "hotcoco" else peer, peer) for peer in a.peers]
+        runs = {label: [] for label, _ in tools}
         with tempfile.TemporaryDirectory() as tmp:
-            variants = [
-                ("maskbench, metrics only (--bootstrap 0 --no-report)", ["--bootstrap", "0", "--no-report"]),
-                ("maskbench with the report (--bootstrap 0)", ["--bootstrap", "0"]),
-                ("maskbench defaults (report, 1000 bootstrap replicates)", []),
-            ]
-            for label, extra in variants:
-                runs = [run_maskbench(gt, dets, extra, tmp) for _ in range(a.runs)]
-                results[label] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[0][2])
-        for tool in ["hotcoco", "pycocotools"]:
-            runs = [run_peer(tool, gt, dets) for _ in range(a.runs)]
-            name = "hotcoco (1 thread)" if tool == "hotcoco" else tool
-            results[name] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[0][2])
-        base = results[variants[0][0]][0]
-        for name, (seconds, rss, ap50) in results.items():
-            rows.append(f"| {tag} | {name} | {seconds:.3f} | {seconds / base:.1f}× | {rss:.0f} | {ap50:.10f} |")
-    print("| data | tool | seconds (median of %d) | time ÷ maskbench | peak RSS MB | AP50 (mean of classes) |" % a.runs)
-    print("|---|---|---:|---:|---:|---|")
+            for r in range(a.runs):
+                for label, how in tools:
+                    load = os.getloadavg()[0]
+                    if isinstance(how, list):
+                        seconds, rss, ap50 = run_maskbench(gt, dets, how, tmp)
+                    else:
+                        seconds, rss, ap50 = run_peer(how, gt, dets)
+                    runs[label].append((seconds, rss, ap50, load))
+                    details.append(f"| {tag} | {label} | {r + 1} | {seconds:.3f} | {rss:.0f} | {load:.2f} |")
+        base = statistics.median(x[0] for x in runs[variants[0][0]])
+        for label, measured in runs.items():
+            seconds = statistics.median(x[0] for x in measured)
+            rss = max(x[1] for x in measured)
+            loads = [x[3] for x in measured]
+            rows.append(f"| {tag} | {label} | {seconds:.3f} | {seconds / base:.1f}× | {rss:.0f} | {measured[0][2]:.10f} "
+                        f"| {min(loads):.1f}–{max(loads):.1f} |")
+    print("| data | tool | seconds (median of %d) | time ÷ maskbench | peak RSS MB | AP50 (mean of classes) "
+          "| load (1 min) |" % a.runs)
+    print("|---|---|---:|---:|---:|---|---|")
     print("\n".join(rows))
+    print()
+    print("| data | tool | run | seconds | peak RSS MB | load (1 min) before |")
+    print("|---|---|---:|---:|---:|---:|")
+    print("\n".join(details))
     roc = os.path.join(a.data, "roc_1m.bin")
     if os.path.exists(roc):
         sk_r, mb_r = run_roc(roc, a.runs)
