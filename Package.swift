@@ -58,6 +58,15 @@ let package = Package(
             ]
         ),
 
+        // Checks of CMaskBenchDNN's own layers against OpenCV's (its internal header), for tests only.
+        .target(
+            name: "CMaskBenchDNNTestSupport",
+            dependencies: ["CMaskBenchDNN"],
+            cxxSettings: [
+                .headerSearchPath("../CMaskBenchDNN"), .unsafeFlags(["-std=c++17", "-I/usr/include/opencv4"]),
+            ]
+        ),
+
         // MARK: - Libraries
         .target(name: "MaskBenchCore"),
         // Files in and out: input files read within limits, CSV through libcsv, atomic writes.
@@ -140,7 +149,7 @@ let package = Package(
             name: "MaskBenchInferenceTests",
             dependencies: [
                 "MaskBenchCore", "MaskBenchImaging", "MaskBenchInference", "MaskBenchTestSupport", "CMaskBenchPNG",
-                "CMaskBenchDNN", "Yams",
+                "CMaskBenchDNNTestSupport", "Yams",
             ],
             exclude: ["Workers", "Fixtures"]
         ),

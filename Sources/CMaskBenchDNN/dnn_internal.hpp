@@ -81,6 +81,10 @@ extern const char *const depthwiseLayerType;
 /// Registers depthwise.cpp's layer with OpenCV's layer factory (once; later calls do nothing).
 void registerDepthwiseLayer();
 
+/// How many implementations of the depthwise layer this CPU runs (baseline, AVX2, AVX-512): a test picks one
+/// with the layer parameter `variant` (0 is the baseline, the default -1 the best).
+size_t depthwiseVariantCount();
+
 /// Builds a network from a Keras 2 HDF5 file (keras.cpp). Throws `Error` or `cv::Exception`.
 void importKeras(const std::string &path, mbdnn_net &out);
 

@@ -1,4 +1,4 @@
-import CMaskBenchDNN
+import CMaskBenchDNNTestSupport
 import Testing
 
 /// The Keras importer's own depthwise convolution layer against OpenCV's grouped convolution, each followed by
@@ -22,7 +22,7 @@ import Testing
         let g = Self.geometries[index]
         var difference = -1.0
         var message = [CChar](repeating: 0, count: 512)
-        let status = mbdnn_depthwise_check(
+        let status = mbdnn_test_depthwise_check(
             g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], relu6 ? 1 : 0, 42, &difference,
             &message, message.count)
         let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

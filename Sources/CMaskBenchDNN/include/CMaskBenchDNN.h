@@ -124,14 +124,6 @@ int mbdnn_net_output_copy(const mbdnn_net *net, int index, float *dst, size_t ca
 /** A read-only pointer to kept output `index` (contiguous float32, valid until the next forward or destroy). */
 int mbdnn_net_output_data(const mbdnn_net *net, int index, const float **data, char *err, size_t errlen);
 
-/** A check of the Keras importer's depthwise convolution layer (depthwise.cpp) for tests: builds it and OpenCV's
- * own grouped Convolution (with a Padding layer for asymmetric pads) over the same seeded random input and
- * weights, both followed by a BatchNorm with random statistics and, when `relu6`, a ReLU6 (which the layer
- * folds into itself), and writes the largest absolute difference of the two outputs. */
-int mbdnn_depthwise_check(int channels, int height, int width, int kernel_h, int kernel_w, int stride_h,
-                          int stride_w, int pad_top, int pad_bottom, int pad_left, int pad_right, int relu6,
-                          unsigned seed, double *max_difference, char *err, size_t errlen);
-
 /* MARK: - Image helpers (bit-identical to cv2) */
 
 /** cv::resize of an 8-bit interleaved image with `channels` (1...4) channels from `width`x`height` to

@@ -1,0 +1,27 @@
+#ifndef CMASKBENCH_DNN_TEST_SUPPORT_H
+#define CMASKBENCH_DNN_TEST_SUPPORT_H
+
+/* Checks of CMaskBenchDNN's own layers, for tests only (no production target depends on this one). Same
+ * conventions as CMaskBenchDNN.h: MBDNN_OK or an MBDNN_ERR_* status, a message in `err`, no C++ exception
+ * leaves this API. */
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Checks the Keras importer's depthwise convolution layer (CMaskBenchDNN/depthwise.cpp): builds it and OpenCV's
+ * own grouped Convolution (with a Padding layer for asymmetric pads) over the same seeded random input and
+ * weights, both followed by a BatchNorm with random statistics and, when `relu6`, a ReLU6 (which the layer
+ * folds into itself), once for every variant of the layer this CPU runs (baseline, AVX2, AVX-512), and writes
+ * the largest absolute difference of the outputs. */
+int mbdnn_test_depthwise_check(int channels, int height, int width, int kernel_h, int kernel_w, int stride_h,
+                               int stride_w, int pad_top, int pad_bottom, int pad_left, int pad_right, int relu6,
+                               unsigned seed, double *max_difference, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
