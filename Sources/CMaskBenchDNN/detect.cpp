@@ -325,20 +325,23 @@ class MTCNN {
 struct mbdet_detector {
     enum Kind { res10, mtcnn, haar } kind;
     cv::dnn::Net ssd;
+    int ssdInputSize = 300;
     std::unique_ptr<MTCNN> mtcnnNets;
     cv::CascadeClassifier cascade;
     std::vector<mbdet_face> faces;
 };
 
-extern "C" int mbdet_res10_create(const char *prototxt, const char *caffemodel, mbdet_detector **out, char *err,
-                                  size_t errlen) {
+extern "C" int mbdet_res10_create(const char *prototxt, const char *caffemodel, int input_size, mbdet_detector **out,
+                                  char *err, size_t errlen) {
     return mbdnn::guarded("mbdet_res10_create", err, errlen, [&] {
         mbdnn::require(out != nullptr, "out is NULL");
+        mbdnn::require(input_size > 0, "input_size must be positive, got " + std::to_string(input_size));
         mbdnn::requireReadableFile(prototxt, "Caffe prototxt");
         mbdnn::requireReadableFile(caffemodel, "Caffe model");
         auto detector = std::make_unique<mbdet_detector>();
         detector->kind = mbdet_detector::res10;
         detector->ssd = cv::dnn::readNetFromCaffe(prototxt, caffemodel);
+        detector->ssdInputSize = input_size;
         *out = detector.release();
     });
 }
@@ -381,7 +384,8 @@ extern "C" int mbdet_detect(mbdet_detector *detector, const uint8_t *bgr, int wi
         cv::Mat image(height, width, CV_8UC3, const_cast<uint8_t *>(bgr), step == 0 ? static_cast<size_t>(cv::Mat::AUTO_STEP) : step);
         switch (detector->kind) {
         case mbdet_detector::res10: {
-            cv::Mat blob = cv::dnn::blobFromImage(image, 1.0, cv::Size(300, 300), cv::Scalar(104, 177, 123));
+            cv::Mat blob = cv::dnn::blobFromImage(image, 1.0, cv::Size(detector->ssdInputSize, detector->ssdInputSize),
+                                                  cv::Scalar(104, 177, 123));
             detector->ssd.setInput(blob);
             cv::Mat out = detector->ssd.forward();
             if (out.dims != 4 || out.size[3] != 7) throw Error(MBDNN_ERR_INTERNAL, "unexpected SSD output shape");

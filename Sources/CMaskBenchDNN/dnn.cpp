@@ -10,6 +10,7 @@
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -134,6 +135,15 @@ extern "C" int mbdnn_net_output_name(const mbdnn_net *net, int index, char *name
                 "output index " + std::to_string(index) + " out of range");
         require(name != nullptr && namelen > 0, "name buffer is empty");
         mbdnn::writeMessage(name, namelen, net->defaultOutputs[static_cast<size_t>(index)]);
+    });
+}
+
+extern "C" int mbdnn_net_input_shape(const mbdnn_net *net, int *shape, int *ndims, char *err, size_t errlen) {
+    return guarded("mbdnn_net_input_shape", err, errlen, [&] {
+        require(net != nullptr && shape != nullptr && ndims != nullptr, "net, shape or ndims is NULL");
+        require(net->inputShape.size() <= MBDNN_MAX_DIMS, "input has more than MBDNN_MAX_DIMS dimensions");
+        *ndims = static_cast<int>(net->inputShape.size());
+        std::copy(net->inputShape.begin(), net->inputShape.end(), shape);
     });
 }
 

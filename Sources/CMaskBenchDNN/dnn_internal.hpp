@@ -22,6 +22,9 @@ struct mbdnn_net {
     std::vector<std::string> defaultOutputs;
     /// The outputs kept by the last forward, in the order asked.
     std::vector<cv::Mat> outputs;
+    /// The first input's shape as the model declares it, without the batch, NCHW (a Keras InputLayer); empty
+    /// when the model declares none.
+    std::vector<int> inputShape;
 };
 
 namespace mbdnn {

@@ -539,6 +539,12 @@ class Importer {
         if (tensor.shape.size() != 3 && tensor.shape.size() != 1) {
             unsupported(layer, "an input of rank " + std::to_string(dims.size()));
         }
+        if (inputNames_.empty()) {
+            // NHWC without the batch -> NCHW (C, H, W), or a vector's length.
+            out_.inputShape = tensor.shape.size() == 3
+                                  ? std::vector<int>{tensor.shape[2], tensor.shape[0], tensor.shape[1]}
+                                  : tensor.shape;
+        }
         inputNames_.push_back(layer.name);
         return tensor;
     }

@@ -82,6 +82,32 @@ import Testing
         #expect(error <= 1e-5, "max |Δ| / max |expected| = \(error)")
     }
 
+    // Seed 002's classifier is a VGG19 (weights never published) in a Sequential head: the same layer types at a
+    // small size, made and run by tf_keras (Scripts/make-classifier-fixtures.py).
+    @Test func vggStyleModelMatchesTensorFlow() throws {
+        let network = try Network.keras(TestData.fixtures.appendingPathComponent("vgg_style.h5"))
+        #expect(try network.declaredInputShape == [3, 24, 24])
+        let input = try TestData.floats(TestData.fixtures.appendingPathComponent("vgg_style.in.f32"))
+        let expected = try TestData.floats(TestData.fixtures.appendingPathComponent("vgg_style.out.f32"))
+        try network.setInput(
+            TestData.nchw(input, batch: 2, height: 24, width: 24, channels: 3), shape: [2, 3, 24, 24])
+        let output = try #require(try network.forward().first)
+        #expect(output.shape == [2, 2])
+        let error = Self.scaledError(output.values, expected)
+        #expect(error <= 1e-5, "max |Δ| / max |expected| = \(error)")
+    }
+
+    @Test func onnxClassifierMatchesONNXRuntime() throws {
+        let network = try Network.onnx(TestData.fixtures.appendingPathComponent("tiny_classifier.onnx"))
+        #expect(try network.declaredInputShape.isEmpty)
+        let input = try TestData.floats(TestData.fixtures.appendingPathComponent("tiny_classifier.in.f32"))
+        let expected = try TestData.floats(TestData.fixtures.appendingPathComponent("tiny_classifier.out.f32"))
+        try network.setInput(input, shape: [1, 3, 16, 16])
+        let output = try #require(try network.forward().first)
+        let error = Self.scaledError(output.values, expected)
+        #expect(error <= 1e-5, "max |Δ| / max |expected| = \(error)")
+    }
+
     @Test func unsupportedLayerIsNamedWithItsClass() throws {
         let url = TestData.fixtures.appendingPathComponent("unsupported_layer.h5")
         let error = try #require(throws: InferenceError.self) { try Network.keras(url) }

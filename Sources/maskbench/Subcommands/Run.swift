@@ -28,7 +28,10 @@ struct Run: AsyncParsableCommand {
             one run. --shard auto/N takes K from MASKBENCH_SHARD_INDEX, SLURM_ARRAY_TASK_ID or \
             JOB_COMPLETION_INDEX, the first that is set. A shard exits 0 when it finished, failed images \
             included (the merge reports them).
-            """
+
+            A --config file's keys (paths are relative to the file):
+
+            """ + PipelineConfiguration.help
     )
 
     @OptionGroup var groundTruth: GroundTruthArguments
@@ -40,9 +43,24 @@ struct Run: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "A pipeline config file (YAML or JSON) with the keys \(PipelineConfiguration.keyList).",
+            "A pipeline config file (YAML or JSON) with the keys \(PipelineConfiguration.keyList) (see above).",
             valueName: "FILE"))
     var config: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Your mask classifier in place of the seeds' (Keras 2 .h5 or .onnx), fed as the seeds' is unless a "
+                + "--config file says otherwise; checked with dummy faces before any image.",
+            valueName: "PATH"))
+    var classifier: String?
+
+    @Option(
+        name: .customLong("detector-weights"),
+        help: ArgumentHelp(
+            "Your weights for the pipeline's detector, same architecture: res10 a .caffemodel, mtcnn a folder of "
+                + "pnet/rnet/onet.onnx, haar a cascade .xml.",
+            valueName: "PATH"))
+    var detectorWeights: String?
 
     @Option(help: ArgumentHelp("A worker command speaking the MaskBench worker protocol.", valueName: "CMD"))
     var external: String?
@@ -124,6 +142,9 @@ struct Run: AsyncParsableCommand {
         guard retries >= 0 else { throw ValidationError("--retries must be 0 or more, got \(retries)") }
         if let pixelBudget, pixelBudget <= 0 {
             throw ValidationError("--pixel-budget must be 1 or more, got \(pixelBudget)")
+        }
+        if external != nil && (classifier != nil || detectorWeights != nil) {
+            throw ValidationError("--classifier and --detector-weights go with --pipeline or --config")
         }
         if pixelBudget != nil && external != nil {
             throw ValidationError(
@@ -207,7 +228,10 @@ struct Run: AsyncParsableCommand {
             pipelineFingerprint: definition.fingerprint,
             images: job.items.count,
             computed: result.report.computedCount,
-            cached: result.report.cachedCount
+            cached: result.report.cachedCount,
+            models: (definition as? NativePipeline)?.modelRecords.map {
+                MetricsDocument.RunSummary.ModelFile(role: $0.role, path: $0.path, sha256: $0.sha256)
+            }
         )
         if let (shard, variable) = sharding {
             let manifest = try RunOutput.writeShard(
@@ -253,14 +277,17 @@ struct Run: AsyncParsableCommand {
                 let pipeline = try ExternalPipeline.start(configuration)
                 return (pipeline, pipeline)
             }
+            let classifierFile = classifier.map { URL(fileURLWithPath: $0) }
+            let detectorWeights = detectorWeights.map { URL(fileURLWithPath: $0) }
             if let config {
-                return (
-                    try PipelineConfiguration.load(path: config).makePipeline(file: config, pixelBudget: pixelBudget),
-                    nil
-                )
+                let pipeline = try PipelineConfiguration.load(path: config).makePipeline(
+                    file: config, pixelBudget: pixelBudget, classifierFile: classifierFile,
+                    detectorWeights: detectorWeights)
+                return (pipeline, nil)
             }
             let settings = PipelineRegistry.Settings(
-                modelsDirectory: models, pixelBudget: pixelBudget ?? ImageDecoder.defaultPixelBudget)
+                modelsDirectory: models, pixelBudget: pixelBudget ?? ImageDecoder.defaultPixelBudget,
+                classifierFile: classifierFile, detectorWeights: detectorWeights)
             return (try PipelineRegistry.pipeline(named: pipeline ?? "", settings: settings), nil)
         } catch let error as ExternalWorkerError {
             throw InputError("cannot start the external worker: \(error.description)")
