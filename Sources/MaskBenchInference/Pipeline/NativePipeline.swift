@@ -214,38 +214,30 @@ final class NativeWorker: PipelineWorker {
 
     func run(_ request: PipelineRequest) throws -> PipelineResult {
         let image = try ImageDecoder.decode(path: request.imagePath, pixelBudget: pixelBudget)
-        var faces: [DetectedFace] = []
-        for detection in try detector.detect(image) {
-            if let minimumScore, detection.score < minimumScore { continue }
-            guard let score = try maskScore(image, detection.box) else { continue }
-            faces.append(DetectedFace(box: detection.box, faceScore: detection.score, maskScore: score))
-        }
+        // A detection with no pixel inside the image is no face.
+        let faces = try detector.detect(image)
+            .filter { detection in minimumScore.map { detection.score >= $0 } ?? true }
+            .map { ($0, Self.crop($0.box, in: image)) }
+            .filter { !$0.1.isEmpty }
         // The classifier alone on each ground-truth face (seed 001's "classifier evaluated separately"). An
         // image with a face that has no pixels inside it gives no crop scores, and is left out of those numbers.
-        var crops: [Double]? = []
-        for box in request.groundTruthBoxes {
-            guard let score = try maskScore(image, box) else {
-                crops = nil
-                break
-            }
-            crops?.append(score)
-        }
-        return PipelineResult(faces: faces, cropMaskScores: crops)
+        let truth = request.groundTruthBoxes.map { Self.crop($0, in: image) }
+        let classifiesTruth = truth.allSatisfy { !$0.isEmpty }
+        // Detected and ground-truth faces in the same batches.
+        let scores = try classifier.maskScores(of: faces.map(\.1) + (classifiesTruth ? truth : []), in: image)
+        return PipelineResult(
+            faces: zip(faces, scores).map { face, score in
+                DetectedFace(box: face.0.box, faceScore: face.0.score, maskScore: score)
+            },
+            cropMaskScores: classifiesTruth ? Array(scores[faces.count...]) : nil)
     }
 
-    /// The classifier on `box` cut from `image` the way the seeds slice `frame[y1:y2, x1:x2]` (whole pixels,
-    /// clamped to the image); `nil` when nothing is left.
-    func maskScore(_ image: Image, _ box: Box) throws -> Double? {
-        let rect = PixelRect(
+    /// `box` cut the way the seeds slice `frame[y1:y2, x1:x2]`: whole pixels, clamped to the image (empty when
+    /// nothing is left).
+    static func crop(_ box: Box, in image: Image) -> PixelRect {
+        PixelRect(
             minX: Int(box.x.rounded(.down)), minY: Int(box.y.rounded(.down)),
             maxX: Int(box.maxX.rounded(.down)), maxY: Int(box.maxY.rounded(.down))
         ).clamped(toWidth: image.width, height: image.height)
-        guard !rect.isEmpty else { return nil }
-        let stride = image.width * Image.channels
-        return try image.pixels.withUnsafeBufferPointer { all in
-            let start = rect.y * stride + rect.x * Image.channels
-            let slice = UnsafeBufferPointer(rebasing: all[start...])
-            return try classifier.maskScore(bgr: slice, width: rect.width, height: rect.height, rowStride: stride)
-        }
     }
 }
