@@ -39,7 +39,8 @@ private struct AnsweringPipeline: PipelineDefinition {
             }
             if let (limit, started, stop) = pipeline.pauseAt, count == limit {
                 started()
-                for _ in 0..<10_000 where !stop.isRequested { usleep(1000) }
+                // Up to a minute: on a loaded machine the test task may wait long for a thread.
+                for _ in 0..<60_000 where !stop.isRequested { usleep(1000) }
             }
             if pipeline.failing.contains(name) { throw RunnerError(file: request.imagePath, "corrupt on purpose") }
             let face = DetectedFace(
