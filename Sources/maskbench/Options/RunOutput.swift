@@ -116,7 +116,9 @@ enum RunOutput {
         }
         let manifest = ShardManifest(
             shard: shard,
-            pipeline: .init(name: summary.pipeline, fingerprint: summary.pipelineFingerprint),
+            pipeline: .init(
+                name: summary.pipeline, fingerprint: summary.pipelineFingerprint,
+                models: summary.models?.map { .init(role: $0.role, path: $0.path, sha256: $0.sha256) }),
             dataset: .init(fingerprint: dataset.fingerprint(), count: dataset.images.count),
             images: .init(fingerprint: part.fingerprint(), count: part.images.count),
             groundTruthCrops: groundTruthCrops,

@@ -66,7 +66,8 @@ struct Merge: AsyncParsableCommand {
             evaluated,
             summary: RunOutput.Summary(
                 pipeline: pipeline.name, pipelineFingerprint: pipeline.fingerprint,
-                images: truth.dataset.images.count, computed: set.computed, cached: set.cached),
+                images: truth.dataset.images.count, computed: set.computed, cached: set.cached,
+                models: pipeline.models?.map { .init(role: $0.role, path: $0.path, sha256: $0.sha256) }),
             truth: truth, groundTruth: groundTruth, images: imagesDirectory, out: out, quiet: quiet,
             report: !noReport, clock: &clock)
         if !quiet {
