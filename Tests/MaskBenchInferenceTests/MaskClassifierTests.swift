@@ -185,4 +185,14 @@ import Testing
             for (a, b) in zip(scores, fresh) { #expect(abs(a - b) <= 1e-5, "\(scores) vs \(fresh)") }
         }
     }
+
+    @Test func aFileOpenCVCannotReadAsONNXIsTheUsersProblem() throws {
+        let file = try TestData.temporaryDirectory().appendingPathComponent("broken.onnx")
+        try Data("not a model".utf8).write(to: file)
+        let error = try #require(
+            #expect(throws: InferenceError.self) { try MaskClassifier(modelFile: file, spec: ClassifierSpec()) })
+        #expect(error.kind == .invalidModel)
+        #expect(error.isInputProblem)
+        #expect(error.description.hasPrefix(file.path + ": OpenCV cannot read this model"), "\(error)")
+    }
 }

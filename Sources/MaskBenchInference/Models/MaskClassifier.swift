@@ -62,7 +62,13 @@ public final class MaskClassifier {
         var spec = spec
         spec.file = modelFile
         self.spec = spec
-        network = spec.isONNX ? try Network.onnx(modelFile) : try Network.keras(modelFile)
+        do {
+            network = spec.isONNX ? try Network.onnx(modelFile) : try Network.keras(modelFile)
+        } catch let error as InferenceError where error.kind == .openCV {
+            // OpenCV refusing a model file is the file's problem, not MaskBench's.
+            throw InferenceError(
+                .invalidModel, file: modelFile.path, "OpenCV cannot read this model: \(error.message)")
+        }
         table = spec.preprocessing.table(for: spec.colorOrder)
         sourceChannels = spec.colorOrder == .rgb ? [2, 1, 0] : [0, 1, 2]
         if check { try checkWithDummyFaces() }
