@@ -1,5 +1,5 @@
 import Foundation
-import MaskBenchCore
+internal import MaskBenchCore
 internal import MaskBenchImaging
 internal import Yams
 
@@ -26,26 +26,35 @@ package struct PipelineConfiguration: Sendable, Hashable, Decodable {
 
     /// Every key with its meaning, for `maskbench run --help` and the README.
     package static let help = """
-        name: NAME                    for reports (default: the file's name)
-        pipeline: NAME                start from a built-in pipeline: \(NativePipeline.builtIn.keys.sorted().joined(separator: ", "))
-        detector: KIND                \(NativePipeline.Detector.allCases.map(\.rawValue).joined(separator: " | ")), or a mapping:
+        name: NAME                  for reports (default: the file's name)
+        pipeline: NAME              a built-in pipeline to start from (as --pipeline)
+        detector: KIND              \(NativePipeline.Detector.allCases.map(\.rawValue).joined(separator: " | ")), or a mapping:
           kind: KIND
-          weights: PATH               your weights for the same architecture: res10 a .caffemodel (the seed's
-                                      deploy.prototxt), mtcnn a folder of pnet/rnet/onet.onnx, haar a cascade .xml,
-                                      retinaface an ONNX file OpenCV 4.6 reads (Scripts/make-retinaface-onnx.py)
-          confidence: 0.5             faces the detector is less sure of are dropped
-          inputSize: 300              res10: the side of the square blob
-        detectorConfidence: 0.5       the same as detector.confidence
-        classifier:                   the mask classifier (default: the seeds' MobileNetV2, every key below)
-          path: PATH                  Keras 2 HDF5 (.h5) or ONNX (.onnx)
-          inputSize: 224              the side of the square face crop
-          colorOrder: rgb             rgb | bgr
-          preprocessing: mobilenet_v2 mobilenet_v2 (x/127.5-1) | unit (x/255) | imagenet ((x/255-mean)/std,
-                                      ImageNet's) | {mean: [m, m, m], std: [s, s, s]} ((x-mean)/std on 0-255)
-          maskedOutput: 0             the softmax output meaning "masked" (0 or 1), sigmoid (one output,
-                                      P(masked)) or unmasked-sigmoid (one output, P(not masked))
-        models: DIR                   the seed models' folder (default: models/ or $MASKBENCH_MODELS)
-        pixelBudget: 50000000         larger images are refused, not decoded
+          weights: PATH             your weights, same architecture: res10 a
+                                    .caffemodel (read with the seed's
+                                    deploy.prototxt), mtcnn a folder of
+                                    pnet/rnet/onet.onnx, haar a cascade .xml,
+                                    retinaface an ONNX file OpenCV 4.6 reads
+                                    (Scripts/make-retinaface-onnx.py)
+          confidence: 0.5           faces the detector is less sure of are dropped
+          inputSize: 300            res10: the side of the square blob
+        detectorConfidence: 0.5     the same as detector.confidence
+        classifier:                 the mask classifier (default: the seeds'
+                                    MobileNetV2, with every value below)
+          path: PATH                Keras 2 HDF5 (.h5) or ONNX (.onnx)
+          inputSize: 224            the side of the square face crop
+          colorOrder: rgb           rgb | bgr
+          preprocessing: mobilenet_v2
+                                    mobilenet_v2 (x/127.5-1) | unit (x/255) |
+                                    imagenet ((x/255-mean)/std, ImageNet's) |
+                                    {mean: [m, m, m], std: [s, s, s]}
+                                    ((x-mean)/std on 0-255)
+          maskedOutput: 0           the softmax output meaning "masked" (0 or
+                                    1), sigmoid (one output, P(masked)) or
+                                    unmasked-sigmoid (one output, P(not masked))
+        models: DIR                 the seed models' folder (default: models/ or
+                                    $MASKBENCH_MODELS)
+        pixelBudget: 50000000       larger images are refused, not decoded
         """
 
     /// The keys a file may hold.
