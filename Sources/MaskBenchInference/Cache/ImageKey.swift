@@ -1,17 +1,17 @@
-public import Crypto
+package import Crypto
 import Foundation
-public import MaskBenchCore
+package import MaskBenchCore
 
 /// What a cached result is keyed by, besides the pipeline's fingerprint: the SHA-256 of the image file's
 /// bytes and, when crops are asked, of the ground-truth boxes (their classifier scores depend on them).
-public struct ImageKey: Sendable, Hashable, CustomStringConvertible {
+package struct ImageKey: Sendable, Hashable, CustomStringConvertible {
     /// `<64 hex digits>` or `<64 hex digits>+<16 hex digits of the boxes' hash>`.
-    public var description: String
+    package var description: String
 
     /// The key of the image at `path` asked with `boxes`.
     ///
     /// - Throws: ``RunnerError`` naming the file when it cannot be read.
-    public init(imageAt path: String, boxes: [Box]) throws {
+    package init(imageAt path: String, boxes: [Box]) throws {
         let handle: FileHandle
         do {
             handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
@@ -31,7 +31,7 @@ public struct ImageKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The key of image bytes whose SHA-256 is `imageDigest`, asked with `boxes`.
-    public init(imageDigest: SHA256.Digest, boxes: [Box]) {
+    package init(imageDigest: SHA256.Digest, boxes: [Box]) {
         var key = Self.hex(imageDigest)
         if !boxes.isEmpty {
             var text = ""

@@ -1,6 +1,6 @@
-import Crypto
+internal import Crypto
 import Foundation
-import MaskBenchCore
+internal import MaskBenchCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -29,13 +29,13 @@ import Darwin
 /// leaves: it is ignored. Any other unreadable line is skipped and counted. When two files hold the same key
 /// (two shards met the same image bytes) the later file's line is used; a pipeline gives both the same answer.
 /// Failed images are not cached: they are tried again.
-public final class PredictionCache: Sendable {
+package final class PredictionCache: Sendable {
     /// The cache folder.
-    public let directory: String
+    package let directory: String
     /// Results read when the cache was opened.
-    public let loadedCount: Int
+    package let loadedCount: Int
     /// Complete lines that could not be read when the cache was opened.
-    public let skippedLines: Int
+    package let skippedLines: Int
     private let fingerprint: String
     private let prefix: String
     private let entries: [String: PipelineResult]
@@ -73,7 +73,7 @@ public final class PredictionCache: Sendable {
     ///
     /// - Throws: ``RunnerError`` naming the folder or file when it cannot be created or read, is a symbolic link
     ///   or not a regular file, or holds another cache version or is not a MaskBench cache.
-    public init(directory: String, fingerprint: String) throws {
+    package init(directory: String, fingerprint: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -110,7 +110,7 @@ public final class PredictionCache: Sendable {
     }
 
     /// The result stored for `key` when the cache was opened.
-    public func result(for key: ImageKey) -> PipelineResult? {
+    package func result(for key: ImageKey) -> PipelineResult? {
         entries[key.description]
     }
 
@@ -118,7 +118,7 @@ public final class PredictionCache: Sendable {
     ///
     /// - Throws: ``RunnerError`` naming the file when it cannot be made or written (the disk is full); after the
     ///   first such error every later call throws it too.
-    public func store(_ result: PipelineResult, for key: ImageKey) throws {
+    package func store(_ result: PipelineResult, for key: ImageKey) throws {
         let entry = Entry(
             key: key.description,
             faces: result.faces.map {
@@ -160,7 +160,7 @@ public final class PredictionCache: Sendable {
     }
 
     /// Makes every stored line durable. The corresponding C function is `fsync`.
-    public func flush() {
+    package func flush() {
         writer.withLock { writer in
             guard let file = writer.file else { return }
             fsync(file.descriptor)

@@ -6,11 +6,11 @@ import Foundation
 ///
 /// A network is not thread-safe and not `Sendable`: each worker loads its own. Inputs are float32 blobs in
 /// NCHW order; outputs come back as ``Tensor`` values.
-public final class Network {
+package final class Network {
     /// The network's C handle, owned by this object and freed in `deinit`.
     private let handle: OpaquePointer
     /// The model file, for errors.
-    public let file: String
+    package let file: String
 
     private init(handle: OpaquePointer, file: String) {
         self.handle = handle
@@ -31,7 +31,7 @@ public final class Network {
     ///   - prototxt: the network description (`deploy.prototxt`).
     ///   - weights: the trained weights (`.caffemodel`).
     /// - Throws: ``InferenceError`` when a file cannot be read or OpenCV rejects it.
-    public static func caffe(prototxt: URL, weights: URL) throws -> Network {
+    package static func caffe(prototxt: URL, weights: URL) throws -> Network {
         try load("mbdnn_net_create_caffe", file: weights.path) { out, message, capacity in
             mbdnn_net_create_caffe(prototxt.path, weights.path, out, message, capacity)
         }
@@ -42,7 +42,7 @@ public final class Network {
     /// The corresponding C function is `mbdnn_net_create_onnx` (`cv::dnn::readNetFromONNX`).
     ///
     /// - Throws: ``InferenceError`` when the file cannot be read or OpenCV rejects it.
-    public static func onnx(_ url: URL) throws -> Network {
+    package static func onnx(_ url: URL) throws -> Network {
         try load("mbdnn_net_create_onnx", file: url.path) { out, message, capacity in
             mbdnn_net_create_onnx(url.path, out, message, capacity)
         }
@@ -60,7 +60,7 @@ public final class Network {
     ///
     /// - Throws: ``InferenceError`` of kind ``InferenceError/Kind/unsupportedLayer`` naming the layer and its
     ///   class, ``InferenceError/Kind/invalidModel`` for missing or wrongly sized weights or a corrupt file.
-    public static func keras(_ url: URL) throws -> Network {
+    package static func keras(_ url: URL) throws -> Network {
         try load("mbdnn_net_create_keras", file: url.path) { out, message, capacity in
             mbdnn_net_create_keras(url.path, out, message, capacity)
         }
@@ -86,20 +86,20 @@ public final class Network {
     /// The number of threads OpenCV uses, process-wide (`cv::setNumThreads` / `cv::getNumThreads`).
     ///
     /// Set it once before starting workers: 1 when each worker runs on its own core.
-    public static var openCVThreads: Int {
+    package static var openCVThreads: Int {
         get { Int(mbdnn_num_threads()) }
         set { mbdnn_set_num_threads(Int32(clamping: newValue)) }
     }
 
     /// The OpenCV version the shim was built against, as `4.6.0`.
-    public static var openCVVersion: String {
+    package static var openCVVersion: String {
         String(cString: mbdnn_opencv_version())
     }
 
     // MARK: - Running
 
     /// The names of the network's default outputs: its unconnected output layers, or a Keras model's outputs.
-    public var outputNames: [String] {
+    package var outputNames: [String] {
         get throws {
             let count = Int(mbdnn_net_output_count(handle))
             var names: [String] = []
@@ -138,7 +138,7 @@ public final class Network {
     ///   - shape: the blob's dimensions, as `[1, 3, 224, 224]`.
     ///   - name: the input layer; `nil` for the first input.
     /// - Throws: ``InferenceError`` when the count does not match the shape or OpenCV rejects the blob.
-    public func setInput(_ values: UnsafeBufferPointer<Float>, shape: [Int], name: String? = nil) throws {
+    package func setInput(_ values: UnsafeBufferPointer<Float>, shape: [Int], name: String? = nil) throws {
         let expected = shape.reduce(1, *)
         guard !shape.isEmpty, shape.allSatisfy({ $0 > 0 }), values.count == expected,
             let base = values.baseAddress
@@ -156,7 +156,7 @@ public final class Network {
     }
 
     /// Sets the input blob (copied) from an array of NCHW float32 values; see the buffer variant.
-    public func setInput(_ values: [Float], shape: [Int], name: String? = nil) throws {
+    package func setInput(_ values: [Float], shape: [Int], name: String? = nil) throws {
         try values.withUnsafeBufferPointer { try setInput($0, shape: shape, name: name) }
     }
 
@@ -166,7 +166,7 @@ public final class Network {
     /// The corresponding C function is `mbdnn_net_forward` (`cv::dnn::Net::forward`).
     ///
     /// - Throws: ``InferenceError`` when no input was set, a name is unknown or OpenCV fails.
-    public func forward(_ names: [String] = []) throws -> [Tensor] {
+    package func forward(_ names: [String] = []) throws -> [Tensor] {
         let count = try withCStrings(names) { pointers in
             try DNNCall.check("mbdnn_net_forward", file: file) { message, capacity in
                 pointers.withUnsafeBufferPointer { buffer in
@@ -196,14 +196,14 @@ public final class Network {
     }
 
     /// A network output: its dimensions (NCHW for images) and float32 values in row-major order.
-    public struct Tensor: Sendable, Hashable {
+    package struct Tensor: Sendable, Hashable {
         /// The dimensions, as `[1, 2]` or `[1, 1, 200, 7]`.
-        public var shape: [Int]
+        package var shape: [Int]
         /// The values, `shape.reduce(1, *)` of them.
-        public var values: [Float]
+        package var values: [Float]
 
         /// Creates a tensor.
-        public init(shape: [Int], values: [Float]) {
+        package init(shape: [Int], values: [Float]) {
             self.shape = shape
             self.values = values
         }

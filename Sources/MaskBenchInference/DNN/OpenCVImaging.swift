@@ -6,9 +6,9 @@ internal import CMaskBenchDNN
 /// Pixels are read from a buffer with `rowStride` bytes between rows (`nil`: tightly packed), so a crop of a
 /// larger image is passed as a slice starting at its first pixel with the larger image's stride, without a
 /// copy. Results are tightly packed.
-public enum OpenCVImaging {
+package enum OpenCVImaging {
     /// How ``resize(_:width:height:channels:rowStride:toWidth:height:interpolation:)`` samples.
-    public enum Interpolation: Sendable, Hashable {
+    package enum Interpolation: Sendable, Hashable {
         /// `cv::INTER_NEAREST`.
         case nearest
         /// `cv::INTER_LINEAR`, bilinear: `cv2.resize`'s default.
@@ -26,7 +26,7 @@ public enum OpenCVImaging {
     }
 
     /// A colour conversion of ``convertColor(_:width:height:rowStride:_:)``.
-    public enum ColorConversion: Sendable, Hashable {
+    package enum ColorConversion: Sendable, Hashable {
         /// 3 channels to 3, first and third swapped (`cv::COLOR_BGR2RGB`, also RGB to BGR).
         case bgrToRGB
         /// BGR to gray (`cv::COLOR_BGR2GRAY`).
@@ -61,7 +61,7 @@ public enum OpenCVImaging {
     ///
     /// - Returns: `newWidth * newHeight * channels` bytes.
     /// - Throws: ``InferenceError`` when a size is not positive or the buffer is too small.
-    public static func resize(
+    package static func resize(
         _ pixels: UnsafeBufferPointer<UInt8>,
         width: Int,
         height: Int,
@@ -94,7 +94,7 @@ public enum OpenCVImaging {
     ///
     /// - Returns: `width * height` pixels of the conversion's output channels.
     /// - Throws: ``InferenceError`` when a size is not positive or the buffer is too small.
-    public static func convertColor(
+    package static func convertColor(
         _ pixels: UnsafeBufferPointer<UInt8>,
         width: Int,
         height: Int,
@@ -130,7 +130,7 @@ public enum OpenCVImaging {
     ///   - mean: one value per channel in the blob's channel order (after the swap), or empty for zeros.
     /// - Returns: `1 × channels × blobHeight × blobWidth` float32 values (NCHW).
     /// - Throws: ``InferenceError`` when a size is not positive or the buffer is too small.
-    public static func blob(
+    package static func blob(
         _ pixels: UnsafeBufferPointer<UInt8>,
         width: Int,
         height: Int,

@@ -1,25 +1,25 @@
-public import MaskBenchCore
-public import MaskBenchImaging
+package import MaskBenchCore
+package import MaskBenchImaging
 
 /// One face a detector found: its box in image pixels and the detector's confidence.
 ///
 /// Boxes follow each seed's own rounding (see the detector types), so they are whole pixels; `box` is in the
 /// continuous convention, `maxX` one past the last column, as the seeds crop `frame[y1:y2, x1:x2]`.
-public struct FaceDetection: Sendable, Hashable, Codable {
+package struct FaceDetection: Sendable, Hashable, Codable {
     /// The face box, inside the image.
-    public var box: Box
+    package var box: Box
     /// The detector's confidence in `0...1`; Haar cascades have none and report 1.
-    public var score: Double
+    package var score: Double
 
     /// Creates a detection.
-    public init(box: Box, score: Double) {
+    package init(box: Box, score: Double) {
         self.box = box
         self.score = score
     }
 }
 
 /// A loaded face detector: one per worker, not thread-safe.
-public protocol FaceDetector: AnyObject {
+package protocol FaceDetector: AnyObject {
     /// A short name for reports, as `res10`.
     var name: String { get }
 

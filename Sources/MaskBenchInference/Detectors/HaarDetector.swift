@@ -1,20 +1,20 @@
 internal import CMaskBenchDNN
 import Foundation
 internal import MaskBenchCore
-public import MaskBenchImaging
+package import MaskBenchImaging
 
 /// OpenCV's Haar cascade face detector (`haarcascade_frontalface_default.xml`) with the parameters the seeds
 /// use: `detectMultiScale(gray, 1.1, 5, 0, (30, 30))` on `cvtColor(bgr, COLOR_BGR2GRAY)`.
 ///
 /// A cascade gives no confidence; every face has score 1.
-public final class HaarDetector: FaceDetector {
-    public let name = "haar"
+package final class HaarDetector: FaceDetector {
+    package let name = "haar"
     private let handle: DetectorHandle
 
     /// Loads the cascade from `models` after checking its SHA-256.
     ///
     /// - Throws: ``InferenceError`` when the file is missing, altered or not a cascade.
-    public convenience init(models: ModelFiles) throws {
+    package convenience init(models: ModelFiles) throws {
         try self.init(cascade: models.verifiedURL(for: .haarFrontalFace).path)
     }
 
@@ -23,7 +23,7 @@ public final class HaarDetector: FaceDetector {
     /// The corresponding C function is `mbdet_haar_create` (`cv::CascadeClassifier::load`).
     ///
     /// - Throws: ``InferenceError`` when the file cannot be read or is not a cascade.
-    public init(cascade: String) throws {
+    package init(cascade: String) throws {
         handle = try DetectorHandle("mbdet_haar_create", file: cascade) { out, message, capacity in
             mbdet_haar_create(cascade, out, message, capacity)
         }
@@ -35,7 +35,7 @@ public final class HaarDetector: FaceDetector {
     /// between opencv-python's and Debian's builds); the sort makes the output deterministic.
     ///
     /// - Throws: ``InferenceError`` when OpenCV fails.
-    public func detect(_ image: Image) throws -> [FaceDetection] {
+    package func detect(_ image: Image) throws -> [FaceDetection] {
         try handle.detect(image)
             .map { face in
                 FaceDetection(box: Box(minX: face.x1, minY: face.y1, maxX: face.x2, maxY: face.y2), score: face.score)

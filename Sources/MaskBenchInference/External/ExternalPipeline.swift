@@ -1,6 +1,6 @@
-import Crypto
+internal import Crypto
 import Foundation
-import MaskBenchCore
+internal import MaskBenchCore
 import Synchronization
 
 /// A pipeline run by an external program that speaks ``WorkerProtocol`` over its standard input and output.
@@ -8,26 +8,26 @@ import Synchronization
 /// ``start(_:)`` launches the first worker to read its handshake (name, model fingerprint), so that the
 /// pipeline's ``fingerprint`` is known before any image: the cache is consulted first, and that worker is then
 /// handed to the runner as worker 0 instead of being started twice.
-public struct ExternalPipeline: PipelineDefinition {
+package struct ExternalPipeline: PipelineDefinition {
     /// How to start and talk to the workers.
-    public struct Configuration: Sendable, Hashable {
+    package struct Configuration: Sendable, Hashable {
         /// The command line, split into arguments without a shell (see ``shell``).
-        public var command: String
+        package var command: String
         /// Run the command through `/bin/sh -c`, for pipes, variables or `cd … &&`.
-        public var shell: Bool
+        package var shell: Bool
         /// Seconds a worker may take to answer one image before it is killed and restarted.
-        public var timeout: Double
+        package var timeout: Double
         /// Seconds a worker may take to print its handshake (loading TensorFlow takes a while).
-        public var startupTimeout: Double
+        package var startupTimeout: Double
         /// How many times an image is retried on a restarted worker after a crash, hang or garbled answer.
-        public var retries: Int
+        package var retries: Int
         /// The folder of the workers' standard-error logs, `worker-1.log`, `worker-2.log`, ….
-        public var logDirectory: String
+        package var logDirectory: String
         /// The longest answer line accepted, in bytes.
-        public var maxLineBytes: Int
+        package var maxLineBytes: Int
 
         /// Creates a configuration.
-        public init(
+        package init(
             command: String,
             logDirectory: String,
             shell: Bool = false,
@@ -52,19 +52,19 @@ public struct ExternalPipeline: PipelineDefinition {
     }
 
     /// The configuration.
-    public let configuration: Configuration
+    package let configuration: Configuration
     /// What the first worker announced.
-    public let handshake: WorkerProtocol.Handshake
+    package let handshake: WorkerProtocol.Handshake
     /// Restarts and other worker incidents, for the run's report.
-    public let events: WorkerEvents
+    package let events: WorkerEvents
     private let spare: SpareConnection
 
-    public var name: String { handshake.name }
+    package var name: String { handshake.name }
 
     /// `external:NAME:FINGERPRINT` when the worker announces a model fingerprint; otherwise
     /// `external:NAME:command-sha256:…` of the command line, so that changing the command invalidates cached
     /// results (and changing the model behind an unchanged command does not: announce a fingerprint).
-    public var fingerprint: String {
+    package var fingerprint: String {
         if let model = handshake.fingerprint { return "external:\(handshake.name):\(model)" }
         let digest = SHA256.hash(data: Data("\(configuration.shell ? "sh" : "exec")\u{0}\(configuration.command)".utf8))
         return "external:\(handshake.name):command-sha256:" + digest.map { String(format: "%02x", $0) }.joined()
@@ -74,7 +74,7 @@ public struct ExternalPipeline: PipelineDefinition {
     ///
     /// - Throws: ``ExternalWorkerError`` when the command cannot start or its handshake is missing, late or
     ///   invalid; the message points at the worker's log.
-    public static func start(_ configuration: Configuration) throws -> ExternalPipeline {
+    package static func start(_ configuration: Configuration) throws -> ExternalPipeline {
         let events = WorkerEvents()
         let first = try WorkerConnection.launch(configuration, index: 0, expected: nil)
         return ExternalPipeline(
@@ -97,7 +97,7 @@ public struct ExternalPipeline: PipelineDefinition {
         self.spare = spare
     }
 
-    public func makeWorker(index: Int) throws -> any PipelineWorker {
+    package func makeWorker(index: Int) throws -> any PipelineWorker {
         let connection: WorkerConnection
         if index == 0, let first = spare.take() {
             connection = first
@@ -108,17 +108,17 @@ public struct ExternalPipeline: PipelineDefinition {
     }
 
     /// Ends the first worker if no runner took it (every image was cached).
-    public func shutdown() {
+    package func shutdown() {
         spare.take()?.process.finish(grace: 2)
     }
 }
 
 /// Incidents of a run's workers (restarts and their reasons), gathered from every worker thread.
-public final class WorkerEvents: Sendable {
+package final class WorkerEvents: Sendable {
     private let entries = Mutex<[String]>([])
 
     /// Creates an empty log.
-    public init() {}
+    package init() {}
 
     /// Adds one incident.
     func record(_ message: String) {
@@ -126,7 +126,7 @@ public final class WorkerEvents: Sendable {
     }
 
     /// Every incident so far, in the order recorded.
-    public var all: [String] { entries.withLock { $0 } }
+    package var all: [String] { entries.withLock { $0 } }
 }
 
 /// The first worker, kept between ``ExternalPipeline/start(_:)`` and the runner's `makeWorker(index: 0)`.

@@ -1,13 +1,13 @@
-public import MaskBenchCore
+package import MaskBenchCore
 
 /// Why an external worker could not start or could not answer for an image.
 ///
 /// The description names the worker (number and process id) and, for a bad line, shows the start of the line.
 /// ``restartsWorker`` says whether the worker's state is suspect (it crashed, hung, or its output no longer
 /// lines up with the requests): then the runner's worker is restarted and the image retried.
-public struct ExternalWorkerError: InputProblem, Sendable, Hashable {
+package struct ExternalWorkerError: InputProblem, Sendable, Hashable {
     /// What kind of failure this is.
-    public enum Kind: String, Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable {
         /// The command could not be started (not found, not executable).
         case cannotStart
         /// The first line was not a valid handshake, or the worker did not send it in time.
@@ -31,18 +31,18 @@ public struct ExternalWorkerError: InputProblem, Sendable, Hashable {
     }
 
     /// The kind of failure.
-    public var kind: Kind
+    package var kind: Kind
     /// A readable explanation naming the worker.
-    public var message: String
+    package var message: String
 
     /// Creates an error.
-    public init(_ kind: Kind, _ message: String) {
+    package init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }
 
     /// Whether the worker must be restarted before it is asked again.
-    public var restartsWorker: Bool {
+    package var restartsWorker: Bool {
         switch kind {
         case .imageFailed, .invalidAnswer: false
         default: true
@@ -50,9 +50,9 @@ public struct ExternalWorkerError: InputProblem, Sendable, Hashable {
     }
 
     /// Not in a file: the message names the worker.
-    public var location: FileLocation? { nil }
+    package var location: FileLocation? { nil }
 
     /// Whether the worker command is the cause before any image was sent: it cannot start, or its first line
     /// is not the handshake. A failure on an image is not thrown; the image is listed as failed.
-    public var isInputProblem: Bool { kind == .cannotStart || kind == .badHandshake }
+    package var isInputProblem: Bool { kind == .cannotStart || kind == .badHandshake }
 }

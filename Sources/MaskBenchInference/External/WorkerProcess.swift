@@ -1,5 +1,5 @@
 import Foundation
-import MaskBenchCore
+internal import MaskBenchCore
 import Synchronization
 
 #if canImport(Glibc)

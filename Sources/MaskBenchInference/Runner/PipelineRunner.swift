@@ -1,18 +1,18 @@
 import Foundation
-public import MaskBenchCore
+package import MaskBenchCore
 import Synchronization
 
 /// One image to run: its name (the ground truth's key), its file and its ground-truth boxes.
-public struct RunItem: Sendable, Hashable {
+package struct RunItem: Sendable, Hashable {
     /// The image's name in the ground truth.
-    public var name: String
+    package var name: String
     /// The image file.
-    public var path: String
+    package var path: String
     /// The ground-truth boxes, for the classifier on ground-truth crops.
-    public var groundTruthBoxes: [Box]
+    package var groundTruthBoxes: [Box]
 
     /// Creates an item.
-    public init(name: String, path: String, groundTruthBoxes: [Box] = []) {
+    package init(name: String, path: String, groundTruthBoxes: [Box] = []) {
         self.name = name
         self.path = path
         self.groundTruthBoxes = groundTruthBoxes
@@ -20,7 +20,7 @@ public struct RunItem: Sendable, Hashable {
 }
 
 /// What became of one image.
-public enum ImageOutcome: Sendable, Hashable {
+package enum ImageOutcome: Sendable, Hashable {
     /// The pipeline answered on this run.
     case computed(PipelineResult)
     /// The answer came from the cache.
@@ -29,7 +29,7 @@ public enum ImageOutcome: Sendable, Hashable {
     case failed(String)
 
     /// The pipeline's answer, if there is one.
-    public var result: PipelineResult? {
+    package var result: PipelineResult? {
         switch self {
         case .computed(let result), .cached(let result): result
         case .failed: nil
@@ -38,20 +38,20 @@ public enum ImageOutcome: Sendable, Hashable {
 }
 
 /// What a run gave: an outcome per image in input order (`nil`: not run, the run was stopped).
-public struct RunReport: Sendable, Hashable {
+package struct RunReport: Sendable, Hashable {
     /// `outcomes[i]` belongs to the `i`-th item.
-    public var outcomes: [ImageOutcome?]
+    package var outcomes: [ImageOutcome?]
     /// Whether the run was stopped (Ctrl-C) before every image was done.
-    public var interrupted: Bool
+    package var interrupted: Bool
     /// Why results could not be cached (a full disk), if they could not; the results themselves are kept.
-    public var cacheError: String?
+    package var cacheError: String?
 
     /// Images the pipeline answered on this run.
-    public var computedCount: Int { outcomes.filter { if case .computed = $0 { true } else { false } }.count }
+    package var computedCount: Int { outcomes.filter { if case .computed = $0 { true } else { false } }.count }
     /// Images answered from the cache.
-    public var cachedCount: Int { outcomes.filter { if case .cached = $0 { true } else { false } }.count }
+    package var cachedCount: Int { outcomes.filter { if case .cached = $0 { true } else { false } }.count }
     /// Images that failed.
-    public var failedCount: Int { outcomes.filter { if case .failed = $0 { true } else { false } }.count }
+    package var failedCount: Int { outcomes.filter { if case .failed = $0 { true } else { false } }.count }
 }
 
 /// Runs a pipeline over images on several threads, each with its own ``PipelineWorker``, consulting and
@@ -61,18 +61,18 @@ public struct RunReport: Sendable, Hashable {
 /// an error before any image is read). Threads take the next image in input order; outcomes are stored by
 /// index, so the report's order never depends on which thread finished first. A ``RunStop`` request makes
 /// every thread stop after its current image.
-public struct PipelineRunner: Sendable {
+package struct PipelineRunner: Sendable {
     /// How many workers run at once.
-    public var workers: Int
+    package var workers: Int
     /// Where results are looked up and stored; `nil` runs everything.
-    public var cache: PredictionCache?
+    package var cache: PredictionCache?
     /// Progress display; `nil` shows nothing.
-    public var progress: RunProgress?
+    package var progress: RunProgress?
     /// Asked to stop by Ctrl-C.
-    public var stop: RunStop
+    package var stop: RunStop
 
     /// Creates a runner.
-    public init(
+    package init(
         workers: Int = ProcessInfo.processInfo.activeProcessorCount,
         cache: PredictionCache? = nil,
         progress: RunProgress? = nil,
@@ -92,7 +92,7 @@ public struct PipelineRunner: Sendable {
     /// image, and the report comes back ``RunReport/interrupted``.
     ///
     /// - Throws: ``RunnerError`` when a worker cannot be made (its error's description included).
-    public func run(_ pipeline: any PipelineDefinition, on items: [RunItem]) async throws -> RunReport {
+    package func run(_ pipeline: any PipelineDefinition, on items: [RunItem]) async throws -> RunReport {
         let stop = self.stop
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
@@ -233,17 +233,17 @@ private final class SharedRun: Sendable {
 }
 
 /// A request to stop a run, shared by the Ctrl-C handler and the worker threads.
-public final class RunStop: Sendable {
+package final class RunStop: Sendable {
     private let requested = Mutex(false)
 
     /// Creates a flag that is not set.
-    public init() {}
+    package init() {}
 
     /// Whether a stop was requested.
-    public var isRequested: Bool { requested.withLock { $0 } }
+    package var isRequested: Bool { requested.withLock { $0 } }
 
     /// Asks every worker thread to stop after its current image.
-    public func request() {
+    package func request() {
         requested.withLock { $0 = true }
     }
 }

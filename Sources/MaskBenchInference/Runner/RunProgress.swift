@@ -1,5 +1,5 @@
 import Foundation
-import MaskBenchCore
+internal import MaskBenchCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -13,7 +13,7 @@ import Darwin
 /// On a terminal: one line redrawn in place (at most ten times a second) with a bar, images done, images per
 /// second and the time left. Otherwise (a log, CI): a plain line every tenth of the images or every 10 seconds,
 /// whichever comes first, so logs stay short.
-public final class RunProgress: Sendable {
+package final class RunProgress: Sendable {
     private struct State: Sendable {
         var total = 0
         var done = 0
@@ -33,7 +33,7 @@ public final class RunProgress: Sendable {
     /// - Parameters:
     ///   - isTerminal: redraw one line in place; by default, whether standard error is a terminal.
     ///   - write: where text goes; by default, standard error.
-    public init(
+    package init(
         isTerminal: Bool = isatty(STDERR_FILENO) == 1,
         write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
     ) {
