@@ -95,6 +95,20 @@ import Testing
                 "<object><name>masked</name>\n<difficult>yes</difficult>\n<bndbox><xmin>1</xmin><ymin>1</ymin><xmax>2</xmax><ymax>3</ymax></bndbox></object>"
             ),
             line: 5, says: "expected 0 or 1 in <difficult> of 'masked', found 'yes'"),
+        // Refused at the root, before the broken rest is parsed.
+        Malformed(
+            name: "another root, then broken XML", xml: "<?xml version=\"1.0\"?>\n<coco>\n<a></b>\n</coco>", line: 2,
+            says: "expected a Pascal VOC <annotation> document, found <coco>"),
+        Malformed(
+            name: "a DTD declaring an entity",
+            xml: "<?xml version=\"1.0\"?>\n<!-- <annotation> -->\n<!DOCTYPE annotation [<!ENTITY m \"masked\">]>\n"
+                + document("<object><name>&m;</name></object>"),
+            line: 3, says: "a document type declaration (<!DOCTYPE …>): DTDs and entity declarations are refused"),
+        Malformed(
+            name: "elements nested too deep",
+            xml: "<annotation>\n" + String(repeating: "<a>", count: 40) + String(repeating: "</a>", count: 40)
+                + "</annotation>",
+            line: 2, says: "elements nested more than 32 deep: not a Pascal VOC annotation"),
     ]
 
     /// `<difficult>1</difficult>` marks an ignore region, as the VOC devkit reads it; 0 or none, a face.
@@ -111,6 +125,36 @@ import Testing
         let faces = try VOCReader.read(path: directory).dataset.images[0].faces
         #expect(faces.map(\.ignoreRegion) == [.difficult, nil, nil])
         #expect(faces.map(\.label) == [.masked, .unmasked, .unmasked])
+    }
+
+    /// 200,000 nested elements in 1.4 MB took 351 s (the cost grew with the square of the depth):
+    /// refused at the 33rd level now, before the parser reads further.
+    @Test func deeplyNestedElementsAreRefusedAtTheDepthLimit() throws {
+        let directory = try FormatFixtures.temporaryDirectory()
+        defer { FormatFixtures.remove(directory) }
+        let depth = 200_000
+        let xml =
+            "<annotation>" + String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth)
+            + "</annotation>"
+        #expect(xml.utf8.count == 1_400_025)
+        let path = try FormatFixtures.write(xml, to: "deep.xml", in: directory)
+        let error = try #require(throws: FormatError.self) { try VOCReader.read(path: directory) }
+        #expect(error.file == path)
+        #expect(error.line == 1)
+        #expect(error.message.hasPrefix("elements nested more than 32 deep"), "\(error)")
+    }
+
+    /// The deepest element VOC has, `<annotation><object><part><bndbox><xmin>`, is well within the limit.
+    @Test func theDepthLimitLeavesRoomForEveryVOCElement() throws {
+        let directory = try FormatFixtures.temporaryDirectory()
+        defer { FormatFixtures.remove(directory) }
+        let nested = String(repeating: "<x>", count: 26) + String(repeating: "</x>", count: 26)
+        let box = "<bndbox><xmin>1</xmin><ymin>1</ymin><xmax>4</xmax><ymax>5</ymax></bndbox>"
+        try FormatFixtures.write(
+            Self.document("<object><name>masked</name>\(box)<part>\(box)</part><extra>\(nested)</extra></object>"),
+            to: "a.xml", in: directory)
+        let faces = try VOCReader.read(path: directory).dataset.images[0].faces
+        #expect(faces == [GroundTruthFace(box: Box(minX: 1, minY: 1, maxX: 4, maxY: 5), label: .masked)])
     }
 
     @Test(arguments: malformed)

@@ -20,7 +20,9 @@ public enum VOCReader {
     ///   - path: A `.xml` file, or a folder of them.
     ///   - options: The label map, whether unknown labels are errors and, optionally, the images folder.
     /// - Returns: The dataset and what the reader noticed.
-    /// - Throws: ``FormatError`` naming the file and line: malformed XML (with the parser's column), a missing
+    /// - Throws: ``FormatError`` naming the file and line: malformed XML (with the parser's column), a document
+    ///   type declaration (DTDs and entities are refused), a root other than `<annotation>` or elements nested
+    ///   more than ``VOCDocument/maxDepth`` deep (refused where they start, before the rest is parsed), a missing
     ///   `<filename>` or coordinate, a non-numeric value, `xmax < xmin`, an unknown label, or two files
     ///   naming the same image. Nothing is returned on error.
     public static func read(path: String, options: GroundTruthOptions = .init()) throws -> LoadedGroundTruth {
