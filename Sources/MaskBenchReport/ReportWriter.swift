@@ -10,6 +10,10 @@ public enum ReportWriter {
     /// Mistakes shown per kind in the gallery.
     public static let galleryCap = 60
 
+    /// The names ``render(metricsPath:images:out:thumbnails:allowOutsideRoot:baseline:)`` writes in its
+    /// output folder: `index.html` and `charts/`.
+    public static let names = ["index.html", "charts"]
+
     /// After an evaluation has written `metrics.json` and `faces.csv` into `folder`: writes `boxes.csv` and
     /// `extras.csv` beside them, then `index.html` and `charts/*.svg`, drawn from the run in memory (the same
     /// report ``render(metricsPath:images:out:thumbnails:allowOutsideRoot:)`` draws from those files later).

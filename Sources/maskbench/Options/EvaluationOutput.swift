@@ -6,10 +6,19 @@ import MaskBenchRecords
 import MaskBenchReport
 
 /// What an evaluation writes and prints, whichever command made it (`evaluate`, `run`, `sweep`):
-/// `OUT/metrics.json`, `OUT/summary.md`, `OUT/faces.csv`, the report (`index.html`, `charts/`, `boxes.csv`,
-/// `extras.csv`), the readers' notes on standard error and the summary table on standard output.
+/// `metrics.json`, `summary.md`, `faces.csv`, the report (`index.html`, `charts/`, `boxes.csv`, `extras.csv`),
+/// the readers' notes on standard error and the summary table on standard output.
+///
+/// The files are written into the staging folder of an ``MaskBenchFiles/OutputFolder/replaceSet(of:_:)`` and
+/// printed about once that set is in place.
 enum EvaluationOutput {
-    /// Writes the files and prints.
+    /// The names an evaluation's set can hold in the output folder: `evaluate` and `sweep` replace these
+    /// (an earlier `sweep.csv`, or an earlier report after `--no-report`, is removed with the rest).
+    static let names = [
+        "metrics.json", "summary.md", "faces.csv", "boxes.csv", "extras.csv", "index.html", "charts", "sweep.csv",
+    ]
+
+    /// Writes the files into `staging`.
     ///
     /// - Parameters:
     ///   - report: whether to write the report too (`--no-report` turns it off).
@@ -21,25 +30,36 @@ enum EvaluationOutput {
         dataset: Dataset,
         predictions: PredictionSet,
         images: String?,
-        out: String,
-        diagnostics: [String],
-        quiet: Bool,
+        into staging: String,
         report: Bool = true,
         allowOutsideRoot: Bool = false,
         clock: inout PhaseClock
     ) throws {
-        try AtomicFile.makeDirectory(out)
-        try AtomicFile.write(try document.jsonData(), to: out + "/metrics.json")
-        try AtomicFile.write(Data(SummaryRenderer(style: .markdown).render(document).utf8), to: out + "/summary.md")
+        try AtomicFile.write(try document.jsonData(), to: staging + "/metrics.json")
+        try AtomicFile.write(
+            Data(SummaryRenderer(style: .markdown).render(document).utf8), to: staging + "/summary.md")
         clock.lap("write metrics.json and summary.md")
-        try FaceOutcomesCSV.write(evaluation, dataset: dataset, to: out + "/faces.csv")
+        try FaceOutcomesCSV.write(evaluation, dataset: dataset, to: staging + "/faces.csv")
         clock.lap("write faces.csv")
         if report {
             try ReportWriter.write(
-                document, evaluation, dataset: dataset, predictions: predictions, folder: out, images: images,
+                document, evaluation, dataset: dataset, predictions: predictions, folder: staging, images: images,
                 allowOutsideRoot: allowOutsideRoot)
             clock.lap("write the report (index.html, charts, boxes.csv, extras.csv)")
         }
+    }
+
+    /// Prints the readers' notes and, unless `quiet`, the summary table and where the files are.
+    static func show(
+        _ document: MetricsDocument,
+        dataset: Dataset,
+        images: String?,
+        out: String,
+        diagnostics: [String],
+        quiet: Bool,
+        report: Bool = true,
+        allowOutsideRoot: Bool = false
+    ) {
         var diagnostics = diagnostics
         // Thumbnails come from --images: a folder holding none of the images is said once, here.
         if report, let images, let first = dataset.images.first {

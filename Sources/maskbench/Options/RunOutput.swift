@@ -9,8 +9,14 @@ import MaskBenchReport
 /// What `maskbench run` writes, and `maskbench merge` writes the same way from the shards of a sharded run:
 /// `OUT/predictions.jsonl`, `OUT/failures.jsonl`, then what ``EvaluationOutput`` writes, with `metrics.json`'s
 /// `run` and `classifier.groundTruthCrops`; or, for one shard, `predictions.jsonl`, `failures.jsonl`,
-/// `crops.jsonl` and `shard.json` last.
+/// `crops.jsonl` and `shard.json`. Each is one set of the output folder, swapped in whole.
 enum RunOutput {
+    /// The names a run's set can hold in the output folder, a shard's included: a run replaces all of them.
+    static let names =
+        EvaluationOutput.names + [
+            ShardSet.File.predictions, ShardSet.File.failures, ShardSet.File.crops, ShardSet.File.manifest,
+        ]
+
     /// The run's pipeline and counts, as `metrics.json`'s `run` and `shard.json` record them.
     struct Summary {
         var pipeline: String
@@ -36,18 +42,13 @@ enum RunOutput {
         truth: LoadedGroundTruth,
         groundTruth: GroundTruthArguments,
         images: String?,
-        out: String,
+        folder: OutputFolder,
         quiet: Bool,
         report: Bool = true,
         clock: inout PhaseClock
     ) throws -> [MetricsDocument.RunSummary.Failure] {
         let failures = evaluated.failures.map { MetricsDocument.RunSummary.Failure(image: $0.image, reason: $0.reason) }
-        let predictionsPath = out + "/predictions.jsonl"
-        try AtomicFile.makeDirectory(out)
-        try PredictionJSONL.write(evaluated.predictions, toFile: predictionsPath)
-        try AtomicFile.write(try failuresJSONL(evaluated.failures), to: out + "/failures.jsonl")
-        clock.lap("write predictions")
-
+        let predictionsPath = folder.path + "/" + ShardSet.File.predictions
         var document = MetricsDocument(
             evaluated.evaluation,
             inputs: MetricsDocument.Inputs(
@@ -73,23 +74,24 @@ enum RunOutput {
             failures: failures,
             models: summary.models
         )
-        try EvaluationOutput.write(
-            document,
-            evaluation: evaluated.evaluation,
-            dataset: evaluated.dataset,
-            predictions: evaluated.predictions,
-            images: images,
-            out: out,
-            diagnostics: truth.diagnostics.map { "\($0)" },
-            quiet: quiet,
-            report: report,
-            allowOutsideRoot: groundTruth.allowOutsideRoot,
-            clock: &clock
-        )
+        try folder.replaceSet(of: names) { staging in
+            try PredictionJSONL.write(evaluated.predictions, toFile: staging + "/" + ShardSet.File.predictions)
+            try AtomicFile.write(
+                try failuresJSONL(evaluated.failures), to: staging + "/" + ShardSet.File.failures)
+            clock.lap("write predictions")
+            try EvaluationOutput.write(
+                document, evaluation: evaluated.evaluation, dataset: evaluated.dataset,
+                predictions: evaluated.predictions, images: images, into: staging, report: report,
+                allowOutsideRoot: groundTruth.allowOutsideRoot, clock: &clock)
+        }
+        EvaluationOutput.show(
+            document, dataset: evaluated.dataset, images: images, out: folder.path,
+            diagnostics: truth.diagnostics.map { "\($0)" }, quiet: quiet, report: report,
+            allowOutsideRoot: groundTruth.allowOutsideRoot)
         return failures
     }
 
-    /// Writes one shard's answers, then its manifest, which marks the shard complete.
+    /// Writes one shard's answers and its manifest, which marks the shard complete, as one set.
     ///
     /// - Parameters:
     ///   - answers: what the pipeline answered on the shard's images.
@@ -105,15 +107,8 @@ enum RunOutput {
         dataset: Dataset,
         part: Dataset,
         groundTruthCrops: Bool,
-        out: String
+        folder: OutputFolder
     ) throws -> ShardManifest {
-        try AtomicFile.makeDirectory(out)
-        try PredictionJSONL.write(answers.predictions, toFile: out + "/" + ShardSet.File.predictions)
-        try AtomicFile.write(try failuresJSONL(answers.failures), to: out + "/" + ShardSet.File.failures)
-        if groundTruthCrops {
-            try AtomicFile.write(
-                try RunAnswerFiles.encodeCropScores(answers.cropScores), to: out + "/" + ShardSet.File.crops)
-        }
         let manifest = ShardManifest(
             shard: shard,
             pipeline: .init(
@@ -127,7 +122,15 @@ enum RunOutput {
                 faces: answers.predictions.count),
             tool: .init(name: "maskbench", version: MaskBenchCommand.version)
         )
-        try AtomicFile.write(try manifest.encoded(), to: out + "/" + ShardSet.File.manifest)
+        try folder.replaceSet(of: names) { staging in
+            try PredictionJSONL.write(answers.predictions, toFile: staging + "/" + ShardSet.File.predictions)
+            try AtomicFile.write(try failuresJSONL(answers.failures), to: staging + "/" + ShardSet.File.failures)
+            if groundTruthCrops {
+                try AtomicFile.write(
+                    try RunAnswerFiles.encodeCropScores(answers.cropScores), to: staging + "/" + ShardSet.File.crops)
+            }
+            try AtomicFile.write(try manifest.encoded(), to: staging + "/" + ShardSet.File.manifest)
+        }
         return manifest
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchFormats
 import MaskBenchReport
 
@@ -23,8 +24,6 @@ struct Evaluate: AsyncParsableCommand {
     @OptionGroup var output: OutputFolderOptions
     @OptionGroup var console: ConsoleOptions
 
-    /// The output folder.
-    var out: String { output.folder() }
     /// `--quiet`.
     var quiet: Bool { console.quiet }
 
@@ -35,6 +34,7 @@ struct Evaluate: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try evaluation.settings(incorrectAs: groundTruth.incorrectAs)
+        let folder = try output.claim(quiet: quiet)
         var clock = console.clock()
         let loaded = try await LoadedRun.read(groundTruth, predictionArguments, clock: &clock)
         let dataset = loaded.truth.dataset
@@ -45,18 +45,15 @@ struct Evaluate: AsyncParsableCommand {
         let document = loaded.document(
             result, groundTruth: groundTruth, predictions: predictionArguments, fingerprint: await fingerprint)
         clock.lap("fingerprint")
-        try EvaluationOutput.write(
-            document,
-            evaluation: result,
-            dataset: dataset,
-            predictions: loaded.predictions.predictions,
-            images: groundTruth.images,
-            out: out,
-            diagnostics: loaded.diagnostics.map { "\($0)" },
-            quiet: quiet,
-            report: !noReport,
-            allowOutsideRoot: groundTruth.allowOutsideRoot,
-            clock: &clock
-        )
+        try folder.replaceSet(of: EvaluationOutput.names) { staging in
+            try EvaluationOutput.write(
+                document, evaluation: result, dataset: dataset, predictions: loaded.predictions.predictions,
+                images: groundTruth.images, into: staging, report: !noReport,
+                allowOutsideRoot: groundTruth.allowOutsideRoot, clock: &clock)
+        }
+        EvaluationOutput.show(
+            document, dataset: dataset, images: groundTruth.images, out: folder.path,
+            diagnostics: loaded.diagnostics.map { "\($0)" }, quiet: quiet, report: !noReport,
+            allowOutsideRoot: groundTruth.allowOutsideRoot)
     }
 }

@@ -44,13 +44,17 @@ struct Merge: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try evaluation.settings(incorrectAs: groundTruth.incorrectAs)
+        let folder = try output.claim(quiet: quiet)
         var clock = console.clock()
         let truth = try GroundTruthReader.read(path: groundTruth.path, options: try groundTruth.options())
         clock.lap("read ground truth")
         let set: ShardSet
         do {
+            // Each shard folder is read whole, never while a shard run swaps its outputs in.
+            let locks = try shards.map(OutputFolder.ReadLock.init)
             set = try ShardSet.read(
                 shards, dataset: truth.dataset, fingerprint: { $0.fingerprint() }, limits: groundTruth.limits)
+            withExtendedLifetime(locks) {}
         } catch let error as ShardSetError {
             throw InputError(error.description)
         }
@@ -68,7 +72,7 @@ struct Merge: AsyncParsableCommand {
                 pipeline: pipeline.name, pipelineFingerprint: pipeline.fingerprint,
                 images: truth.dataset.images.count, computed: set.computed, cached: set.cached,
                 models: pipeline.models?.map { .init(role: $0.role, path: $0.path, sha256: $0.sha256) }),
-            truth: truth, groundTruth: groundTruth, images: imagesDirectory, out: out, quiet: quiet,
+            truth: truth, groundTruth: groundTruth, images: imagesDirectory, folder: folder, quiet: quiet,
             report: !noReport, clock: &clock)
         if !quiet {
             print(

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchGate
 import MaskBenchRecords
 import MaskBenchReport
@@ -39,6 +41,9 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var console: ConsoleOptions
 
     func run() throws {
+        let source = URL(fileURLWithPath: metrics).deletingLastPathComponent().path
+        let folder = try output.claim(default: source, quiet: console.quiet)
+        try refuseAnotherRunsRecords(in: folder.path, source: source)
         var clock = console.clock()
         let outcomes = try baseline.map { path in
             let recorded = try Baseline.read(path: path)
@@ -49,12 +54,35 @@ struct ReportCommand: ParsableCommand {
             return ReportData.BaselineOutcomes(name: recorded.name, correct: correct)
         }
         clock.lap("read the baseline")
-        let written = try ReportWriter.render(
-            metricsPath: metrics, images: images, out: output.out, allowOutsideRoot: allowOutsideRoot,
-            baseline: outcomes)
-        clock.lap("render and write the report")
-        if !console.quiet, let index = written.last {
-            print("Wrote \(index) and \(written.count - 1) charts")
+        var written: [String] = []
+        try folder.replaceSet(of: ReportWriter.names) { staging in
+            // The run's files are read whole, never while another command swaps a new set in.
+            let lock = try OutputFolder.ReadLock(source)
+            written = try ReportWriter.render(
+                metricsPath: metrics, images: images, out: staging, allowOutsideRoot: allowOutsideRoot,
+                baseline: outcomes)
+            withExtendedLifetime(lock) {}
         }
+        clock.lap("render and write the report")
+        if !console.quiet, !written.isEmpty {
+            print("Wrote \(folder.path)/index.html and \(written.count - 1) charts")
+        }
+    }
+
+    /// Refuses to write the report into a folder other than the run's that holds another run's records: the
+    /// report would sit beside numbers it does not show.
+    private func refuseAnotherRunsRecords(in out: String, source: String) throws {
+        guard
+            URL(fileURLWithPath: out).resolvingSymlinksInPath()
+                != URL(fileURLWithPath: source).resolvingSymlinksInPath()
+        else { return }
+        let records = EvaluationOutput.names.filter {
+            !ReportWriter.names.contains($0) && FileManager.default.fileExists(atPath: out + "/" + $0)
+        }
+        guard !records.isEmpty else { return }
+        throw InputError(
+            "holds another run's records (\(records.joined(separator: ", "))): the report of \(metrics) would sit "
+                + "beside them; write it into its run's folder, or a folder without them",
+            location: FileLocation(file: out))
     }
 }

@@ -154,6 +154,7 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try evaluation.settings(incorrectAs: groundTruth.incorrectAs)
+        let folder = try output.claim(quiet: quiet)
         var clock = console.clock()
         let sharding: (shard: Shard, variable: String?)?
         do {
@@ -172,10 +173,9 @@ struct Run: AsyncParsableCommand {
             allowsOutside: groundTruth.allowOutsideRoot, source: groundTruth.path)
         var job = try PipelineRun(
             dataset: dataset, images: root, settings: settings, classifiesGroundTruthCrops: !noCrops)
-        try AtomicFile.makeDirectory(out)
         if sharding != nil {
-            // A manifest left by an earlier attempt would mark this one complete before it is.
-            try? FileManager.default.removeItem(atPath: out + "/" + ShardSet.File.manifest)
+            // An earlier attempt's set would mark this shard complete before it is: withdraw it.
+            try folder.replaceSet(of: RunOutput.names) { _ in }
         }
         // Folders MaskBench makes inside OUT are never symbolic links planted there.
         if external != nil { try AtomicFile.makeSubdirectory("logs", in: out) }
@@ -236,7 +236,7 @@ struct Run: AsyncParsableCommand {
         if let (shard, variable) = sharding {
             let manifest = try RunOutput.writeShard(
                 answers, summary: summary, shard: shard, dataset: truth.dataset, part: dataset,
-                groundTruthCrops: !noCrops, out: out)
+                groundTruthCrops: !noCrops, folder: folder)
             clock.lap("write the shard")
             if !quiet {
                 print(
@@ -248,8 +248,8 @@ struct Run: AsyncParsableCommand {
         }
         guard let evaluated = result.evaluated else { return }
         let failures = try RunOutput.write(
-            evaluated, summary: summary, truth: truth, groundTruth: groundTruth, images: imagesDirectory, out: out,
-            quiet: quiet, report: !noReport, clock: &clock)
+            evaluated, summary: summary, truth: truth, groundTruth: groundTruth, images: imagesDirectory,
+            folder: folder, quiet: quiet, report: !noReport, clock: &clock)
         if !quiet {
             print("Pipeline \(definition.name): \(summary.computed) images computed, \(summary.cached) cached")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MaskBenchCore
+import MaskBenchFiles
 import MaskBenchFormats
 import MaskBenchRecords
 import MaskBenchReport
@@ -88,6 +89,7 @@ struct Sweep: AsyncParsableCommand {
     func run() async throws {
         let settings = try evaluation.settings(incorrectAs: groundTruth.incorrectAs)
         let targets = try parsedTargets()
+        let folder = try output.claim(quiet: quiet)
         var clock = console.clock()
         let loaded = try await LoadedRun.read(groundTruth, predictionArguments, clock: &clock)
         let dataset = loaded.truth.dataset
@@ -100,18 +102,16 @@ struct Sweep: AsyncParsableCommand {
 
         var document = loaded.document(result, groundTruth: groundTruth, predictions: predictionArguments)
         document.operatingPoints = operatingPoints
-        try EvaluationOutput.write(
-            document,
-            evaluation: result,
-            dataset: dataset,
-            predictions: predictions,
-            images: groundTruth.images,
-            out: out,
-            diagnostics: loaded.diagnostics.map { "\($0)" },
-            quiet: true,
-            clock: &clock
-        )
-        try OperatingPointsCSV.write(front, to: out + "/sweep.csv")
+        try folder.replaceSet(of: EvaluationOutput.names) { staging in
+            try EvaluationOutput.write(
+                document, evaluation: result, dataset: dataset, predictions: predictions, images: groundTruth.images,
+                into: staging, allowOutsideRoot: groundTruth.allowOutsideRoot, clock: &clock)
+            try OperatingPointsCSV.write(front, to: staging + "/sweep.csv")
+        }
+        EvaluationOutput.show(
+            document, dataset: dataset, images: groundTruth.images, out: out,
+            diagnostics: loaded.diagnostics.map { "\($0)" }, quiet: true,
+            allowOutsideRoot: groundTruth.allowOutsideRoot)
         if let gridCSV {
             var points: [OperatingPoint] = []
             points.reserveCapacity(grid.count)
