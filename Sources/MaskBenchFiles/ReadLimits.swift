@@ -24,11 +24,12 @@ public struct ReadLimits: Sendable, Hashable {
         self.maxFacesPerImage = maxFacesPerImage
     }
 
-    /// Checks the size of the file at `path` before it is read; a path that cannot be examined passes (its
-    /// reader reports why it cannot be opened).
+    /// Checks the size of the file at `path` before it is read, and that it is a file (``refuseSpecialFile(_:)``);
+    /// a path that cannot be examined passes (its reader reports why it cannot be opened).
     ///
-    /// - Throws: ``FormatError`` naming the file, its size and the setting.
+    /// - Throws: ``FormatError`` naming the file, its size and the setting, or what it is instead of a file.
     public func checkFileSize(_ path: String) throws {
+        try Self.refuseSpecialFile(path)
         var info = stat()
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
         let size = Int(info.st_size)
@@ -38,6 +39,24 @@ public struct ReadLimits: Sendable, Hashable {
                 "the file is \(size) bytes, more than the limit of \(maxFileBytes) bytes; "
                     + "raise it with --max-file-size if the file is genuine")
         }
+    }
+
+    /// Refuses a FIFO, socket or device at `path` (a symbolic link is followed), which a reader would block on
+    /// or read without end; files, folders and paths that cannot be examined pass.
+    ///
+    /// - Throws: ``FormatError`` naming the file and what it is.
+    public static func refuseSpecialFile(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        let kind: String
+        switch info.st_mode & S_IFMT {
+        case S_IFREG, S_IFDIR: return
+        case S_IFIFO: kind = "a FIFO (named pipe)"
+        case S_IFSOCK: kind = "a socket"
+        case S_IFCHR, S_IFBLK: kind = "a device"
+        default: kind = "a special file"
+        }
+        throw FormatError(file: path, "not a regular file but \(kind); give a file saved on disk")
     }
 
     /// Checks one record or line of `length` bytes.

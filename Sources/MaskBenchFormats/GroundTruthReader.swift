@@ -47,6 +47,7 @@ public enum GroundTruthReader {
             throw FormatError(file: path, "cannot read: \(FileErrorReason.describe(errno: ENOENT))")
         }
         if isDirectory.boolValue { return try detectFolderFormat(path) }
+        try ReadLimits.refuseSpecialFile(path)
         switch ImageDirectory.ext(of: String(path.split(separator: "/").last ?? "")).lowercased() {
         case "xml": return .voc
         case "json": return .coco

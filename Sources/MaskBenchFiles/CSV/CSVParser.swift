@@ -6,7 +6,8 @@ internal import CMaskBenchCSV
 /// line at a time (a segment ending at `\n` or `\r`) and counts lines between calls. A record's line is
 /// the line of its first non-blank byte, so a quoted field spanning lines still reports where the record
 /// starts. `\r\n`, `\n` and a lone `\r` each end one line. Options: not strict (a stray quote inside an
-/// unquoted field is kept as text, as spreadsheets write it); blank lines produce no record.
+/// unquoted field is kept as text, as spreadsheets write it); blank lines produce no record. A field that is
+/// not valid UTF-8 is an error at its record's line (never decoded with replacement characters).
 ///
 /// The C functions used are `csv_init`, `csv_parse`, `csv_fini`, `csv_free`, `csv_error` and
 /// `csv_strerror`; this class is the only caller.
@@ -26,6 +27,8 @@ final class CSVParser {
     private let maxRecordBytes: Int
     /// Bytes fed since the current record began (reset at each row end and between records).
     private var recordBytes = 0
+    /// The line and field number of the first field that is not valid UTF-8, refused after `csv_parse`.
+    private var invalidField: (line: Int, field: Int)?
 
     /// libcsv's internal state numbers (`libcsv.c`): a quoted field still waiting for its closing quote is
     /// `pstate == FIELD_BEGUN` with `quoted` set. Only used to report an unterminated quote at the end.
@@ -109,6 +112,12 @@ final class CSVParser {
         guard used == segment.count else {
             throw FormatError(file: file, line: line, "csv_parse: \(errorMessage())")
         }
+        if let invalidField {
+            // Decoded with replacement characters, two different names would become one.
+            throw FormatError(
+                file: file, line: invalidField.line,
+                "field \(invalidField.field) is not valid UTF-8 text; save the file as UTF-8")
+        }
         for byte in segment {
             if byte == 0x0D || (byte == 0x0A && !previousByteWasCR) { line += 1 }
             previousByteWasCR = byte == 0x0D
@@ -128,8 +137,11 @@ final class CSVParser {
             Void = { bytes, count, context in
                 guard let context else { return }
                 let parser = Unmanaged<CSVParser>.fromOpaque(context).takeUnretainedValue()
-                let text = bytes.map {
-                    String(decoding: UnsafeRawBufferPointer(start: $0, count: count), as: UTF8.self)
+                let text: String? =
+                    bytes.map { String(validating: UnsafeRawBufferPointer(start: $0, count: count), as: UTF8.self) }
+                    ?? ""
+                if text == nil, parser.invalidField == nil {
+                    parser.invalidField = (parser.recordLine, parser.fields.count + 1)
                 }
                 parser.fields.append(text ?? "")
             }

@@ -107,7 +107,8 @@ public enum PredictionJSONL {
         var perImageLine: [String: Int] = [:]
         var faceLine: [String: Int] = [:]
         var lineNumber = 0
-        var start = 0
+        // A UTF-8 byte-order mark (as some editors and Windows tools write) is skipped, as the CSV readers do.
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         while start < bytes.count {
             lineNumber += 1
             var end = start

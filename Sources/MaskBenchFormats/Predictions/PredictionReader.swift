@@ -66,8 +66,8 @@ public enum PredictionReader {
         labelMap: LabelMap = .defaults,
         limits: ReadLimits = .defaults
     ) throws -> ParsedPredictions {
-        let format = try format ?? detectFormat(path: path)
         try limits.checkFileSize(path)
+        let format = try format ?? detectFormat(path: path)
         let content: ParsedPredictions.Content
         switch format {
         case .csv: content = .predictions(try PredictionCSV.read(path: path, labelMap: labelMap, limits: limits))
