@@ -65,7 +65,7 @@ struct MaskBenchCommand: AsyncParsableCommand {
 
     /// Prints `error: message` on standard error and exits with `code`.
     static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("error: \(TerminalText.escaped(message))\n".utf8))
         Foundation.exit(code)
     }
 }

@@ -62,4 +62,19 @@ import Testing
         let allowed = try Command.maskbench(["validate", "--ground-truth", path, "--allow-outside-root"])
         #expect(allowed.status == 0, "\(allowed.stderr)")
     }
+
+    /// A label or image name from a file reached the terminal raw: ESC [ 2 J cleared the screen.
+    @Test func textFromFilesIsPrintedWithControlCharactersEscaped() throws {
+        let root = try Command.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = root.appendingPathComponent("gt.csv").path
+        try Data("\u{1B}[2J\u{9B}31m,1,2,3,4,a.png,10,10\n".utf8).write(to: URL(fileURLWithPath: path))
+        let result = try Command.maskbench([
+            "evaluate", "--ground-truth", path, "--predictions", Self.sample + "predictions.csv", "--out",
+            root.appendingPathComponent("out").path, "--quiet",
+        ])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("unknown label '\\u{1b}[2J\\u{9b}31m'"), "\(result.stderr)")
+        #expect(!result.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x9B })
+    }
 }

@@ -70,7 +70,7 @@ enum EvaluationOutput {
             }
         }
         for diagnostic in diagnostics.prefix(20) {
-            FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
+            FileHandle.standardError.write(Data("\(TerminalText.escaped(diagnostic))\n".utf8))
         }
         if diagnostics.count > 20 {
             FileHandle.standardError.write(Data("… and \(diagnostics.count - 20) more notes\n".utf8))

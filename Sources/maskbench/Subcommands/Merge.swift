@@ -89,6 +89,6 @@ struct Merge: AsyncParsableCommand {
     }
 
     private func note(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.escaped(message) + "\n").utf8))
     }
 }

@@ -295,6 +295,6 @@ struct Run: AsyncParsableCommand {
     }
 
     private func note(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.escaped(message) + "\n").utf8))
     }
 }

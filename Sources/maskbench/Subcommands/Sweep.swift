@@ -121,7 +121,7 @@ struct Sweep: AsyncParsableCommand {
 
         if !quiet {
             if let warning = Self.uncutRows(grid.detectorThresholds, predictions) {
-                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+                FileHandle.standardError.write(Data("warning: \(TerminalText.escaped(warning))\n".utf8))
             }
             print(Self.frontTable(front, grid: grid, choices: operatingPoints.targets, out: out))
         }
