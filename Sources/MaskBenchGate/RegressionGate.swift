@@ -105,7 +105,7 @@ public struct RegressionGate: Sendable {
         let datasetChanged = baseline.datasetFingerprint != currentFingerprint
         let baselineFailures = Set((baseline.metrics.run?.failures ?? []).map(\.image))
         let newFailures = (current.metrics.run?.failures ?? []).filter { !baselineFailures.contains($0.image) }
-        let settingChanges = SettingChange.differences(baseline.metrics.settings, current.metrics.settings)
+        let settingChanges = SettingChange.differences(baseline.metrics, current.metrics)
 
         var refusals: [String] = []
         if datasetChanged, !allowDatasetChange,

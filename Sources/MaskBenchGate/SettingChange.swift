@@ -1,5 +1,6 @@
 import Foundation
 public import MaskBenchCore
+public import MaskBenchRecords
 
 /// A setting of the evaluation (a field of `settings` in `metrics.json`) that differs between the baseline and
 /// the run: numbers made under other settings are not comparable.
@@ -13,6 +14,25 @@ public struct SettingChange: Sendable, Hashable, CustomStringConvertible {
 
     /// `matching.iouThreshold: baseline 0.5, now 0.3`.
     public var description: String { "\(setting): baseline \(baseline), now \(current)" }
+
+    /// Every setting that differs between the runs of two `metrics.json`: the evaluation settings (by path, as
+    /// ``differences(_:_:)-(EvaluationSettings,EvaluationSettings)`` finds them), then the label maps (every
+    /// spelling either run's `--label` set, as `labels.no_mask`, with the class each run maps it to).
+    public static func differences(_ baseline: MetricsDocument, _ current: MetricsDocument) -> [SettingChange] {
+        let before = baseline.inputs.labels ?? [:]
+        let after = current.inputs.labels ?? [:]
+        var changes = differences(baseline.settings, current.settings)
+        guard before != after else { return changes }
+        for spelling in Set(before.keys).union(after.keys).sorted() {
+            func mapped(_ labels: [String: String]) -> String {
+                (labels[spelling] ?? LabelMap.defaults.label(for: spelling)?.rawValue).map { "\"\($0)\"" }
+                    ?? "absent"
+            }
+            let (a, b) = (mapped(before), mapped(after))
+            if a != b { changes.append(SettingChange(setting: "labels." + spelling, baseline: a, current: b)) }
+        }
+        return changes
+    }
 
     /// Every setting that differs between `baseline` and `current`, by path.
     ///

@@ -38,19 +38,24 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
         public var predictions: String
         public var predictionsFormat: String
         @NullEncoded public var images: String?
+        /// The `--label` entries added to the built-in label map, raw spelling → class (`masked`, `unmasked`,
+        /// `incorrect`); absent when there were none. The gate compares the label maps as settings.
+        public var labels: [String: String]?
 
         public init(
             groundTruth: String,
             groundTruthFormat: String,
             predictions: String,
             predictionsFormat: String,
-            images: String?
+            images: String?,
+            labels: [String: String]? = nil
         ) {
             self.groundTruth = groundTruth
             self.groundTruthFormat = groundTruthFormat
             self.predictions = predictions
             self.predictionsFormat = predictionsFormat
             self.images = images
+            self.labels = labels
         }
     }
 

@@ -24,6 +24,24 @@ extension GateCommandTests {
         #expect(allowed.stdout.hasPrefix("Settings changed (allowed by --allow-settings-change):\n"))
     }
 
+    @Test func anotherLabelMapIsRefusedAsASetting() throws {
+        let setup = try setUp()
+        let other = setup.path("other")
+        let result = try Command.maskbench([
+            "evaluate", "--ground-truth", Self.sample + "ground-truth.csv", "--predictions",
+            Self.sample + "predictions.csv", "--out", other, "--bootstrap", "0", "--quiet", "--label",
+            "Not Masked=masked",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let metrics = try String(contentsOfFile: other + "/metrics.json", encoding: .utf8)
+        #expect(metrics.contains("\"labels\" : {\n      \"not_masked\" : \"masked\"\n    }"), "\(metrics)")
+        let refused = try gate(setup, run: other)
+        #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
+        // The faces' labels changed too, so the data differs as well: both are said.
+        #expect(refused.stderr.contains("the run is on other data"))
+        #expect(refused.stderr.contains("labels.not_masked: baseline \"unmasked\", now \"masked\""))
+    }
+
     @Test func aTruncatedFacesTableIsRefused() throws {
         let setup = try setUp()
         let again = setup.path("again")

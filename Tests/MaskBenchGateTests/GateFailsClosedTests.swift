@@ -58,6 +58,21 @@ import Testing
             error.message.contains("settings differ from the baseline's (base.json): \(name): baseline "), "\(error)")
     }
 
+    @Test func anotherLabelMapIsAnotherSetting() throws {
+        var base = GateFixture.run()
+        var run = GateFixture.run()
+        // A --label that repeats a default is no change; one that maps a spelling elsewhere is.
+        base.metrics.inputs.labels = ["with_mask": "masked"]
+        run.metrics.inputs.labels = ["mask_weared_incorrect": "masked", "helmet": "unmasked"]
+        let error = try #require(throws: GateError.self) { try check(base, run) }
+        #expect(
+            error.message.contains(
+                "settings differ from the baseline's (base.json): labels.helmet: baseline absent, now \"unmasked\"; labels.mask_weared_incorrect: baseline \"incorrect\", now \"masked\"; evaluate"
+            ), "\(error)")
+        run.metrics.inputs.labels = nil
+        #expect(try check(base, run).passed)
+    }
+
     @Test func settingsThatDifferBeyondWhatJSONNumbersTellStillDiffer() {
         // Seeds 2⁶⁰ and 2⁶⁰ + 1 read as the same double.
         var a = EvaluationSettings()

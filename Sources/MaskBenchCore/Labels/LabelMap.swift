@@ -37,7 +37,9 @@ public struct LabelMap: Sendable, Hashable {
     /// The spellings this map knows, sorted.
     public var knownSpellings: [String] { entries.keys.sorted() }
 
-    static func normalize(_ raw: String) -> String {
+    /// The spelling `raw` is looked up as: trimmed, lowercased, spaces and hyphens as underscores (`No Mask` →
+    /// `no_mask`).
+    public static func normalize(_ raw: String) -> String {
         var out = ""
         out.reserveCapacity(raw.utf8.count)
         for ch in raw.trimmingWhitespace().lowercased() {

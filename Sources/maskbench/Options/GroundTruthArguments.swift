@@ -83,8 +83,12 @@ struct GroundTruthArguments: ParsableArguments {
 
     /// The label map: defaults plus every `--label`.
     func labelMap() throws -> LabelMap {
-        var map = LabelMap.defaults
-        for entry in labels {
+        try labelEntries().reduce(LabelMap.defaults) { map, entry in map.setting(entry.raw, to: entry.label) }
+    }
+
+    /// Every `--label`, in order.
+    func labelEntries() throws -> [(raw: String, label: FaceClass)] {
+        try labels.map { entry in
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else {
                 throw ValidationError("--label '\(entry)': expected RAW=CLASS, for example --label 'No Mask=unmasked'")
@@ -92,9 +96,16 @@ struct GroundTruthArguments: ParsableArguments {
             guard let label = FaceClass(rawValue: parts[1].lowercased()) else {
                 throw ValidationError("--label '\(entry)': the class must be masked, unmasked or incorrect")
             }
-            map = map.setting(parts[0], to: label)
+            return (parts[0], label)
         }
-        return map
+    }
+
+    /// The `--label` entries as metrics.json records them (`inputs.labels`): by normalized spelling, the last
+    /// `--label` of a spelling winning, as in ``labelMap()``; `nil` without any.
+    var recordedLabels: [String: String]? {
+        guard let entries = try? labelEntries(), !entries.isEmpty else { return nil }
+        return Dictionary(
+            entries.map { (LabelMap.normalize($0.raw), $0.label.rawValue) }, uniquingKeysWith: { $1 })
     }
 
     func options(collectUnknownLabels: Bool = false) throws -> GroundTruthOptions {

@@ -66,7 +66,8 @@ struct LoadedRun {
                 groundTruthFormat: truth.format.rawValue,
                 predictions: arguments.predictions,
                 predictionsFormat: predictions.format.rawValue,
-                images: groundTruth.images
+                images: groundTruth.images,
+                labels: groundTruth.recordedLabels
             ),
             version: MaskBenchCommand.version,
             datasetFingerprint: fingerprint ?? truth.dataset.fingerprint()

@@ -56,7 +56,8 @@ enum RunOutput {
                 groundTruthFormat: truth.format.rawValue,
                 predictions: predictionsPath,
                 predictionsFormat: PredictionFormat.jsonl.rawValue,
-                images: images
+                images: images,
+                labels: groundTruth.recordedLabels
             ),
             version: MaskBenchCommand.version,
             datasetFingerprint: evaluated.dataset.fingerprint()
