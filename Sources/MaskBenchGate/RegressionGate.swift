@@ -432,8 +432,13 @@ public struct RegressionGate: Sendable {
                     && ($0.current.detected == ($0.current.faceScore != nil))
             })
         else { return nil }
+        // Every image of the paired faces, and every image with an extra detection: a false alarm on an image
+        // without faces lowers the AP, so the bootstrap must draw it too.
         var images: [String: Int] = [:]
         for (a, _) in pairs where images[a.image] == nil { images[a.image] = images.count }
+        for extra in baselineExtras + currentExtras where images[extra.image] == nil {
+            images[extra.image] = images.count
+        }
         func ranked(_ faces: [FaceRecord], _ extras: [ExtraRecord]) -> PairedBootstrap.Detections {
             var detections = PairedBootstrap.Detections()
             for face in faces {

@@ -30,12 +30,28 @@ public enum RunFixture {
         dataset: Dataset? = nil,
         maskScores: (Int, Int) -> Double? = { _, face in face == 0 ? 0.9 : 0.1 }
     ) -> (metrics: MetricsDocument, faces: [FaceRecord]) {
+        let run = records(
+            images: images, fingerprint: fingerprint, settings: settings, dataset: dataset, maskScores: maskScores)
+        return (run.metrics, run.faces)
+    }
+
+    /// As ``run(images:fingerprint:settings:dataset:maskScores:)``, with `extras(image)` added to the image's
+    /// predictions (faceScore 0.9 for the faces' own), and the run's `extras.csv` rows.
+    public static func records(
+        images: Int = 40,
+        fingerprint: String? = nil,
+        settings: EvaluationSettings = EvaluationSettings(bootstrap: Bootstrap(samples: 0)),
+        dataset: Dataset? = nil,
+        maskScores: (Int, Int) -> Double? = { _, face in face == 0 ? 0.9 : 0.1 },
+        extras: (Int) -> [Prediction] = { _ in [] }
+    ) -> (metrics: MetricsDocument, faces: [FaceRecord], extras: [ExtraRecord]) {
         let dataset = dataset ?? self.dataset(images: images)
         var byImage: [String: [Prediction]] = [:]
         for (i, image) in dataset.images.enumerated() {
-            byImage[image.name] = image.faces.enumerated().compactMap { face, truth in
-                maskScores(i, face).map { Prediction(box: truth.box, faceScore: 0.9, maskScore: $0) }
-            }
+            byImage[image.name] =
+                image.faces.enumerated().compactMap { face, truth in
+                    maskScores(i, face).map { Prediction(box: truth.box, faceScore: 0.9, maskScore: $0) }
+                } + extras(i)
         }
         let evaluation = Evaluator(settings: settings).evaluate(dataset, PredictionSet(byImage: byImage))
         let metrics = MetricsDocument(
@@ -47,6 +63,11 @@ public enum RunFixture {
             datasetFingerprint: fingerprint ?? "sha256:fixture-\(dataset.images.count)-images"
         )
         let faces = evaluation.outcomes.map { FaceRecord($0, image: dataset.images[$0.image].name) }
-        return (metrics, faces)
+        let extraRecords = evaluation.extras.map {
+            ExtraRecord(
+                image: dataset.images[$0.image].name, prediction: $0.prediction, box: nil, faceScore: $0.faceScore,
+                maskScore: $0.maskScore, call: $0.call)
+        }
+        return (metrics, faces, extraRecords)
     }
 }

@@ -131,6 +131,24 @@ import Testing
         #expect(auc.reason.contains("faces in only one of the runs: 80"), "\(auc.reason)")
     }
 
+    @Test func apSignificanceCountsFalseAlarmsOnImagesWithoutFaces() throws {
+        // 40 images with faces and 40 without; the run adds a confident false alarm on each image without faces:
+        // AP 1.0 → 0.67. The bootstrap once indexed only images with paired faces, saw no change and passed.
+        let empty = (0..<40).map { AnnotatedImage(name: "empty\($0).jpg", width: 100, height: 100, faces: []) }
+        let dataset = Dataset(images: GateFixture.dataset(images: 40).images + empty)
+        let base = GateFixture.run(dataset: dataset, extras: { _ in [] })
+        let run = GateFixture.run(
+            dataset: dataset,
+            extras: { image in
+                image < 40
+                    ? [] : [Prediction(box: Box(x: 10, y: 10, width: 30, height: 30), faceScore: 0.95, maskScore: 0.5)]
+            })
+        let rule = GateRule(metric: "detector.ap.voc", direction: .higher, absoluteTolerance: 0.01, significance: 0.05)
+        let ap = try #require(try check(base, run, RegressionGate(rules: [rule])).verdicts.first)
+        #expect(ap.outcome == .regression, "\(ap.reason)")
+        #expect(ap.test.map { $0.pValue < 0.05 } == true, "\(ap.reason)")
+    }
+
     // MARK: - Undefined values
 
     /// A run whose faces are all masked: its TNR is undefined (a rate over no faces).

@@ -15,16 +15,19 @@ enum GateFixture {
         fingerprint: String? = nil,
         settings: EvaluationSettings = EvaluationSettings(bootstrap: Bootstrap(samples: 0)),
         dataset: Dataset? = nil,
-        maskScores: (Int, Int) -> Double? = { _, face in face == 0 ? 0.9 : 0.1 }
+        maskScores: (Int, Int) -> Double? = { _, face in face == 0 ? 0.9 : 0.1 },
+        extras: ((Int) -> [Prediction])? = nil
     ) -> RegressionGate.Run {
-        let (metrics, faces) = RunFixture.run(
-            images: images, fingerprint: fingerprint, settings: settings, dataset: dataset, maskScores: maskScores)
-        return RegressionGate.Run(metrics: metrics, faces: faces, file: "run/metrics.json")
+        let run = RunFixture.records(
+            images: images, fingerprint: fingerprint, settings: settings, dataset: dataset, maskScores: maskScores,
+            extras: extras ?? { _ in [] })
+        return RegressionGate.Run(
+            metrics: run.metrics, faces: run.faces, extras: extras == nil ? nil : run.extras, file: "run/metrics.json")
     }
 
     /// The run recorded as a baseline.
     static func baseline(_ run: RegressionGate.Run) -> Baseline {
-        Baseline(name: "test", metrics: run.metrics, faces: run.faces)
+        Baseline(name: "test", metrics: run.metrics, faces: run.faces, extras: run.extras)
     }
 
     /// The verdict on `metric` in `report`.
