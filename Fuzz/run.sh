@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 runs=20000
 if [ "${1:-}" = "--runs" ]; then runs=$2; shift 2; fi
-all=(makesense dataroots voc coco coco-results predictions-csv predictions-jsonl faces-csv baseline rules claims
-    image image-size png-routes)
+all=(makesense dataroots voc coco coco-results predictions-csv predictions-jsonl faces-csv extras-csv metrics
+    baseline gate rules claims image image-size png-routes)
 selected=("$@")
 [ "${#selected[@]}" -gt 0 ] || selected=("${all[@]}")
 
@@ -44,7 +44,10 @@ seed coco-results "$fixtures"/coco-results*.json
 seed predictions-csv "$fixtures"/predictions/*.csv "$root"/Annotations/seed001-table/predictions.csv
 seed predictions-jsonl "$fixtures"/predictions/*.jsonl "$fixtures"/*.jsonl
 seed faces-csv "$root"/Reports/seed001-table/faces.csv
+seed extras-csv "$root"/Reports/seed001-table/extras.csv
+seed metrics "$root"/Reports/seed001-table/metrics.json
 seed baseline "$root"/Baselines/*.json
+seed gate "$root"/Baselines/*.json
 seed rules "$root"/Baselines/rules/*.yml
 seed claims "$root"/Baselines/claims/*.yml
 imaging=$root/Tests/MaskBenchImagingTests/Fixtures
@@ -62,6 +65,7 @@ printf 'rules:\n  - metric: pipeline.tnr.value\n    better: higher\n    absolute
 if [ -x "$root/.build/release/maskbench" ]; then
     (cd "$root" && .build/release/maskbench baseline record --from Reports/seed001-table --name fuzz-seed \
         --baselines "$OLDPWD/$scratch/corpus/baseline" >/dev/null 2>&1) || true
+    cp "$scratch/corpus/baseline/fuzz-seed.json" "$scratch/corpus/gate/" 2>/dev/null || true
 fi
 
 status=0

@@ -26,7 +26,19 @@ let targets: [String: @Sendable (String) throws -> Void] = [
     "predictions-csv": { _ = try PredictionCSV.read(path: $0) },
     "predictions-jsonl": { _ = try PredictionJSONL.read(path: $0) },
     "faces-csv": { _ = try FaceOutcomesCSV.read(path: $0) },
+    "extras-csv": { _ = try BoxTables.readExtras(path: $0) },
+    "metrics": { _ = try MetricsDocument.read(path: $0) },
     "baseline": { _ = try Baseline.read(path: $0) },
+    // The gate's whole reading of a baseline: its checks against itself (faces recomputed to its metrics,
+    // copies, settings), then the default rules on it as both baseline and run, and the three renderings.
+    "gate": { path in
+        let baseline = try Baseline.read(path: path)
+        let run = RegressionGate.Run(
+            metrics: baseline.metrics, faces: baseline.faces, extras: baseline.extras, file: path)
+        let report = try RegressionGate(bootstrap: PairedBootstrap(replicates: 20))
+            .check(baseline: baseline, baselineFile: path, current: run)
+        _ = (report.text(), report.markdown(), JUnitReport.xml(report))
+    },
     "rules": { _ = try GateRules.read(path: $0) },
     "claims": { _ = try Claims.read(path: $0) },
     // The decoders, with a small pixel budget so a forged header cannot ask for gigabytes.
