@@ -28,7 +28,7 @@ extension MetricsDocument {
     /// missed), the detector's true positives, false negatives and missed faces per class, recall, TNR and FNR
     /// (count, total and value), the pipeline ROC's AUC (one point per face, a missed face at
     /// `settings.missedFaceScore`) and the classifier's accuracy, confusion matrix and AUC on the found faces;
-    /// from the extras: the extra detections and those called unmasked. Values are compared exactly, a rate's
+    /// from the extras: the extra detections (the detector's false positives) and those called unmasked. Values are compared exactly, a rate's
     /// value and an AUC to within 1e-9 (they are recomputed by the same code from the same numbers).
     ///
     /// Ignore regions (rows with truth `ignored`) are not faces and take part in none of these numbers.
@@ -130,6 +130,7 @@ extension MetricsDocument {
 
         if let extras {
             count("pipeline.extraDetections.total", pipeline.extraDetections.total, extras.count)
+            count("detector.falsePositives", detector.falsePositives, extras.count)
             count(
                 "pipeline.extraDetections.calledUnmasked", pipeline.extraDetections.calledUnmasked,
                 extras.filter { $0.call != .masked }.count)

@@ -105,6 +105,10 @@ import Testing
         #expect(fields.contains("detector.recall.total"))
         let extraFields = metrics.disagreements(faces: faces, extras: Array(extras.dropLast())).map(\.field)
         #expect(extraFields.contains("pipeline.extraDetections.total"))
+        // The detector's false positives are the extra detections: one edited alone disagrees.
+        var edited = metrics
+        edited.detector.falsePositives -= 1
+        #expect(edited.disagreements(faces: faces, extras: extras).map(\.field) == ["detector.falsePositives"])
     }
 
     @Test func aRecomputedRateOrAUCEditedByHandDisagrees() throws {
