@@ -26,7 +26,7 @@ public enum BenchData {
         // still being written.
         return try generated.withLock { made in
             if let files = made[tag] { return files }
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("maskbench-bench-\(getpid())")
+            let folder = Command.processTemporaryDirectory.appendingPathComponent("bench")
             let gt = folder.appendingPathComponent("gt_\(tag).json")
             let dets = folder.appendingPathComponent("dets_\(tag).json")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -48,10 +48,24 @@ public enum Command {
         )
     }
 
-    /// A new empty temporary folder.
+    /// A new empty temporary folder, inside the test process's own folder, which goes when the process exits.
     public static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("maskbench-test-\(UUID().uuidString)")
+        let url = processTemporaryDirectory.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+
+    /// `maskbench-tests-PID` in the system's temporary folder: every ``temporaryDirectory()`` of this process is
+    /// in it, and it is removed at exit, so a test run leaves nothing behind in `/tmp` (a crashed run leaves
+    /// its one folder).
+    static let processTemporaryDirectory: URL = {
+        atexit {
+            try? FileManager.default.removeItem(at: Command.processFolder(getpid()))
+        }
+        return processFolder(getpid())
+    }()
+
+    private static func processFolder(_ pid: pid_t) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("maskbench-tests-\(pid)")
     }
 }

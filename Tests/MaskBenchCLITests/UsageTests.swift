@@ -91,7 +91,7 @@ import Testing
         // The names the tool itself knows, from the error for an unknown one.
         let unknown = try Command.maskbench([
             "run", "--pipeline", "no-such-pipeline", "--ground-truth", "Annotations/seed001-table/ground-truth.csv",
-            "--out", FileManager.default.temporaryDirectory.path + "/maskbench-usage-\(UUID().uuidString)",
+            "--out", try Command.temporaryDirectory().path,
         ])
         let known = try #require(unknown.stderr.split(separator: "known pipelines: ").last)
         let names = known.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ", ")

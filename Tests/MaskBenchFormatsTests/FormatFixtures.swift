@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchTestSupport
 
 /// Paths of this target's fixtures, located from this file rather than the working directory.
 enum FormatFixtures {
@@ -11,10 +12,7 @@ enum FormatFixtures {
 
     /// A new empty folder under the system's temporary folder; remove it with ``remove(_:)``.
     static func temporaryDirectory() throws -> String {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("maskbench-formats-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url.path
+        try Command.temporaryDirectory().path
     }
 
     /// Writes `text` as `name` inside `directory`, returning the file's path.

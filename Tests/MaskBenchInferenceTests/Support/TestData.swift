@@ -56,10 +56,6 @@ enum TestData {
         return out
     }
 
-    /// A fresh temporary folder.
-    static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("maskbench-inference-\(UUID())")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    /// A fresh temporary folder, removed when the test process exits.
+    static func temporaryDirectory() throws -> URL { try Command.temporaryDirectory() }
 }
