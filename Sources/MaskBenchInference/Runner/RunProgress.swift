@@ -43,8 +43,8 @@ package final class RunProgress: Sendable {
 
     /// Called once before the first image.
     func start(total: Int, cached: Int, failedBefore: Int) {
-        let now = DispatchTime.now().uptimeNanoseconds
         state.withLock { state in
+            let now = DispatchTime.now().uptimeNanoseconds
             state.total = total
             state.started = now
             state.lastDraw = now
@@ -57,8 +57,8 @@ package final class RunProgress: Sendable {
 
     /// Called when the workers are ready: images per second count from here, not from model loading.
     func workersReady() {
-        let now = DispatchTime.now().uptimeNanoseconds
         state.withLock { state in
+            let now = DispatchTime.now().uptimeNanoseconds
             state.started = now
             state.lastDraw = now
         }
@@ -66,8 +66,10 @@ package final class RunProgress: Sendable {
 
     /// Called after each image.
     func advance(failed: Bool) {
-        let now = DispatchTime.now().uptimeNanoseconds
         let text: String? = state.withLock { state in
+            // Read under the lock: a clock read before it could be older than the `lastDraw` another worker
+            // set meanwhile, and the unsigned difference would trap.
+            let now = DispatchTime.now().uptimeNanoseconds
             state.done += 1
             if failed { state.failed += 1 }
             if isTerminal {
@@ -90,8 +92,8 @@ package final class RunProgress: Sendable {
 
     /// Called once at the end.
     func finish(interrupted: Bool) {
-        let now = DispatchTime.now().uptimeNanoseconds
         let text: String = state.withLock { state in
+            let now = DispatchTime.now().uptimeNanoseconds
             var text = state.drewBar ? "\n" : ""
             if interrupted { text += "Stopped: " + Self.summary(state, now: now) + "\n" }
             return text
