@@ -262,22 +262,6 @@ public struct MetricsDocument: Sendable, Hashable, Codable {
         /// The model files a built-in pipeline read, with their SHA-256 (absent for an external worker).
         public var models: [ModelFile]?
 
-        /// One model file of the pipeline.
-        public struct ModelFile: Sendable, Hashable, Codable {
-            /// What it is: `detector`, `classifier`.
-            public var role: String
-            /// Where it was read.
-            public var path: String
-            /// Its SHA-256, lowercase hex.
-            public var sha256: String
-
-            public init(role: String, path: String, sha256: String) {
-                self.role = role
-                self.path = path
-                self.sha256 = sha256
-            }
-        }
-
         public init(
             pipeline: String, pipelineFingerprint: String, images: Int, computed: Int, cached: Int,
             failures: [Failure], models: [ModelFile]? = nil

@@ -45,22 +45,9 @@ public struct ShardManifest: Sendable, Hashable, Codable {
         public var name: String
         public var fingerprint: String
         /// A built-in pipeline's model files (absent for an external worker): `metrics.json`'s `run.models`.
-        public var models: [Model]?
+        public var models: [ModelFile]?
 
-        /// One model file: its role (`detector`, `classifier`), where it was read, its SHA-256.
-        public struct Model: Sendable, Hashable, Codable {
-            public var role: String
-            public var path: String
-            public var sha256: String
-
-            public init(role: String, path: String, sha256: String) {
-                self.role = role
-                self.path = path
-                self.sha256 = sha256
-            }
-        }
-
-        public init(name: String, fingerprint: String, models: [Model]? = nil) {
+        public init(name: String, fingerprint: String, models: [ModelFile]? = nil) {
             self.name = name
             self.fingerprint = fingerprint
             self.models = models

@@ -1,5 +1,5 @@
 import Foundation
-internal import MaskBenchCore
+package import MaskBenchCore
 internal import MaskBenchImaging
 
 /// A face detector followed by a mask classifier, both run by OpenCV DNN in this process, preprocessed and
@@ -57,16 +57,6 @@ package struct NativePipeline: PipelineDefinition {
         }
     }
 
-    /// One model file a pipeline reads, for the report's settings.
-    package struct ModelRecord: Sendable, Hashable {
-        /// What it is: `detector`, `classifier`.
-        package var role: String
-        /// Where it was read.
-        package var path: String
-        /// Its SHA-256, lowercase hex.
-        package var sha256: String
-    }
-
     /// The built-in pipelines, by name.
     package static let builtIn: [String: Detector] = [
         "ssd-mobilenetv2": .res10, "mtcnn-mobilenetv2": .mtcnn, "haar-mobilenetv2": .haar,
@@ -84,7 +74,7 @@ package struct NativePipeline: PipelineDefinition {
     package let pixelBudget: Int
     package let fingerprint: String
     /// Every model file the pipeline reads, with its hash.
-    package let modelRecords: [ModelRecord]
+    package let modelRecords: [ModelFile]
     /// The detector's files, in the order its loader takes them.
     private let detectorFiles: [URL]
     /// The classifier's file.
@@ -107,20 +97,20 @@ package struct NativePipeline: PipelineDefinition {
         self.classifier = classifier
         self.models = models
         self.pixelBudget = pixelBudget
-        var records: [ModelRecord] = []
+        var records: [ModelFile] = []
         // Weights by their hashes, and every setting that changes an answer. The seeds' pipelines keep the
         // fingerprint they always had, so their caches and baselines stay valid.
         var weights: [String] = []
         func seed(_ model: ModelFiles.Model, role: String) throws -> URL {
             let url = try models.verifiedURL(for: model)
             weights.append("\(model.fileName)=\(model.sha256)")
-            records.append(ModelRecord(role: role, path: url.path, sha256: model.sha256))
+            records.append(ModelFile(role: role, path: url.path, sha256: model.sha256))
             return url
         }
         func user(_ url: URL, role: String) throws -> URL {
             let sha256 = try ModelFiles.userFileSHA256(url, role: role)
             weights.append("\(role):\(url.lastPathComponent)=\(sha256)")
-            records.append(ModelRecord(role: role, path: url.path, sha256: sha256))
+            records.append(ModelFile(role: role, path: url.path, sha256: sha256))
             return url
         }
         switch (detector.kind, detector.weights) {

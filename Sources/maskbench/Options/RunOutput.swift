@@ -26,7 +26,7 @@ enum RunOutput {
         var computed: Int
         var cached: Int
         /// The model files of a built-in pipeline, with their hashes (`nil`: an external worker, or a merge).
-        var models: [MetricsDocument.RunSummary.ModelFile]? = nil
+        var models: [ModelFile]? = nil
     }
 
     /// Writes an evaluated run.
@@ -114,7 +114,7 @@ enum RunOutput {
             shard: shard,
             pipeline: .init(
                 name: summary.pipeline, fingerprint: summary.pipelineFingerprint,
-                models: summary.models?.map { .init(role: $0.role, path: $0.path, sha256: $0.sha256) }),
+                models: summary.models),
             dataset: .init(fingerprint: dataset.fingerprint(), count: dataset.images.count),
             images: .init(fingerprint: part.fingerprint(), count: part.images.count),
             groundTruthCrops: groundTruthCrops,

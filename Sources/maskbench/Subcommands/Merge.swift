@@ -71,7 +71,7 @@ struct Merge: AsyncParsableCommand {
             summary: RunOutput.Summary(
                 pipeline: pipeline.name, pipelineFingerprint: pipeline.fingerprint,
                 images: truth.dataset.images.count, computed: set.computed, cached: set.cached,
-                models: pipeline.models?.map { .init(role: $0.role, path: $0.path, sha256: $0.sha256) }),
+                models: pipeline.models),
             truth: truth, groundTruth: groundTruth, images: imagesDirectory, folder: folder, quiet: quiet,
             report: !noReport, clock: &clock)
         if !quiet {

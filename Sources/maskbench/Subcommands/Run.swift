@@ -229,9 +229,7 @@ struct Run: AsyncParsableCommand {
             images: job.items.count,
             computed: result.report.computedCount,
             cached: result.report.cachedCount,
-            models: (definition as? NativePipeline)?.modelRecords.map {
-                MetricsDocument.RunSummary.ModelFile(role: $0.role, path: $0.path, sha256: $0.sha256)
-            }
+            models: (definition as? NativePipeline)?.modelRecords
         )
         if let (shard, variable) = sharding {
             let manifest = try RunOutput.writeShard(
