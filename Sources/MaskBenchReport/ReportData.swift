@@ -75,20 +75,54 @@ public struct ReportData: Sendable {
         }
     }
 
+    /// The rows of a report table, in table order: read from a file, or made one at a time from an evaluation
+    /// still in memory (a 500k-image run has millions of faces, which the report reads a few times over and
+    /// never needs whole).
+    public struct Rows<Row: Sendable & Equatable>: RandomAccessCollection, Sendable, Equatable {
+        public let count: Int
+        private let row: @Sendable (Int) -> Row
+
+        /// The rows of `array`.
+        public init(_ array: [Row]) {
+            count = array.count
+            row = { array[$0] }
+        }
+
+        /// `count` rows, row `i` being `row(i)`.
+        init(count: Int, row: @escaping @Sendable (Int) -> Row) {
+            self.count = count
+            self.row = row
+        }
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { count }
+        public subscript(position: Int) -> Row {
+            precondition(position >= 0 && position < count, "row \(position) of \(count)")
+            return row(position)
+        }
+
+        public static func == (a: Rows, b: Rows) -> Bool { a.elementsEqual(b) }
+    }
+
     /// The run's `metrics.json`.
     public var document: MetricsDocument
     /// The baseline to show changes against (`maskbench report --baseline`); `nil` otherwise.
     public var baseline: BaselineOutcomes?
     /// Every ground-truth face, in `faces.csv` order (ignore regions left out: the report draws faces to find).
-    public var faces: [Face]
+    public var faces: Rows<Face>
     /// Every extra detection (empty without `extras.csv`).
-    public var extras: [Extra]
+    public var extras: Rows<Extra>
     /// Whether `boxes.csv` / `extras.csv` were there (runs of older versions have neither).
     public var hasBoxes: Bool
     /// See ``hasBoxes``.
     public var hasExtras: Bool
 
     public init(document: MetricsDocument, faces: [Face], extras: [Extra], hasBoxes: Bool, hasExtras: Bool) {
+        self.init(
+            document: document, faces: Rows(faces), extras: Rows(extras), hasBoxes: hasBoxes, hasExtras: hasExtras)
+    }
+
+    init(document: MetricsDocument, faces: Rows<Face>, extras: Rows<Extra>, hasBoxes: Bool, hasExtras: Bool) {
         self.document = document
         self.faces = faces
         self.extras = extras
@@ -99,33 +133,40 @@ public struct ReportData: Sendable {
     /// The data of a run still in memory: what ``load(metricsPath:)`` reads back from the `faces.csv`,
     /// `boxes.csv` and `extras.csv` that ``BoxTables`` and ``FaceOutcomesCSV`` write for it (the files hold
     /// every number in full precision, so both give the same report). Used by `evaluate`, so writing a report
-    /// never re-parses the tables it has just written.
+    /// never re-parses the tables it has just written. Each row is made when it is read, from the evaluation,
+    /// the dataset and the predictions, so the report holds no copy of them.
     public init(document: MetricsDocument, evaluation: Evaluation, dataset: Dataset, predictions: PredictionSet) {
-        var faces: [Face] = []
-        faces.reserveCapacity(evaluation.outcomes.count)
-        for o in evaluation.outcomes where o.ignoreRegion == nil {
-            let image = dataset.images[o.image]
+        let images = dataset.images
+        // Each image's predictions, by image position: one lookup by name per image, not per row.
+        let predicted = images.map { predictions[$0.name] }
+        let outcomes = evaluation.outcomes
+        // The outcomes that are faces (ignore regions left out), when there are ignore regions at all.
+        let kept: [Int]? =
+            outcomes.contains { $0.ignoreRegion != nil }
+            ? outcomes.indices.filter { outcomes[$0].ignoreRegion == nil } : nil
+        let faces = Rows<Face>(count: kept?.count ?? outcomes.count) { row in
+            let o = outcomes[kept?[row] ?? row]
+            let image = images[o.image]
             var face = Face(FaceRecord(o, image: image.name))
             let annotated = o.face < image.faces.count ? image.faces[o.face] : nil
-            let predicted = o.prediction.flatMap { k in
-                let all = predictions[image.name]
-                return k < all.count ? all[k].box : nil
-            }
-            face.add(
-                BoxRecord(
-                    image: image.name, face: o.face, box: annotated?.box, imageWidth: image.width,
-                    imageHeight: image.height, predicted: predicted, label: annotated?.label))
-            faces.append(face)
+            let all = predicted[o.image]
+            face.box = annotated?.box
+            face.predicted = o.prediction.flatMap { k in k < all.count ? all[k].box : nil }
+            face.imageWidth = image.width
+            face.imageHeight = image.height
+            face.annotated = annotated?.label
+            return face
         }
-        let extras = evaluation.extras.map { e in
-            let image = dataset.images[e.image]
-            let all = predictions[image.name]
+        let extras = evaluation.extras
+        let extraRows = Rows<Extra>(count: extras.count) { row in
+            let e = extras[row]
+            let all = predicted[e.image]
             return Extra(
-                image: image.name, prediction: e.prediction,
+                image: images[e.image].name, prediction: e.prediction,
                 box: e.prediction < all.count ? all[e.prediction].box : nil,
                 faceScore: e.faceScore, maskScore: e.maskScore, call: e.call)
         }
-        self.init(document: document, faces: faces, extras: extras, hasBoxes: true, hasExtras: true)
+        self.init(document: document, faces: faces, extras: extraRows, hasBoxes: true, hasExtras: true)
     }
 
     /// Reads the report folder that holds `metricsPath`, through the tables' one reader each.

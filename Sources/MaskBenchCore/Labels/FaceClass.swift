@@ -13,7 +13,7 @@ public enum FaceClass: String, Sendable, Codable, CaseIterable, Comparable {
 
     /// Position in `[masked, unmasked, incorrect]`, which is also the position in ``IncorrectPolicy/classes``.
     @inlinable
-    var index: Int {
+    package var index: Int {
         switch self {
         case .masked: 0
         case .unmasked: 1

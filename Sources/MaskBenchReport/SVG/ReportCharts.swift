@@ -164,15 +164,16 @@ enum ReportCharts {
         let s = d.pipeline.sweep
         var chart = LineChart(title: "Threshold sweep", x: .unit("Threshold on maskScore"), y: .unit("Rate"))
         let t = d.settings.threshold
+        let above = ratesAboveEveryScore(data)
         chart.series.append(
             .init(
                 "TNR (unmasked faces caught)",
-                points: sweepCurve(s, s.tnr, above: rateAboveEveryScore(data, .unmasked)),
+                points: sweepCurve(s, s.tnr, above: above[.unmasked] ?? nil),
                 style: 1, join: .stepBefore))
         chart.series.append(
             .init(
                 "FNR (masked faces called unmasked)",
-                points: sweepCurve(s, s.fnr, above: rateAboveEveryScore(data, .masked)), style: 0, join: .stepBefore))
+                points: sweepCurve(s, s.fnr, above: above[.masked] ?? nil), style: 0, join: .stepBefore))
         chart.verticalRules.append((x: t, label: "Threshold \(Markup.coordinate(t))"))
         if let v = d.pipeline.tnr.value {
             chart.marks.append(
@@ -226,16 +227,21 @@ enum ReportCharts {
         return points
     }
 
-    /// The sweep's rate for `truth` at a threshold above every maskScore: found faces of that class over all
-    /// faces of it (every found face is called unmasked); `nil` without such faces.
-    static func rateAboveEveryScore(_ data: ReportData, _ truth: FaceClass) -> Double? {
-        var total = 0
-        var found = 0
-        for face in data.faces where face.truth == truth {
-            total += 1
-            if face.maskScore != nil { found += 1 }
+    /// The sweep's rate for each class at a threshold above every maskScore: found faces of that class over all
+    /// faces of it (every found face is called unmasked); `nil` for a class without faces. One pass over the
+    /// faces.
+    static func ratesAboveEveryScore(_ data: ReportData) -> [FaceClass: Double?] {
+        var total = [Int](repeating: 0, count: FaceClass.allCases.count)
+        var found = total
+        for face in data.faces {
+            total[face.truth.index] += 1
+            if face.maskScore != nil { found[face.truth.index] += 1 }
         }
-        return total > 0 ? Double(found) / Double(total) : nil
+        var rates: [FaceClass: Double?] = [:]
+        for truth in FaceClass.allCases {
+            rates[truth] = total[truth.index] > 0 ? Double(found[truth.index]) / Double(total[truth.index]) : nil
+        }
+        return rates
     }
 
     static func histogram(_ data: ReportData) -> ReportChart {
@@ -245,14 +251,15 @@ enum ReportCharts {
             title: "maskScore by true class", x: .unit("maskScore"), y: .unit("Share of the class's matched faces"))
         var peak = 0.0
         var all: [(String, [Double], Int)] = []
+        // Every class's counts in one pass over the faces, by ``FaceClass/index``.
+        var byClass = [[Int]](repeating: [Int](repeating: 0, count: bins), count: FaceClass.allCases.count)
+        for face in data.faces {
+            guard let score = face.maskScore else { continue }
+            byClass[face.truth.index][min(max(Int(score * Double(bins)), 0), bins - 1)] += 1
+        }
         for cls in d.settings.incorrectAs.classes {
-            var counts = [Int](repeating: 0, count: bins)
-            var total = 0
-            for face in data.faces where face.truth == cls {
-                guard let score = face.maskScore else { continue }
-                counts[min(max(Int(score * Double(bins)), 0), bins - 1)] += 1
-                total += 1
-            }
+            let counts = byClass[cls.index]
+            let total = counts.reduce(0, +)
             let shares = counts.map { total > 0 ? Double($0) / Double(total) : 0 }
             peak = max(peak, shares.max() ?? 0)
             all.append((cls.rawValue, shares, total))
