@@ -55,5 +55,6 @@ struct Evaluate: AsyncParsableCommand {
             document, dataset: dataset, images: groundTruth.images, out: folder.path,
             diagnostics: loaded.diagnostics.map { "\($0)" }, quiet: quiet, report: !noReport,
             allowOutsideRoot: groundTruth.allowOutsideRoot)
+        ProcessLifetime.keep((loaded, result))
     }
 }

@@ -74,6 +74,7 @@ struct Merge: AsyncParsableCommand {
                 models: pipeline.models),
             truth: truth, groundTruth: groundTruth, images: imagesDirectory, folder: folder, quiet: quiet,
             report: !noReport, clock: &clock)
+        ProcessLifetime.keep((truth, set, evaluated))
         if !quiet {
             print(
                 "Merged \(set.manifests.count) shards of pipeline \(pipeline.name): \(set.computed) images computed, "
