@@ -46,7 +46,8 @@ struct Merge: AsyncParsableCommand {
         let settings = try evaluation.settings(incorrectAs: groundTruth.incorrectAs)
         let folder = try output.claim(quiet: quiet)
         var clock = console.clock()
-        let truth = try GroundTruthReader.read(path: groundTruth.path, options: try groundTruth.options())
+        var truth = try GroundTruthReader.read(path: groundTruth.path, options: try groundTruth.options())
+        truth.coco = nil  // shards name images by file name: the COCO records are not needed
         clock.lap("read ground truth")
         let set: ShardSet
         do {
