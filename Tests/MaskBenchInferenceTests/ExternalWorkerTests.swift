@@ -22,6 +22,9 @@ import Testing
         Misbehaviour(mode: "exit", reason: "exited with status 3 before answering", retried: true),
         Misbehaviour(mode: "sleep", reason: "gave no answer within 1 s (--timeout)", retried: true),
         Misbehaviour(mode: "garbage", reason: "printed a line that is not JSON: 'this is not JSON'", retried: true),
+        // ESC and the one-character CSI U+009B shown escaped, as everything printed from outside is.
+        Misbehaviour(
+            mode: "escapes", reason: "printed a line that is not JSON: '\\u{1b}[2J\\u{9b}31m not JSON'", retried: true),
         Misbehaviour(mode: "huge", reason: "printed a line longer than 16 MB, starting 'xxxx", retried: true),
         Misbehaviour(mode: "wrong-id", reason: "while id", retried: true),
         Misbehaviour(mode: "twice", reason: "twice: '{\"id\": ", retried: true),

@@ -34,17 +34,10 @@ package enum WorkerProtocol {
         case error(String)
     }
 
-    /// A line's start, for error messages: at most 120 characters, control characters escaped.
+    /// A line's start, for error messages: at most 120 characters, quoted, control characters escaped as
+    /// ``MaskBenchCore/TerminalText`` shows them.
     static func excerpt(_ bytes: some Collection<UInt8>) -> String {
-        let text = String(decoding: bytes.prefix(120), as: UTF8.self)
-        var shown = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 {
-                shown += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                shown.unicodeScalars.append(scalar)
-            }
-        }
+        let shown = TerminalText.escaped(String(decoding: bytes.prefix(120), as: UTF8.self))
         return bytes.count > 120 ? "'\(shown)…' (\(bytes.count) bytes)" : "'\(shown)'"
     }
 

@@ -6,7 +6,7 @@ image's name contains "unmasked"), and crop scores 0.9 per crop when asked. It m
 
     test_worker.py MODE [TARGET]
 
-MODE is one of: ok, varied (faces and scores that differ from image to image, from the name's CRC-32), exit, exit-after (answers, then exits), sleep, garbage, huge, wrong-id, twice, close-stdout, error, slow, bad-handshake,
+MODE is one of: ok, varied (faces and scores that differ from image to image, from the name's CRC-32), exit, exit-after (answers, then exits), sleep, garbage, escapes (a line that is not JSON, with terminal escape sequences), huge, wrong-id, twice, close-stdout, error, slow, bad-handshake,
 no-handshake. The misbehaviour hits the image whose file name is TARGET, or, when TARGET is a number N, the
 N-th image this process is asked about (so a restarted worker counts again from 1). "slow" sleeps 0.2 s per
 image. Environment: MASKBENCH_TEST_COUNT_FILE, when set, gets one line per image answered (the image name),
@@ -75,6 +75,10 @@ for line in sys.stdin:
             time.sleep(30)
         elif mode == "garbage":
             sys.stdout.write("this is not JSON\n")
+            sys.stdout.flush()
+            continue
+        elif mode == "escapes":
+            sys.stdout.buffer.write(b"\x1b[2J\xc2\x9b31m not JSON\n")
             sys.stdout.flush()
             continue
         elif mode == "huge":
