@@ -99,16 +99,23 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .executableTarget(
-            name: "maskbench",
+        // The commands, in Sources/maskbench; a library so that the test-only fault harness runs the same entry point.
+        .target(
+            name: "MaskBenchCommands",
             dependencies: [
                 "MaskBenchCore", "MaskBenchFiles", "MaskBenchFormats", "MaskBenchRecords", "MaskBenchReport",
                 "MaskBenchGate", "MaskBenchInference", "MaskBenchImaging", "CMaskBenchAllocator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            path: "Sources/maskbench"
         ),
+        .executableTarget(name: "maskbench", dependencies: ["MaskBenchCommands"], path: "Sources/maskbench-main"),
 
         // MARK: - Tests
+        // `maskbench` with MASKBENCH_INJECT_FAULT read, for the CLI tests that fail or kill a command mid-way.
+        .executableTarget(
+            name: "maskbench-fault-harness", dependencies: ["MaskBenchCommands", "MaskBenchFiles"]
+        ),
         .target(
             name: "MaskBenchTestSupport",
             dependencies: ["MaskBenchCore", "MaskBenchRecords"],

@@ -34,7 +34,7 @@ import MaskBenchCore
 public final class OutputFolder {
     /// The folder, as the user named it.
     public let path: String
-    /// Called at each step of ``replaceSet(of:_:)``, for tests that stop a command there (`MASKBENCH_INJECT_FAULT`).
+    /// Called at each step of ``replaceSet(of:_:)``, for tests that stop a command there (`maskbench-fault-harness`).
     package var onStep: ((Step) throws -> Void)?
 
     /// The open lock file, holding the exclusive lock.

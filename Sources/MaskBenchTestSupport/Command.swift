@@ -19,12 +19,18 @@ public enum Command {
 
     /// Runs `maskbench arguments…` in `directory` (default: the package root) and waits for it.
     ///
-    /// - Parameter environment: variables set (or, when empty, removed) on top of this process's environment.
+    /// - Parameters:
+    ///   - environment: variables set (or, when empty, removed) on top of this process's environment.
+    ///   - executable: the program of the build products to run: `maskbench`, or the test-only
+    ///     `maskbench-fault-harness`, which is `maskbench` with `MASKBENCH_INJECT_FAULT` read.
+    ///   - hangGuard: seconds after which the command is killed with `SIGKILL` (its status is then 9 and its
+    ///     standard error says so); a guard against a test that would hang, never a timing check.
     public static func maskbench(
-        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+        executable: String = "maskbench", hangGuard: Double? = nil
     ) throws -> Result {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("maskbench")
+        process.executableURL = productsDirectory.appendingPathComponent(executable)
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? Fixtures.packageRoot
         if !environment.isEmpty {
@@ -37,15 +43,25 @@ public enum Command {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let guardTimer = hangGuard.map { seconds in
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            let pid = process.processIdentifier
+            timer.setEventHandler { kill(pid, SIGKILL) }
+            timer.schedule(deadline: .now() + seconds)
+            timer.resume()
+            return timer
+        }
         // Read both pipes before waiting, so a large output cannot fill a pipe and stall the child.
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        guardTimer?.cancel()
+        var stderr = String(decoding: errData, as: UTF8.self)
+        if let hangGuard, process.terminationReason == .uncaughtSignal, process.terminationStatus == SIGKILL {
+            stderr += "[killed by the test's hang guard after \(hangGuard) s]\n"
+        }
         return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self)
-        )
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: stderr)
     }
 
     /// A new empty temporary folder, inside the test process's own folder, which goes when the process exits.

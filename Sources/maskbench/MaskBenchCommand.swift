@@ -2,13 +2,24 @@ import ArgumentParser
 import Foundation
 import MaskBenchCore
 
+/// `maskbench`'s entry point: what the executable runs, and what the test-only `maskbench-fault-harness` runs with
+/// its faults.
+package enum MaskBenchProgram {
+    /// Runs the command line `CommandLine.arguments` and exits with the command's exit code.
+    ///
+    /// - Parameter faults: failures and pauses to inject, for tests; the shipped `maskbench` passes none.
+    package static func main(faults: FaultInjection? = nil) async -> Never {
+        await FaultInjection.$current.withValue(faults) { await MaskBenchCommand.main() }
+        Foundation.exit(0)
+    }
+}
+
 /// The `maskbench` command.
 ///
 /// `main` is written by hand so that exit codes follow the contract the README states: 0 success, 1 a
 /// finding (a regression, failed images, an unmet target), 2 a usage or input error (every ``InputProblem``
 /// and every argument-parser usage error), 70 an internal error (a bug in MaskBench; never 1, which would
 /// read as a finding), 130 stopped by Ctrl-C. argument-parser alone would exit 64 on usage and 1 on any error.
-@main
 struct MaskBenchCommand: AsyncParsableCommand {
     static let version = "0.1.0"
 
@@ -31,9 +42,7 @@ struct MaskBenchCommand: AsyncParsableCommand {
         do {
             if let problem = SubcommandProblem.find(in: CommandLine.arguments.dropFirst()) { throw problem }
             var command = try parseAsRoot()
-            if ProcessInfo.processInfo.environment["MASKBENCH_INJECT_FAULT"] == "internal" {
-                throw InjectedFault()
-            }
+            try FaultInjection.current?.beforeCommand()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -80,10 +89,4 @@ struct InputError: InputProblem {
         self.message = message
         self.location = location
     }
-}
-
-/// The internal error `MASKBENCH_INJECT_FAULT=internal` raises, so that tests can check how `main` treats
-/// an error that is not an input problem.
-private struct InjectedFault: Error, CustomStringConvertible {
-    var description: String { "fault injected by MASKBENCH_INJECT_FAULT" }
 }

@@ -124,10 +124,26 @@ import Testing
     @Test func anInternalErrorIsNeverAFinding() throws {
         let result = try Command.maskbench(
             ["validate", "--ground-truth", Self.sample + "ground-truth.csv"],
-            environment: ["MASKBENCH_INJECT_FAULT": "internal"])
+            environment: ["MASKBENCH_INJECT_FAULT": "internal"], executable: "maskbench-fault-harness")
         #expect(result.status == 70)
         #expect(result.stderr.hasPrefix("error: internal error: fault injected by MASKBENCH_INJECT_FAULT"))
         #expect(result.stderr.contains("This is a bug in maskbench"))
+    }
+
+    /// Fault injection is a seam of the test-only `maskbench-fault-harness`; the shipped program reads no such
+    /// variable.
+    @Test(arguments: ["internal", "fail:staged", "pause:staged"])
+    func theShippedProgramIgnoresTheFaultInjectionVariable(_ fault: String) throws {
+        let out = try Command.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try Command.maskbench(
+            [
+                "evaluate", "--ground-truth", Self.sample + "ground-truth.csv", "--predictions",
+                Self.sample + "predictions.csv", "--out", out.path, "--bootstrap", "0", "--no-report", "--quiet",
+            ],
+            environment: ["MASKBENCH_INJECT_FAULT": fault], hangGuard: 600)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out.path + "/metrics.json"))
     }
 
     @Test func helpAndVersionExitZero() throws {

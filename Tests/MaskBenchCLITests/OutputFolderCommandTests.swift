@@ -4,7 +4,8 @@ import Testing
 
 /// `--out` holds one complete set of outputs or the previous one, end to end: a second command into a folder
 /// in use, `--wait`, and commands killed with `SIGKILL` before and during the swap
-/// (`MASKBENCH_INJECT_FAULT=pause:STEP` holds a command at a step until it is killed).
+/// (the test-only `maskbench-fault-harness` with `MASKBENCH_INJECT_FAULT=pause:STEP` holds a command at a step
+/// until it is killed).
 @Suite struct OutputFolderCommandTests {
     static let sample = "Annotations/seed001-table/"
     /// The names of an evaluation's set.
@@ -125,10 +126,13 @@ private final class Background {
     let process = Process()
     let log: URL
 
-    init(_ arguments: [String], in root: URL, log name: String, environment: [String: String] = [:]) throws {
+    init(
+        _ arguments: [String], in root: URL, log name: String, environment: [String: String] = [:],
+        executable: String = "maskbench"
+    ) throws {
         log = root.appendingPathComponent(name)
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.executableURL = Command.productsDirectory.appendingPathComponent("maskbench")
+        process.executableURL = Command.productsDirectory.appendingPathComponent(executable)
         process.arguments = arguments
         process.currentDirectoryURL = Fixtures.packageRoot
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -173,7 +177,8 @@ private final class Background {
     }
 }
 
-/// A `maskbench` held at a step of writing its outputs (`MASKBENCH_INJECT_FAULT=pause:STEP`).
+/// A `maskbench` held at a step of writing its outputs: `maskbench-fault-harness` with
+/// `MASKBENCH_INJECT_FAULT=pause:STEP`.
 private final class Paused {
     let command: Background
     let step: String
@@ -182,7 +187,7 @@ private final class Paused {
         self.step = step
         command = try Background(
             arguments, in: root, log: "paused-\(UUID().uuidString).err",
-            environment: ["MASKBENCH_INJECT_FAULT": "pause:\(step)"])
+            environment: ["MASKBENCH_INJECT_FAULT": "pause:\(step)"], executable: "maskbench-fault-harness")
     }
 
     var pid: Int32 { command.pid }

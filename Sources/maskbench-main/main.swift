@@ -1,0 +1,3 @@
+import MaskBenchCommands
+
+await MaskBenchProgram.main()
