@@ -1,4 +1,5 @@
 import Foundation
+import MaskBenchCore
 
 /// Bounds on what the readers accept, so that a hostile or broken input file gives a clear error instead of
 /// exhausting memory.
@@ -46,17 +47,7 @@ public struct ReadLimits: Sendable, Hashable {
     ///
     /// - Throws: ``FormatError`` naming the file and what it is.
     public static func refuseSpecialFile(_ path: String) throws {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return }
-        let kind: String
-        switch info.st_mode & S_IFMT {
-        case S_IFREG, S_IFDIR: return
-        case S_IFIFO: kind = "a FIFO (named pipe)"
-        case S_IFSOCK: kind = "a socket"
-        case S_IFCHR, S_IFBLK: kind = "a device"
-        default: kind = "a special file"
-        }
-        throw FormatError(file: path, "not a regular file but \(kind); give a file saved on disk")
+        if let problem = FileErrorReason.notARegularFile(path) { throw FormatError(file: path, problem) }
     }
 
     /// Checks one record or line of `length` bytes.

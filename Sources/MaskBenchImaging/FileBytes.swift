@@ -5,8 +5,12 @@ import MaskBenchCore
 enum FileBytes {
     /// Up to `maxCount` bytes from the start of `path`, or the whole file when `maxCount` is `nil`.
     ///
-    /// - Throws: ``ImagingError`` of kind `unreadableFile` naming the file: `cannot read: no such file or directory`.
+    /// - Throws: ``ImagingError`` of kind `unreadableFile` naming the file: `cannot read: no such file or directory`,
+    ///   or a FIFO, socket or device, which is not opened (``MaskBenchCore/FileErrorReason/notARegularFile(_:)``).
     static func read(path: String, maxCount: Int? = nil) throws -> [UInt8] {
+        if let problem = FileErrorReason.notARegularFile(path) {
+            throw ImagingError(.unreadableFile, file: path, message: problem)
+        }
         let handle: FileHandle
         do {
             handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))

@@ -105,6 +105,24 @@ import Testing
         #expect(error?.file == "/nonexistent/a.png")
     }
 
+    /// Opening a FIFO for reading would wait for a writer forever: it is refused before it is opened, as
+    /// sockets and devices are.
+    @Test func aFIFOIsRefusedWithoutBeingOpened() throws {
+        let folder = try Command.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fifo = folder.appendingPathComponent("a.png").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let reads: [() throws -> Void] = [
+            { _ = try ImageDecoder.decode(path: fifo) }, { _ = try ImageSize.read(path: fifo) },
+        ]
+        for read in reads {
+            let error = #expect(throws: ImagingError.self) { try read() }
+            #expect(error?.kind == .unreadableFile)
+            #expect(
+                error?.description == "\(fifo): not a regular file but a FIFO (named pipe); give a file saved on disk")
+        }
+    }
+
     @Test(arguments: ["rgb-interlaced.png", "cmyk.jpg"])
     func imageOverThePixelBudgetIsRefusedBeforeDecoding(_ name: String) throws {
         let path = ImagingVectors.fixture(name).path

@@ -60,6 +60,24 @@ import Testing
         #expect(error?.description == "\(fifo): not a regular file; move it out of the cache folder")
     }
 
+    /// A FIFO (or socket, or device) named as an image is a failed image saying what it is, never read: with
+    /// the cache, whose key hashes the image's bytes, and without it, where the worker would open it.
+    @Test(arguments: [[], ["--no-cache"]])
+    func aFIFOAmongTheImagesIsAFailedImageNeverBlockedOn(_ extra: [String]) throws {
+        let fixture = try RunnerFixture(count: 3)
+        defer { fixture.remove() }
+        let fifo = fixture.imagesPath + "/img1.jpg"
+        try FileManager.default.removeItem(atPath: fifo)
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let result = try Command.maskbench(arguments(fixture, extra), hangGuard: 600)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "failed: img1.jpg: \(fifo): not a regular file but a FIFO (named pipe); give a file saved on disk"),
+            "\(result.stderr)")
+        #expect(result.stderr.contains("1 of 3 images failed"), "\(result.stderr)")
+    }
+
     @Test func anImageLinkedOutOfTheFolderIsRefused() throws {
         let fixture = try RunnerFixture(count: 3)
         defer { fixture.remove() }

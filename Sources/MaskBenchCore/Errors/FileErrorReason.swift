@@ -10,6 +10,26 @@ package enum FileErrorReason {
         return text.prefix(1).lowercased() + text.dropFirst()
     }
 
+    /// Why the entry at `path` cannot be read as a file when it is a FIFO, a socket or a device (a symbolic link
+    /// is followed): opening it could wait forever, or reading it never end. `nil` for a file, a folder or a path
+    /// that cannot be examined (its reader says why it cannot be opened).
+    ///
+    /// - Returns: `not a regular file but a FIFO (named pipe); give a file saved on disk`, or `nil`. The
+    ///   corresponding C function is `stat`.
+    package static func notARegularFile(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let kind: String
+        switch info.st_mode & S_IFMT {
+        case S_IFREG, S_IFDIR: return nil
+        case S_IFIFO: kind = "a FIFO (named pipe)"
+        case S_IFSOCK: kind = "a socket"
+        case S_IFCHR, S_IFBLK: kind = "a device"
+        default: kind = "a special file"
+        }
+        return "not a regular file but \(kind); give a file saved on disk"
+    }
+
     /// The reason an error thrown by Foundation's file functions carries: its POSIX code (its own, or the
     /// underlying error's), or what its Cocoa code stands for (`not valid UTF-8 text`).
     package static func describe(_ error: any Error) -> String {

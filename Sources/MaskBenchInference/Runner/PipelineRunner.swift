@@ -60,7 +60,8 @@ package struct RunReport: Sendable, Hashable {
 /// Each worker is made on the thread that uses it, all before the first image (a model that cannot load is
 /// an error before any image is read). Threads take the next image in input order; outcomes are stored by
 /// index, so the report's order never depends on which thread finished first. A ``RunStop`` request makes
-/// every thread stop after its current image.
+/// every thread stop after its current image. A FIFO, socket or device named as an image is a failed image,
+/// never opened (reading it could wait forever).
 package struct PipelineRunner: Sendable {
     /// How many workers run at once.
     package var workers: Int
@@ -116,6 +117,10 @@ package struct PipelineRunner: Sendable {
             let looked = Mutex((outcomes: outcomes, keys: keys))
             DispatchQueue.concurrentPerform(iterations: items.count) { index in
                 let item = items[index]
+                if let refusal = Self.refusal(of: item) {
+                    looked.withLock { $0.outcomes[index] = .failed(refusal) }
+                    return
+                }
                 do {
                     let key = try ImageKey(imageAt: item.path, boxes: item.groundTruthBoxes)
                     let result = cache.result(for: key)
@@ -167,19 +172,23 @@ package struct PipelineRunner: Sendable {
                     guard let index = slot else { break }
                     let item = items[index]
                     let outcome: ImageOutcome
-                    do {
-                        let result = try worker.run(
-                            PipelineRequest(imagePath: item.path, groundTruthBoxes: item.groundTruthBoxes))
-                        outcome = .computed(result)
-                        if let cache, let key = keys[index] {
-                            do {
-                                try cache.store(result, for: key)
-                            } catch {
-                                shared.state.withLock { $0.storeError = $0.storeError ?? "\(error)" }
+                    if let refusal = Self.refusal(of: item) {
+                        outcome = .failed(refusal)
+                    } else {
+                        do {
+                            let result = try worker.run(
+                                PipelineRequest(imagePath: item.path, groundTruthBoxes: item.groundTruthBoxes))
+                            outcome = .computed(result)
+                            if let cache, let key = keys[index] {
+                                do {
+                                    try cache.store(result, for: key)
+                                } catch {
+                                    shared.state.withLock { $0.storeError = $0.storeError ?? "\(error)" }
+                                }
                             }
+                        } catch {
+                            outcome = .failed("\(error)")
                         }
-                    } catch {
-                        outcome = .failed("\(error)")
                     }
                     shared.state.withLock { $0.outcomes[index] = outcome }
                     progress?.advance(failed: outcome.result == nil)
@@ -207,6 +216,11 @@ package struct PipelineRunner: Sendable {
         let interrupted = all.contains(nil)
         progress?.finish(interrupted: interrupted)
         return RunReport(outcomes: all, interrupted: interrupted, cacheError: storeError)
+    }
+
+    /// Why `item` is not a file to read, when it is a FIFO, a socket or a device (``FileErrorReason``).
+    private static func refusal(of item: RunItem) -> String? {
+        FileErrorReason.notARegularFile(item.path).map { RunnerError(file: item.path, $0).description }
     }
 }
 

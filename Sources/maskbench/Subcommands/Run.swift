@@ -19,8 +19,8 @@ struct Run: AsyncParsableCommand {
             recomputes nothing already done. Writes OUT/predictions.jsonl, OUT/failures.jsonl (images that \
             failed, with the reason; they are left out of the numbers), OUT/logs/ (worker logs), then what \
             `maskbench evaluate` writes. Images are looked up in --images (default: the folder holding the \
-            ground truth). Exit 0 on success, 1 when some images failed, 2 on a usage or input \
-            error, 130 when stopped by Ctrl-C.
+            ground truth); a FIFO, socket or device there is a failed image, never read. Exit 0 on success, 1 \
+            when some images failed, 2 on a usage or input error, 130 when stopped by Ctrl-C.
 
             With --shard K/N it runs only shard K of N (image i of the image names sorted by their bytes, \
             when i mod N = K) and evaluates nothing: it writes OUT/predictions.jsonl, OUT/failures.jsonl, \
