@@ -27,7 +27,6 @@ import Testing
             mode: "escapes", reason: "printed a line that is not JSON: '\\u{1b}[2J\\u{9b}31m not JSON'", retried: true),
         Misbehaviour(mode: "huge", reason: "printed a line longer than 16 MB, starting 'xxxx", retried: true),
         Misbehaviour(mode: "wrong-id", reason: "while id", retried: true),
-        Misbehaviour(mode: "twice", reason: "twice: '{\"id\": ", retried: true),
         Misbehaviour(mode: "close-stdout", reason: "closed its standard output while still running", retried: true),
         Misbehaviour(
             mode: "error", reason: "could not process the image: cannot decode img3.jpg: test error", retried: false),
@@ -71,6 +70,92 @@ import Testing
             #expect(face.maskScore == (fixture.names[index].contains("unmasked") ? 0.2 : 0.8))
         }
         #expect(pipeline.events.all.count == (`case`.retried ? 2 : 0))
+    }
+
+    /// A second answer to image 3, sent at once or only when image 4 is asked, is image 3's (and ignored):
+    /// image 4 gets its own answer, nothing fails, nothing is retried.
+    @Test(arguments: ["twice", "late"])
+    func aDuplicateOrLateAnswerBelongsToItsOwnRequestNeverToTheNextImage(_ mode: String) async throws {
+        let fixture = try RunnerFixture(count: 6)
+        defer { fixture.remove() }
+        let pipeline = try ExternalPipeline.start(
+            configuration(RunnerFixture.command(mode, "img3.jpg"), fixture, timeout: 60))
+        defer { pipeline.shutdown() }
+        let report = try await PipelineRunner(workers: 1).run(pipeline, on: fixture.items)
+        #expect(report.computedCount == 6)
+        #expect(report.failedCount == 0)
+        for (index, outcome) in report.outcomes.enumerated() {
+            let faces = try #require(outcome?.result?.faces, "\(fixture.names[index]): \(String(describing: outcome))")
+            #expect(faces.map(\.box) == [Box(x: 0, y: 0, width: 10, height: 10)], "\(fixture.names[index])")
+            #expect(faces.first?.maskScore == (fixture.names[index].contains("unmasked") ? 0.2 : 0.8))
+        }
+        let events = pipeline.events.all
+        #expect(events.count == 1, "\(events)")
+        #expect(events.first?.hasPrefix("img4.jpg: worker 1 (pid ") == true, "\(events)")
+        #expect(events.first?.contains("answered id 3 again (an earlier request) while id 4 was asked") == true)
+        #expect(events.first?.hasSuffix("; that late answer was ignored") == true, "\(events)")
+    }
+
+    /// A worker that cannot answer is found out on the first images: the run stops there, instead of
+    /// restarting the worker for every image.
+    @Test(arguments: [
+        ("handshake-only", "1"), ("exit", "1"), ("error-all", "1"),
+    ])
+    func aWorkerFailingTheFirstImagesTheSameWayStopsTheRun(_ mode: String, _ target: String) async throws {
+        let fixture = try RunnerFixture(count: 30)
+        defer { fixture.remove() }
+        let command = RunnerFixture.command(mode, target)
+        let pipeline = try ExternalPipeline.start(configuration(command, fixture, timeout: 60))
+        defer { pipeline.shutdown() }
+        let report = try await PipelineRunner(workers: 2).run(pipeline, on: fixture.items)
+        let stop = try #require(report.stopped, "the run went on: \(report.failedCount) failed")
+        // The 8th failure stops it; the other worker may still finish (and fail) the image it has.
+        #expect((8...9).contains(report.failedCount), "\(report.failedCount)")
+        #expect(report.computedCount == 0)
+        #expect(report.outcomes.contains(nil))
+        #expect(stop.hasPrefix("the first 8 images all failed the same way, none succeeding: "), "\(stop)")
+        #expect(stop.contains("worker command: \(command)"), "\(stop)")
+        #expect(stop.contains("see the worker's log, \(fixture.outPath)/logs/worker-"), "\(stop)")
+    }
+
+    @Test func aWorkerFailingMostImagesButNotAllDoesNotStopTheRun() async throws {
+        let fixture = try RunnerFixture(count: 12)
+        defer { fixture.remove() }
+        // It crashes on every image but the 6th: 5 failures, 1 success, then failures again.
+        let pipeline = try ExternalPipeline.start(
+            configuration(RunnerFixture.command("crash-but", "img6.jpg"), fixture, retries: 0, timeout: 60))
+        defer { pipeline.shutdown() }
+        let report = try await PipelineRunner(workers: 1).run(pipeline, on: fixture.items)
+        #expect(report.stopped == nil)
+        #expect(report.failedCount == 11)
+        #expect(report.computedCount == 1)
+        #expect(report.outcomes[5]?.result != nil)
+    }
+
+    /// A worker that writes 20 MiB to standard error leaves a log of its first and last MiB.
+    @Test func theWorkersLogKeepsItsHeadAndTail() async throws {
+        let fixture = try RunnerFixture(count: 2)
+        defer { fixture.remove() }
+        let pipeline = try ExternalPipeline.start(
+            configuration(RunnerFixture.command("noisy"), fixture, timeout: 60))
+        let report = try await PipelineRunner(workers: 1).run(pipeline, on: fixture.items)
+        pipeline.shutdown()
+        #expect(report.computedCount == 2)
+        let written =
+            "first line of the noise\n" + String(repeating: "n", count: 20 << 20) + "\nlast line of the noise\n"
+            + "test worker started, mode noisy, target 3\n"
+        let log = try Data(contentsOf: URL(fileURLWithPath: fixture.outPath + "/logs/worker-1.log"))
+        #expect(log.count <= 3 << 20 + 200, "\(log.count) bytes")
+        let text = String(decoding: log, as: UTF8.self)
+        #expect(text.hasPrefix("first line of the noise\n"))
+        #expect(text.hasSuffix("\nlast line of the noise\ntest worker started, mode noisy, target 3\n"))
+        let markers = text.split(separator: "\n").filter { $0.hasPrefix("[maskbench: ") }
+        #expect(markers.count == 1, "\(markers.count) marker lines")
+        // The marker counts exactly the bytes left out between the head and the tail.
+        let marker = try #require(markers.first)
+        let number = marker.dropFirst("[maskbench: ".count).prefix { $0.isNumber }
+        let leftOut = try #require(Int(number), "\(marker)")
+        #expect(log.count - (marker.utf8.count + 2) + leftOut == written.utf8.count, "\(marker)")
     }
 
     @Test func aCrashOnTheThirdImageIsRetriedOnARestartedWorker() async throws {

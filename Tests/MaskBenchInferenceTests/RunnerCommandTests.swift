@@ -56,6 +56,37 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: fixture.outPath + "/index.html"))
     }
 
+    /// A worker that exits right after its handshake is not restarted for every image: the run stops after
+    /// the first 8 failures, exits 1 naming the command, the failure and the log, and writes no new set.
+    @Test func aWorkerThatExitsAfterItsHandshakeStopsTheRunEarly() throws {
+        let fixture = try RunnerFixture(count: 30)
+        defer { fixture.remove() }
+        let previous = try Command.maskbench(arguments(fixture, RunnerFixture.command("ok"), ["--no-report"]))
+        #expect(previous.status == 0, "\(previous.stderr)")
+        let metrics = try Data(contentsOf: URL(fileURLWithPath: fixture.outPath + "/metrics.json"))
+
+        let command = RunnerFixture.command("handshake-only")
+        let result = try Command.maskbench(
+            arguments(fixture, command, ["--workers", "2"]), hangGuard: 600)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(
+            result.stderr.contains("stopped: the first 8 images all failed the same way, none succeeding: "),
+            "\(result.stderr)")
+        #expect(result.stderr.contains("worker command: \(command)"), "\(result.stderr)")
+        #expect(result.stderr.contains("see the worker's log, \(fixture.outPath)/logs/worker-"), "\(result.stderr)")
+        #expect(result.stderr.contains("no outputs written; \(fixture.outPath) keeps its previous ones"))
+        let starts = try FileManager.default.contentsOfDirectory(atPath: fixture.outPath + "/logs")
+            .filter { $0.hasPrefix("worker-") }
+            .map { try String(contentsOfFile: fixture.outPath + "/logs/" + $0, encoding: .utf8) }
+            .map { $0.components(separatedBy: "test worker started").count - 1 }
+            .reduce(0, +)
+        // 8 or 9 images (the second worker may be busy with one), 2 attempts each, and the first worker.
+        #expect(starts <= 2 * 9 + 1, "\(starts) worker starts")
+        // The previous set is left whole.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: fixture.outPath + "/metrics.json")) == metrics)
+        #expect(FileManager.default.fileExists(atPath: fixture.outPath + "/logs/events.log"))
+    }
+
     @Test func cropScoresGiveTheGroundTruthCropsNumbers() throws {
         let fixture = try RunnerFixture(count: 3)
         defer { fixture.remove() }

@@ -57,6 +57,8 @@ package struct ExternalPipeline: PipelineDefinition {
     package let handshake: WorkerProtocol.Handshake
     /// Restarts and other worker incidents, for the run's report.
     package let events: WorkerEvents
+    /// Stops the run when the first images all fail the same way.
+    private let earlyStop: EarlyStop
     private let spare: SpareConnection
 
     package var name: String { handshake.name }
@@ -75,26 +77,17 @@ package struct ExternalPipeline: PipelineDefinition {
     /// - Throws: ``ExternalWorkerError`` when the command cannot start or its handshake is missing, late or
     ///   invalid; the message points at the worker's log.
     package static func start(_ configuration: Configuration) throws -> ExternalPipeline {
-        let events = WorkerEvents()
-        let first = try WorkerConnection.launch(configuration, index: 0, expected: nil)
-        return ExternalPipeline(
-            configuration: configuration,
-            handshake: first.handshake,
-            events: events,
-            spare: SpareConnection(first)
-        )
+        let first = try WorkerConnection.launch(
+            configuration, index: 0, log: try WorkerLog.open(configuration, index: 0), expected: nil)
+        return ExternalPipeline(configuration: configuration, handshake: first.handshake, spare: SpareConnection(first))
     }
 
-    private init(
-        configuration: Configuration,
-        handshake: WorkerProtocol.Handshake,
-        events: WorkerEvents,
-        spare: SpareConnection
-    ) {
+    private init(configuration: Configuration, handshake: WorkerProtocol.Handshake, spare: SpareConnection) {
         self.configuration = configuration
         self.handshake = handshake
-        self.events = events
         self.spare = spare
+        events = WorkerEvents()
+        earlyStop = EarlyStop(command: configuration.command)
     }
 
     package func makeWorker(index: Int) throws -> any PipelineWorker {
@@ -102,9 +95,11 @@ package struct ExternalPipeline: PipelineDefinition {
         if index == 0, let first = spare.take() {
             connection = first
         } else {
-            connection = try WorkerConnection.launch(configuration, index: index, expected: handshake)
+            connection = try WorkerConnection.launch(
+                configuration, index: index, log: try WorkerLog.open(configuration, index: index), expected: handshake)
         }
-        return ExternalWorker(configuration: configuration, index: index, connection: connection, events: events)
+        return ExternalWorker(
+            configuration: configuration, index: index, connection: connection, events: events, earlyStop: earlyStop)
     }
 
     /// Ends the first worker if no runner took it (every image was cached).
@@ -113,20 +108,29 @@ package struct ExternalPipeline: PipelineDefinition {
     }
 }
 
-/// Incidents of a run's workers (restarts and their reasons), gathered from every worker thread.
+/// Incidents of a run's workers (restarts and their reasons, late answers), gathered from every worker thread.
+///
+/// At most ``limit`` are kept, then only counted: a worker that repeats an old answer without end costs no
+/// memory.
 package final class WorkerEvents: Sendable {
-    private let entries = Mutex<[String]>([])
+    /// The most incidents kept.
+    static let limit = 100_000
+    private let entries = Mutex<(kept: [String], dropped: Int)>(([], 0))
 
     /// Creates an empty log.
     package init() {}
 
     /// Adds one incident.
     func record(_ message: String) {
-        entries.withLock { $0.append(message) }
+        entries.withLock {
+            if $0.kept.count < Self.limit { $0.kept.append(message) } else { $0.dropped += 1 }
+        }
     }
 
-    /// Every incident so far, in the order recorded.
-    package var all: [String] { entries.withLock { $0 } }
+    /// Every incident kept so far, in the order recorded, and a last line counting those not kept.
+    package var all: [String] {
+        entries.withLock { $0.kept + ($0.dropped > 0 ? ["… \($0.dropped) more incidents, not kept"] : []) }
+    }
 }
 
 /// The first worker, kept between ``ExternalPipeline/start(_:)`` and the runner's `makeWorker(index: 0)`.
@@ -157,32 +161,28 @@ final class WorkerConnection {
     let handshake: WorkerProtocol.Handshake
     /// `worker 2 (pid 4711)`, for messages.
     let label: String
+    /// The log its standard error goes to.
+    let log: WorkerLog
     /// The first request id sent to this process; an answer below it is from nothing this process was asked.
     var firstID: Int?
 
-    private init(process: WorkerProcess, handshake: WorkerProtocol.Handshake, label: String) {
+    private init(process: WorkerProcess, handshake: WorkerProtocol.Handshake, label: String, log: WorkerLog) {
         self.process = process
         self.handshake = handshake
         self.label = label
+        self.log = log
     }
 
-    /// Starts worker number `index` and reads its handshake.
+    /// Starts worker number `index`, its standard error going to `log`, and reads its handshake.
     ///
     /// - Parameter expected: the handshake the first worker gave; every worker must give the same.
     static func launch(
         _ configuration: ExternalPipeline.Configuration,
         index: Int,
+        log: WorkerLog,
         expected: WorkerProtocol.Handshake?
     ) throws -> WorkerConnection {
-        let logPath = configuration.logDirectory + "/worker-\(index + 1).log"
-        do {
-            try FileManager.default.createDirectory(
-                atPath: configuration.logDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw ExternalWorkerError(
-                .cannotStart,
-                "cannot create the worker log folder \(configuration.logDirectory): \(FileErrorReason.describe(error))")
-        }
+        let logPath = log.path
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONUNBUFFERED"] = "1"
         environment["MASKBENCH_WORKER_INDEX"] = String(index + 1)
@@ -190,7 +190,7 @@ final class WorkerConnection {
         let process = try WorkerProcess(
             arguments: try configuration.arguments(),
             environment: environment.map { "\($0.key)=\($0.value)" }.sorted(),
-            logPath: logPath,
+            log: log,
             maxLineBytes: configuration.maxLineBytes
         )
         let label = "worker \(index + 1) (pid \(process.pid))"
@@ -231,6 +231,6 @@ final class WorkerConnection {
                 "\(label) announced \(handshake), but worker 1 announced \(expected); every worker must be the same pipeline"
             )
         }
-        return WorkerConnection(process: process, handshake: handshake, label: label)
+        return WorkerConnection(process: process, handshake: handshake, label: label, log: log)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+internal import MaskBenchCore
 
 /// One external worker as the runner sees it: asks its process about one image at a time, restarts it after a
 /// crash, a hang or a garbled answer, and retries the image a bounded number of times.
@@ -6,54 +7,73 @@ final class ExternalWorker: PipelineWorker {
     private let configuration: ExternalPipeline.Configuration
     private let index: Int
     private let events: WorkerEvents
+    private let earlyStop: EarlyStop
     private var connection: WorkerConnection?
     /// What the first worker announced; a restarted worker must announce the same.
     private let handshake: WorkerProtocol.Handshake
+    /// `logs/worker-K.log`, kept across restarts.
+    private let log: WorkerLog
     private var nextID = 1
 
     init(
         configuration: ExternalPipeline.Configuration,
         index: Int,
         connection: WorkerConnection,
-        events: WorkerEvents
+        events: WorkerEvents,
+        earlyStop: EarlyStop
     ) {
         self.configuration = configuration
         self.index = index
         self.connection = connection
         self.events = events
+        self.earlyStop = earlyStop
         handshake = connection.handshake
+        log = connection.log
     }
 
     deinit {
         connection?.process.finish(grace: 2)
     }
 
+    /// - Throws: ``ExternalWorkerError`` when the image fails; ``PipelineStop`` when its failure is the last of
+    ///   the first images that all failed the same way (``EarlyStop``).
     func run(_ request: PipelineRequest) throws -> PipelineResult {
         let attempts = max(0, configuration.retries) + 1
+        let image = (request.imagePath as NSString).lastPathComponent
         var attempt = 0
         while true {
             attempt += 1
+            let failure: ExternalWorkerError
             do {
-                return try ask(try connected(), request)
+                let result = try ask(try connected(), request)
+                earlyStop.succeeded()
+                return result
             } catch let error as ExternalWorkerError {
-                guard error.restartsWorker else { throw error }
+                failure = error
+            }
+            if failure.restartsWorker {
                 connection?.process.kill()
                 connection = nil
-                let image = (request.imagePath as NSString).lastPathComponent
-                guard attempt < attempts else {
-                    events.record("\(image): \(error.message); image failed, worker restarted for the next one")
-                    let tries = attempts == 1 ? "" : " (\(attempts) attempts)"
-                    throw ExternalWorkerError(error.kind, error.message + tries)
+                // A run that is stopping gives no second chance: the worker is known not to work.
+                if attempt < attempts, !earlyStop.isStopping {
+                    events.record("\(image): \(failure.message); worker restarted, retrying the image")
+                    continue
                 }
-                events.record("\(image): \(error.message); worker restarted, retrying the image")
+                events.record("\(image): \(failure.message); image failed, worker restarted for the next one")
             }
+            let tries = failure.restartsWorker && attempt > 1 ? " (\(attempt) attempts)" : ""
+            let final = ExternalWorkerError(failure.kind, failure.message + tries)
+            if let reason = earlyStop.failed(final, image: image, log: log.path) {
+                throw PipelineStop(imageReason: final.description, reason: reason)
+            }
+            throw final
         }
     }
 
     /// The running connection, started anew after a failure.
     private func connected() throws -> WorkerConnection {
         if let connection { return connection }
-        let started = try WorkerConnection.launch(configuration, index: index, expected: handshake)
+        let started = try WorkerConnection.launch(configuration, index: index, log: log, expected: handshake)
         connection = started
         return started
     }
@@ -100,17 +120,23 @@ final class ExternalWorker: PipelineWorker {
                         .malformedLine,
                         "\(label) printed a line without an integer 'id': \(WorkerProtocol.excerpt(bytes))")
                 }
+                if answered < id && answered >= (connection.firstID ?? id) {
+                    // An earlier request's answer, late or given twice: that request has its outcome already,
+                    // and this one's answer is still to come.
+                    events.record(
+                        "\((request.imagePath as NSString).lastPathComponent): \(label) answered id \(answered) again "
+                            + "(an earlier request) while id \(id) was asked: \(WorkerProtocol.excerpt(bytes)); "
+                            + "that late answer was ignored")
+                    continue
+                }
                 guard answered == id else {
-                    let earlier = answered < id && answered >= (connection.firstID ?? id)
-                    let what =
-                        earlier ? "answered id \(answered) again (an earlier request)" : "answered id \(answered)"
                     throw ExternalWorkerError(
-                        .wrongID, "\(label) \(what) while id \(id) was asked: \(WorkerProtocol.excerpt(bytes))")
+                        .wrongID,
+                        "\(label) answered id \(answered) while id \(id) was asked: \(WorkerProtocol.excerpt(bytes))")
                 }
                 let expected = crops.map(\.count)
                 let answer = try WorkerProtocol.decodeAnswer(
                     object, line: bytes, worker: label, expectedCrops: expected)
-                try rejectSecondAnswer(to: id, from: connection)
                 switch answer {
                 case .result(let result): return result
                 case .error(let message):
@@ -118,21 +144,6 @@ final class ExternalWorker: PipelineWorker {
                 }
             }
         }
-    }
-
-    /// A second answer to the same request, already read with the first, makes the image's answer
-    /// ambiguous: the image fails and the worker is restarted.
-    private func rejectSecondAnswer(to id: Int, from connection: WorkerConnection) throws {
-        guard connection.process.hasBufferedLine else { return }
-        guard case .line(let next) = connection.process.readLine(deadline: .now()) else { return }
-        let object = try WorkerProtocol.decodeObject(next, worker: connection.label)
-        let answered = WorkerProtocol.answerID(object)
-        throw ExternalWorkerError(
-            .wrongID,
-            answered == id
-                ? "\(connection.label) answered id \(id) twice: \(WorkerProtocol.excerpt(next))"
-                : "\(connection.label) printed a line nobody asked for: \(WorkerProtocol.excerpt(next))"
-        )
     }
 }
 

@@ -9,7 +9,11 @@ import Darwin
 #endif
 
 /// One running worker process: its standard input to write requests to, its standard output read line by
-/// line with a deadline, its standard error appended to a log file.
+/// line with a deadline, its standard error read from a pipe into its ``WorkerLog`` (capped).
+///
+/// Standard error is read whenever MaskBench waits for the worker (a line, its exit), and before a line is
+/// returned, so the log holds everything the worker wrote before its answer. A worker that writes more than
+/// the pipe holds while MaskBench is not waiting for it waits until MaskBench is.
 ///
 /// The process is started with `posix_spawnp` (no shell), in a process group of its own so that a terminal's
 /// Ctrl-C reaches MaskBench only and ``kill()`` also ends anything the worker started (`sh -c` children).
@@ -32,6 +36,9 @@ final class WorkerProcess {
     let pid: pid_t
     private let input: Int32
     private let output: Int32
+    /// The read end of the worker's standard error, non-blocking; -1 once it reached its end.
+    private var errors: Int32
+    private let log: WorkerLog
     private var buffer: [UInt8] = []
     /// Where in ``buffer`` the search for `\n` resumes.
     private var scanned = 0
@@ -45,12 +52,13 @@ final class WorkerProcess {
     /// - Parameters:
     ///   - arguments: the program and its arguments.
     ///   - environment: the environment, as `NAME=value` strings.
-    ///   - logPath: the file standard error is appended to (created when missing).
+    ///   - log: where standard error goes.
     ///   - maxLineBytes: the longest line ``readLine(deadline:)`` accepts.
     /// - Throws: ``ExternalWorkerError`` (``ExternalWorkerError/Kind/cannotStart``) naming the program and
     ///   the system's reason. The corresponding C function is `posix_spawnp`.
-    init(arguments: [String], environment: [String], logPath: String, maxLineBytes: Int) throws {
+    init(arguments: [String], environment: [String], log: WorkerLog, maxLineBytes: Int) throws {
         self.maxLineBytes = maxLineBytes
+        self.log = log
         let program = arguments[0]
         func failure(_ call: String, _ code: Int32) -> ExternalWorkerError {
             ExternalWorkerError(.cannotStart, "cannot start '\(program)': \(call): \(String(cString: strerror(code)))")
@@ -61,26 +69,24 @@ final class WorkerProcess {
         defer { Self.spawnLock.unlock() }
         // A worker that exits makes the next request's `write` fail with EPIPE instead of killing MaskBench.
         signal(SIGPIPE, SIG_IGN)
-        let log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard log >= 0 else { throw failure("cannot open the log \(logPath)", errno) }
-        defer { close(log) }
         var toChild: [Int32] = [-1, -1]
         var fromChild: [Int32] = [-1, -1]
+        var errorsFromChild: [Int32] = [-1, -1]
         guard pipe(&toChild) == 0 else { throw failure("pipe", errno) }
-        guard pipe(&fromChild) == 0 else {
+        guard pipe(&fromChild) == 0, pipe(&errorsFromChild) == 0 else {
             let code = errno
-            close(toChild[0])
-            close(toChild[1])
+            for descriptor in toChild + fromChild + errorsFromChild where descriptor >= 0 { close(descriptor) }
             throw failure("pipe", code)
         }
-        for descriptor in toChild + fromChild { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        for descriptor in toChild + fromChild + errorsFromChild { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        _ = fcntl(errorsFromChild[0], F_SETFL, fcntl(errorsFromChild[0], F_GETFL) | O_NONBLOCK)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         // dup2 onto 0, 1, 2 clears close-on-exec on the copies only.
         posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
         posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, log, 2)
+        posix_spawn_file_actions_adddup2(&actions, errorsFromChild[1], 2)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -106,14 +112,17 @@ final class WorkerProcess {
         let status = posix_spawnp(&child, program, &actions, &attributes, argv, envp)
         close(toChild[0])
         close(fromChild[1])
+        close(errorsFromChild[1])
         guard status == 0 else {
             close(toChild[1])
             close(fromChild[0])
+            close(errorsFromChild[0])
             throw failure("posix_spawnp", status)
         }
         pid = child
         input = toChild[1]
         output = fromChild[0]
+        errors = errorsFromChild[0]
         Self.running.withLock { _ = $0.insert(child) }
     }
 
@@ -129,6 +138,7 @@ final class WorkerProcess {
         kill()
         closeInput()
         close(output)
+        if errors >= 0 { close(errors) }
     }
 
     private func closeInput() {
@@ -160,10 +170,33 @@ final class WorkerProcess {
         buffer[scanned...].contains(UInt8(ascii: "\n"))
     }
 
-    /// The next line of the worker's standard output, waiting at most until `deadline`.
+    /// Moves what the worker wrote on standard error so far into its log, without waiting.
+    ///
+    /// The corresponding C function is `read`.
+    private func readErrors() {
+        guard errors >= 0 else { return }
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(errors, $0.baseAddress, $0.count) }
+            if count > 0 {
+                chunk.withUnsafeBytes { log.append(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+                continue
+            }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
+            // The end (every writer gone), or an error reading: nothing more comes.
+            close(errors)
+            errors = -1
+            return
+        }
+    }
+
+    /// The next line of the worker's standard output, waiting at most until `deadline`; meanwhile, what the
+    /// worker writes on standard error goes to its log.
     ///
     /// The corresponding C functions are `poll` and `read`.
     func readLine(deadline: DispatchTime) -> LineResult {
+        readErrors()
         while true {
             if let newline = buffer[scanned...].firstIndex(of: UInt8(ascii: "\n")) {
                 var line = Array(buffer[..<newline])
@@ -177,13 +210,19 @@ final class WorkerProcess {
             let now = DispatchTime.now().uptimeNanoseconds
             guard deadline.uptimeNanoseconds > now else { return .timedOut }
             let milliseconds = Int32(min(Int64(deadline.uptimeNanoseconds - now) / 1_000_000 + 1, 60_000))
-            var descriptor = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, milliseconds)
+            // A negative descriptor (standard error at its end) is left out by poll.
+            var descriptors = [
+                pollfd(fd: output, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: errors, events: Int16(POLLIN), revents: 0),
+            ]
+            let ready = poll(&descriptors, 2, milliseconds)
             if ready < 0 {
                 if errno == EINTR { continue }
                 return .endOfFile
             }
-            if ready == 0 { continue }
+            // Standard error first: what the worker wrote there before its answer is in the log before it.
+            if descriptors[1].revents != 0 { readErrors() }
+            if descriptors[0].revents == 0 { continue }
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
             let count = chunk.withUnsafeMutableBytes { Glibc.read(output, $0.baseAddress, $0.count) }
             if count < 0 {
@@ -191,6 +230,7 @@ final class WorkerProcess {
                 return .endOfFile
             }
             if count == 0 {
+                readErrors()
                 if buffer.isEmpty { return .endOfFile }
                 // A last line without `\n`: hand it over, then report the end.
                 let line = buffer
@@ -211,11 +251,14 @@ final class WorkerProcess {
         if let reaped { return reaped }
         let end = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, timeout) * 1e9)
         while true {
+            // A worker writing on standard error as it ends must not wait for MaskBench to read it.
+            readErrors()
             var status: Int32 = 0
             let result = waitpid(pid, &status, WNOHANG)
             if result == pid || (result < 0 && errno == ECHILD) {
                 reaped = status
                 Self.running.withLock { _ = $0.remove(pid) }
+                readErrors()
                 return status
             }
             if DispatchTime.now().uptimeNanoseconds >= end { return nil }
@@ -229,7 +272,8 @@ final class WorkerProcess {
         if waitForExit(timeout: grace) == nil { kill() }
     }
 
-    /// Kills the worker's process group with `SIGKILL` and reaps the worker.
+    /// Kills the worker's process group with `SIGKILL`, reaps the worker and logs what it wrote on standard
+    /// error.
     func kill() {
         guard reaped == nil else { return }
         Glibc.kill(-pid, SIGKILL)
@@ -238,6 +282,7 @@ final class WorkerProcess {
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         reaped = status
         Self.running.withLock { _ = $0.remove(pid) }
+        readErrors()
     }
 
     /// How the worker ended, as `exited with status 3` or `was killed by signal 9 (Killed)`; `nil` while

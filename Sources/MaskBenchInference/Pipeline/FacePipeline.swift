@@ -54,8 +54,26 @@ package protocol PipelineWorker: AnyObject {
     /// Runs the pipeline on one image.
     ///
     /// - Throws: when this image cannot be processed (corrupt file, over the pixel budget, a worker that
-    ///   crashed); the runner records the error's description as the image's failure and goes on.
+    ///   crashed); the runner records the error's description as the image's failure and goes on. A
+    ///   ``PipelineStop`` also stops the run.
     func run(_ request: PipelineRequest) throws -> PipelineResult
+}
+
+/// An image's failure that shows no image will succeed (an external worker that cannot answer at all): the
+/// runner records the image as failed and stops the run, as ``RunReport/stopped`` says.
+package struct PipelineStop: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The image's failure, as any other failed image's.
+    package var imageReason: String
+    /// Why the run stops.
+    package var reason: String
+
+    /// The failure of an image, `imageReason`, that stops the run for `reason`.
+    package init(imageReason: String, reason: String) {
+        self.imageReason = imageReason
+        self.reason = reason
+    }
+
+    package var description: String { reason }
 }
 
 /// A pipeline as configured: what it is called, what identifies its results, and how to start a worker.

@@ -45,6 +45,8 @@ package struct RunReport: Sendable, Hashable {
     package var interrupted: Bool
     /// Why results could not be cached (a full disk), if they could not; the results themselves are kept.
     package var cacheError: String?
+    /// Why the pipeline stopped the run (``PipelineStop``), if it did; the images not run have no outcome.
+    package var stopped: String? = nil
 
     /// Images the pipeline answered on this run.
     package var computedCount: Int { outcomes.filter { if case .computed = $0 { true } else { false } }.count }
@@ -59,9 +61,9 @@ package struct RunReport: Sendable, Hashable {
 ///
 /// Each worker is made on the thread that uses it, all before the first image (a model that cannot load is
 /// an error before any image is read). Threads take the next image in input order; outcomes are stored by
-/// index, so the report's order never depends on which thread finished first. A ``RunStop`` request makes
-/// every thread stop after its current image. A FIFO, socket or device named as an image is a failed image,
-/// never opened (reading it could wait forever).
+/// index, so the report's order never depends on which thread finished first. A ``RunStop`` request, or a
+/// worker's ``PipelineStop``, makes every thread stop after its current image. A FIFO, socket or device named
+/// as an image is a failed image, never opened (reading it could wait forever).
 package struct PipelineRunner: Sendable {
     /// How many workers run at once.
     package var workers: Int
@@ -165,7 +167,7 @@ package struct PipelineRunner: Sendable {
                 guard let worker, !shared.state.withLock({ $0.abort }) else { return }
                 while !stop.isRequested {
                     let slot: Int? = shared.state.withLock { state in
-                        guard state.next < pending.count else { return nil }
+                        guard state.stopped == nil, state.next < pending.count else { return nil }
                         defer { state.next += 1 }
                         return pending[state.next]
                     }
@@ -175,20 +177,7 @@ package struct PipelineRunner: Sendable {
                     if let refusal = Self.refusal(of: item) {
                         outcome = .failed(refusal)
                     } else {
-                        do {
-                            let result = try worker.run(
-                                PipelineRequest(imagePath: item.path, groundTruthBoxes: item.groundTruthBoxes))
-                            outcome = .computed(result)
-                            if let cache, let key = keys[index] {
-                                do {
-                                    try cache.store(result, for: key)
-                                } catch {
-                                    shared.state.withLock { $0.storeError = $0.storeError ?? "\(error)" }
-                                }
-                            }
-                        } catch {
-                            outcome = .failed("\(error)")
-                        }
+                        outcome = Self.run(worker, on: item, key: keys[index], cache: cache, shared: shared)
                     }
                     shared.state.withLock { $0.outcomes[index] = outcome }
                     progress?.advance(failed: outcome.result == nil)
@@ -212,10 +201,32 @@ package struct PipelineRunner: Sendable {
             progress?.finish(interrupted: true)
             throw RunnerError("cannot start worker \(index + 1) of pipeline '\(pipeline.name)': \(message)")
         }
-        let (all, storeError) = shared.state.withLock { ($0.outcomes, $0.storeError) }
+        let (all, storeError, stopped) = shared.state.withLock { ($0.outcomes, $0.storeError, $0.stopped) }
         let interrupted = all.contains(nil)
         progress?.finish(interrupted: interrupted)
-        return RunReport(outcomes: all, interrupted: interrupted, cacheError: storeError)
+        return RunReport(outcomes: all, interrupted: interrupted, cacheError: storeError, stopped: stopped)
+    }
+
+    /// `worker`'s outcome for `item`, stored in `cache` under `key`; a ``PipelineStop`` is recorded in `shared`.
+    private static func run(
+        _ worker: any PipelineWorker, on item: RunItem, key: ImageKey?, cache: PredictionCache?, shared: SharedRun
+    ) -> ImageOutcome {
+        do {
+            let result = try worker.run(PipelineRequest(imagePath: item.path, groundTruthBoxes: item.groundTruthBoxes))
+            if let cache, let key {
+                do {
+                    try cache.store(result, for: key)
+                } catch {
+                    shared.state.withLock { $0.storeError = $0.storeError ?? "\(error)" }
+                }
+            }
+            return .computed(result)
+        } catch let stop as PipelineStop {
+            shared.state.withLock { $0.stopped = $0.stopped ?? stop.reason }
+            return .failed(stop.imageReason)
+        } catch {
+            return .failed("\(error)")
+        }
     }
 
     /// Why `item` is not a file to read, when it is a FIFO, a socket or a device (``FileErrorReason``).
@@ -237,6 +248,8 @@ private final class SharedRun: Sendable {
         var storeError: String?
         /// Set when a worker could not be made: the others stop before their first image.
         var abort = false
+        /// Why a worker stopped the run (``PipelineStop``): no thread takes another image.
+        var stopped: String?
     }
 
     let state: Mutex<State>

@@ -22,6 +22,12 @@ struct Run: AsyncParsableCommand {
             ground truth); a FIFO, socket or device there is a failed image, never read. Exit 0 on success, 1 \
             when some images failed, 2 on a usage or input error, 130 when stopped by Ctrl-C.
 
+            An --external worker that fails the first 8 images it is given the same way (a crash, a hang, \
+            the same error…), none succeeding, stops the run: exit 1 naming the command, the failure and the \
+            worker's log, no outputs written (images already answered stay cached). An answer that comes late \
+            or twice is its own request's, never the next image's. Each OUT/logs/worker-K.log keeps the first \
+            MiB and at least the last MiB of what worker K writes on standard error in a run.
+
             With --shard K/N it runs only shard K of N (image i of the image names sorted by their bytes, \
             when i mod N = K) and evaluates nothing: it writes OUT/predictions.jsonl, OUT/failures.jsonl, \
             OUT/crops.jsonl and, last, OUT/shard.json, for `maskbench merge`, which evaluates all shards as \
@@ -213,6 +219,16 @@ struct Run: AsyncParsableCommand {
             if events.count > 10 { note("… \(events.count - 10) more in \(out)/logs/events.log") }
         }
         if let cacheError = result.report.cacheError { note("results were not all cached: \(cacheError)") }
+        if let stopped = result.report.stopped {
+            let notRun = result.report.outcomes.filter { $0 == nil }.count
+            note("stopped: \(stopped)")
+            // A shard's earlier set was withdrawn when it started.
+            let kept = sharding == nil ? "; \(out) keeps its previous ones" : ""
+            note(
+                "\(notRun) of \(job.items.count) images were not run; no outputs written\(kept). Fix the worker, then "
+                    + "run the same command again (images already answered are cached).")
+            throw ExitCode(1)
+        }
         guard let answers = result.answers else {
             let done = result.report.outcomes.filter { $0 != nil }.count
             note(

@@ -6,11 +6,17 @@ image's name contains "unmasked"), and crop scores 0.9 per crop when asked. It m
 
     test_worker.py MODE [TARGET]
 
-MODE is one of: ok, varied (faces and scores that differ from image to image, from the name's CRC-32), exit, exit-after (answers, then exits), sleep, garbage, escapes (a line that is not JSON, with terminal escape sequences), huge, wrong-id, twice, close-stdout, error, slow, bad-handshake,
-no-handshake. The misbehaviour hits the image whose file name is TARGET, or, when TARGET is a number N, the
-N-th image this process is asked about (so a restarted worker counts again from 1). "slow" sleeps 0.2 s per
-image. Environment: MASKBENCH_TEST_COUNT_FILE, when set, gets one line per image answered (the image name),
-so tests can count the worker calls; MASKBENCH_TEST_CROPS=1 announces crop support.
+MODE is one of: ok, varied (faces and scores that differ from image to image, from the name's CRC-32), exit,
+exit-after (answers, then exits), sleep, garbage, escapes (a line that is not JSON, with terminal escape
+sequences), huge, wrong-id, twice (answers twice, the second answer with another box), late (answers, then sends
+that answer again, with another box, before the next image's), close-stdout, error, slow, bad-handshake,
+no-handshake, handshake-only (exits right after its handshake), crash-but (exits with status 3 on every image
+but TARGET), error-all (answers every image with the same error), noisy (writes a first line, 20 MiB and a last
+line to standard error before its handshake, then works as ok). The misbehaviour hits the image whose file name
+is TARGET, or, when TARGET is a number N, the N-th image this process is asked about (so a restarted worker
+counts again from 1). "slow" sleeps 0.2 s per image. Environment: MASKBENCH_TEST_COUNT_FILE, when set, gets one
+line per image answered (the image name), so tests can count the worker calls; MASKBENCH_TEST_CROPS=1 announces
+crop support.
 """
 import json
 import os
@@ -31,6 +37,13 @@ def send(obj):
 
 if mode == "no-handshake":
     sys.exit(4)
+if mode == "noisy":
+    sys.stderr.write("first line of the noise\n")
+    chunk = "n" * (1 << 20)
+    for _ in range(20):
+        sys.stderr.write(chunk)
+    sys.stderr.write("\nlast line of the noise\n")
+    sys.stderr.flush()
 if mode == "bad-handshake":
     send({"protocol": "maskbench-worker", "version": 99, "name": "test"})
     time.sleep(5)
@@ -41,8 +54,11 @@ if crops:
     handshake["crops"] = True
 send(handshake)
 print("test worker started, mode %s, target %s" % (mode, target), file=sys.stderr, flush=True)
+if mode == "handshake-only":
+    sys.exit(0)
 
 seen = 0
+late = None
 for line in sys.stdin:
     if not line.strip():
         continue
@@ -67,6 +83,14 @@ for line in sys.stdin:
             answer["cropMaskScores"] = [((h >> (3 * i)) % 1000) / 1000 for i in range(len(request["crops"]))]
     if mode == "slow":
         time.sleep(0.2)
+    if late is not None:
+        sys.stdout.write(late)
+        late = None
+    if mode == "crash-but" and name != target:
+        sys.exit(3)
+    if mode == "error-all":
+        send({"id": request["id"], "error": "no model loaded"})
+        continue
     if hit:
         print("misbehaving on %s (%s)" % (name, mode), file=sys.stderr, flush=True)
         if mode == "exit":
@@ -93,11 +117,13 @@ for line in sys.stdin:
             continue
         elif mode == "wrong-id":
             answer["id"] = request["id"] + 1000
-        elif mode == "twice":
-            text = json.dumps(answer) + "\n"
-            sys.stdout.write(text + text)
-            sys.stdout.flush()
-            continue
+        elif mode in ("twice", "late"):
+            again = dict(answer, faces=[dict(answer["faces"][0], box=[5, 5, 10, 10])])
+            if mode == "twice":
+                sys.stdout.write(json.dumps(answer) + "\n" + json.dumps(again) + "\n")
+                sys.stdout.flush()
+                continue
+            late = json.dumps(again) + "\n"
         elif mode == "close-stdout":
             sys.stdout.close()
             os.close(1)
