@@ -35,7 +35,10 @@ package final class MaskClassifier {
 
     /// How the model is fed and read.
     package let spec: ClassifierSpec
-    /// The most faces classified in one forward (``maskScores(of:in:)``).
+    /// The most faces classified in one forward (``maskScores(of:in:)``). 1 by default: on the CPU, OpenCV 4.6
+    /// takes longer per face in larger blobs (the activations outgrow the caches), and every change of the
+    /// blob's batch re-allocates and re-fuses the whole network (about 30 ms for the seeds' MobileNetV2, four
+    /// times its forward): see Benchmarks/README.md.
     package let batchSize: Int
     private let network: Network
     /// The model's input for each byte value, per model channel (3 × 256).
@@ -57,7 +60,7 @@ package final class MaskClassifier {
     ///   - check: whether to run the dummy faces (skipped when the same file was checked already).
     /// - Throws: ``InferenceError`` naming the file: ``InferenceError/Kind/invalidModel`` when its input does not
     ///   fit or its answer is not what `spec` says, other kinds when it cannot be read or imported.
-    package init(modelFile: URL, spec: ClassifierSpec = .seed, check: Bool = true, batchSize: Int = 8) throws {
+    package init(modelFile: URL, spec: ClassifierSpec = .seed, check: Bool = true, batchSize: Int = 1) throws {
         self.batchSize = max(1, batchSize)
         var spec = spec
         spec.file = modelFile
