@@ -99,16 +99,22 @@ mbjson_status iterateLoaded(mbjson_document *doc, char *err, size_t errlen) {
     doc->ready = false;
     doc->started = false;
     std::memset(doc->input.data + doc->length, 0, simdjson::SIMDJSON_PADDING);
+    // A UTF-8 byte-order mark (as some editors and Windows tools write) is skipped, as the CSV readers and
+    // the error locator (JSONSyntaxScanner) skip it; this simdjson does not. Every JSON document, COCO
+    // files and each JSON Lines line alike, is indexed here, so this is the one place JSON skips it.
+    size_t skip = doc->length >= 3 && std::memcmp(doc->input.data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    const char *json = doc->input.data + skip;
+    size_t length = doc->length - skip;
     // An array or object root must close at the end of the input; simdjson checks this only when the root
     // is opened as an array or object, and we open it as a value.
     size_t last = 0;
-    char closer = closerOfRoot(doc->input.data, doc->length, &last);
-    if (closer != 0 && doc->input.data[last] != closer) {
+    char closer = closerOfRoot(json, length, &last);
+    if (closer != 0 && json[last] != closer) {
         writeMessage(err, errlen, "the root array or object is not closed at the end of the input");
         return MBJSON_ERR_PARSE;
     }
     simdjson::error_code code =
-        doc->parser.iterate(doc->input.data, doc->length, doc->input.capacity + simdjson::SIMDJSON_PADDING).get(doc->document);
+        doc->parser.iterate(json, length, doc->input.capacity - skip + simdjson::SIMDJSON_PADDING).get(doc->document);
     if (code != simdjson::SUCCESS) {
         writeMessage(err, errlen, simdjson::error_message(code));
         return code == simdjson::MEMALLOC ? MBJSON_ERR_MEMORY : MBJSON_ERR_PARSE;

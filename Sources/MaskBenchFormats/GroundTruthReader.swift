@@ -119,8 +119,9 @@ public enum GroundTruthReader {
         }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 4096)).flatMap { $0 }.map { [UInt8]($0) } ?? []
-        let skipped: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF]
-        switch head.first(where: { !skipped.contains($0) }) {
+        // A UTF-8 byte-order mark, then white space, before the first character that tells the format.
+        let text = head.starts(with: [0xEF, 0xBB, 0xBF]) ? head.dropFirst(3) : head[...]
+        switch text.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
         case UInt8(ascii: "<"): return .voc
         case UInt8(ascii: "{"), UInt8(ascii: "["): return .coco
         case nil: throw FormatError(file: path, "empty file; cannot tell its format")

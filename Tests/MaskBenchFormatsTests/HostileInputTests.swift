@@ -54,4 +54,31 @@ import Testing
             source: "p.jsonl")
         #expect(loaded.predictions["a.png"].map(\.faceScore) == [0.9])
     }
+
+    /// COCO JSON starting with a byte-order mark was "invalid JSON" (ground truth and results alike); with
+    /// the mark, both files must read and evaluate exactly as without it, whether the format is told by the
+    /// extension or by the content.
+    @Test(arguments: ["json", "annotations"])
+    func cocoFilesMayStartWithAByteOrderMark(ext: String) throws {
+        let directory = try FormatFixtures.temporaryDirectory()
+        defer { FormatFixtures.remove(directory) }
+        let bom = Data([0xEF, 0xBB, 0xBF])
+        let truthPath = directory + "/gt." + ext
+        let resultsPath = directory + "/results.json"
+        try (bom + Data(contentsOf: URL(fileURLWithPath: FormatFixtures.path("coco-gt.json"))))
+            .write(to: URL(fileURLWithPath: truthPath))
+        try (bom + Data(contentsOf: URL(fileURLWithPath: FormatFixtures.path("coco-results.json"))))
+            .write(to: URL(fileURLWithPath: resultsPath))
+
+        func evaluation(truth: String, results: String) throws -> Evaluation {
+            let groundTruth = try GroundTruthReader.read(path: truth)
+            let predictions = try PredictionReader.read(path: results, groundTruth: groundTruth)
+            return Evaluator().evaluate(groundTruth.dataset, predictions.predictions)
+        }
+        let plain = try evaluation(
+            truth: FormatFixtures.path("coco-gt.json"), results: FormatFixtures.path("coco-results.json"))
+        let marked = try evaluation(truth: truthPath, results: resultsPath)
+        #expect(marked == plain)
+        #expect(marked.images == 3 && marked.predictions == 4)
+    }
 }

@@ -107,8 +107,9 @@ public enum PredictionJSONL {
         var perImageLine: [String: Int] = [:]
         var faceLine: [String: Int] = [:]
         var lineNumber = 0
-        // A UTF-8 byte-order mark (as some editors and Windows tools write) is skipped, as the CSV readers do.
-        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        // A UTF-8 byte-order mark before the first line is skipped where every JSON document is parsed
+        // (CMaskBenchJSON's loader).
+        var start = 0
         while start < bytes.count {
             lineNumber += 1
             var end = start
