@@ -16,7 +16,9 @@ import Testing
 
     /// Images of overlapping boxes on a small grid, so that ties in IoU and in score are common; with
     /// `ignoreRegions`, about one face in four is a crowd region or a difficult face.
-    static func images(count: Int, seed: UInt64, ignoreRegions: Bool = false) -> [Image] {
+    static func images(
+        count: Int, seed: UInt64, ignoreRegions: Bool = false, sizes: (predictions: UInt64, faces: UInt64) = (9, 7)
+    ) -> [Image] {
         var rng = SplitMix64(seed: seed)
         func box() -> Box {
             Box(
@@ -24,8 +26,8 @@ import Testing
                 height: Double(1 + rng.next() % 6))
         }
         return (0..<count).map { _ in
-            let n = Int(rng.next() % 9)
-            let m = Int(rng.next() % 7)
+            let n = Int(rng.next() % sizes.predictions)
+            let m = Int(rng.next() % sizes.faces)
             let regions: [IgnoreRegion?] = (0..<m).map { _ in
                 guard ignoreRegions else { return nil }
                 switch rng.next() % 8 {
@@ -81,14 +83,16 @@ import Testing
     /// Runs the rule at every threshold at once and each reference rule threshold by threshold on every image,
     /// expecting the same outcomes; returns the candidate pairs kept and the true positives, summed.
     static func compareWithWholeTable(
-        _ settings: MatchingSettings, ignoreRegions: Bool
+        _ settings: MatchingSettings, ignoreRegions: Bool, tablePairs: Int = Matcher.Workspace.tablePairLimit,
+        images: [Image]? = nil
     ) -> (pairsKept: Int, matches: Int) {
         let matcher = Matcher(settings: settings)
         var workspace = Matcher.Workspace()
+        workspace.tablePairs = tablePairs
         var pairsKept = 0
         var matches = 0
         let thresholds = [settings.iouThreshold] + more
-        for image in Self.images(count: 600, seed: 7, ignoreRegions: ignoreRegions) {
+        for image in images ?? Self.images(count: 600, seed: 7, ignoreRegions: ignoreRegions) {
             let predictions = zip(image.predictions, image.scores).map {
                 Prediction(box: $0, faceScore: $1, maskScore: $1)
             }
@@ -97,6 +101,7 @@ import Testing
             }
             workspace.load(predictions, faces: faces, settings: settings, thresholds: more)
             pairsKept += workspace.candidates.faces.count
+            #expect(workspace.keepsWholeTable == (predictions.count * faces.count <= tablePairs))
             var ious: [Double] = []
             for p in image.predictions {
                 for (g, region) in zip(image.faces, image.regions) {
@@ -183,6 +188,83 @@ import Testing
             if faceMatches[best] < 0 { faceMatches[best] = p }
         }
         return (hits, ignored, faceMatches, predictionMatches)
+    }
+
+    /// An image with more prediction-face pairs than ``Matcher/Workspace/tablePairs`` is matched a prediction
+    /// at a time, each row of IoUs computed when the rule comes to it: the same assignment at every threshold,
+    /// class-aware or not, with and without ignore regions.
+    @Test(arguments: settings + [MatchingSettings(mode: .coco, iouThreshold: 0, iouInclusive: true)])
+    func imagesOverTheTableLimitAreMatchedRowByRowAlike(_ settings: MatchingSettings) {
+        for ignoreRegions in [false, true] {
+            let (pairsKept, matches) = Self.compareWithWholeTable(
+                settings, ignoreRegions: ignoreRegions, tablePairs: 6)
+            #expect(pairsKept > 0)
+            #expect(matches > 300)
+        }
+    }
+
+    /// The dataroots rule, and the IoU of each pair, are the same row by row as over the whole table.
+    @Test func theDatarootsRuleAndPairIoUsAreTheSameRowByRow() {
+        let matcher = Matcher(settings: MatchingSettings(mode: .dataroots, iouThreshold: 0.3))
+        var whole = Matcher.Workspace()
+        var rows = Matcher.Workspace()
+        rows.tablePairs = 0
+        var matches = 0
+        for image in Self.images(count: 500, seed: 13, ignoreRegions: true) {
+            let predictions = zip(image.predictions, image.scores).map {
+                Prediction(box: $0, faceScore: $1, maskScore: 1 - $1)
+            }
+            let faces = zip(image.faces, image.regions).map {
+                GroundTruthFace(box: $0, label: .masked, ignoreRegion: $1)
+            }
+            whole.load(predictions, faces: faces, settings: matcher.settings)
+            rows.load(predictions, faces: faces, settings: matcher.settings)
+            #expect(!rows.keepsWholeTable || predictions.isEmpty || faces.isEmpty)
+            matcher.assign(in: &whole)
+            matcher.assign(in: &rows)
+            #expect(rows.faceMatches == whole.faceMatches)
+            #expect(rows.predictionMatches == whole.predictionMatches)
+            #expect(rows.hits == whole.hits && rows.ignored == whole.ignored)
+            for p in predictions.indices {
+                for g in faces.indices { #expect(rows.iou(p, g) == whole.iou(p, g)) }
+            }
+            matches += whole.faceMatches.filter { $0 >= 0 }.count
+        }
+        #expect(matches > 200)
+    }
+
+    /// An image of 2,000 predictions on 2,000 faces keeps no table of 4,000,000 IoUs (32 MB; 9,999 on 9,999
+    /// took 1.1 GB): what the workspace holds stays within the table limit, and the assignment is the same.
+    @Test func aLargeImageKeepsNoWholeIoUTable() {
+        let n = 2000
+        // Face `i` and prediction `i` on a diagonal, each overlapping its own and its neighbours.
+        let faces = (0..<n).map {
+            GroundTruthFace(box: Box(x: Double($0) * 8, y: 0, width: 10, height: 10), label: .masked)
+        }
+        let predictions = (0..<n).map {
+            Prediction(box: Box(x: Double($0) * 8 + 1, y: 0, width: 10, height: 10), faceScore: 0.5, maskScore: 0)
+        }
+        var workspace = Matcher.Workspace()
+        workspace.load(predictions, faces: faces, settings: MatchingSettings(mode: .coco, iouThreshold: 0.5))
+        #expect(workspace.storedPairs <= Matcher.Workspace.tablePairLimit)
+        Matcher(settings: MatchingSettings(mode: .coco, iouThreshold: 0.5)).assign(in: &workspace)
+        #expect(workspace.storedPairs <= Matcher.Workspace.tablePairLimit)
+        #expect(workspace.predictionMatches == Array(0..<n))
+        #expect(workspace.iou(5, 5) == 90.0 / 110.0)
+    }
+
+    /// Rows longer than the insertion sort's (every pair passing, ties everywhere) are ordered alike, whole
+    /// table or row by row: the pairs' order is total (kind, IoU, then face index).
+    @Test(arguments: [MatchingMode.coco, .voc])
+    func longRowsOfTiesAreOrderedAsShortOnes(_ mode: MatchingMode) {
+        let settings = MatchingSettings(mode: mode, iouThreshold: 0, iouInclusive: true)
+        for tablePairs in [Matcher.Workspace.tablePairLimit, 0] {
+            let (pairsKept, matches) = Self.compareWithWholeTable(
+                settings, ignoreRegions: true, tablePairs: tablePairs,
+                images: Self.images(count: 12, seed: 5, ignoreRegions: true, sizes: (60, 50)))
+            #expect(tablePairs == 0 || pairsKept > 12 * 100)
+            #expect(matches > 100)
+        }
     }
 
     /// One workspace reused from image to image (as the evaluator does) leaves nothing of an image behind:

@@ -169,7 +169,7 @@ extension Evaluator {
                     outcome.prediction = kept[p]
                     outcome.faceScore = preds[p].faceScore
                     outcome.maskScore = preds[p].maskScore
-                    outcome.iou = workspace.ious[p * m + f]
+                    outcome.iou = workspace.iou(p, f)
                     outcome.call = callClasses[p]
                 }
                 partial.outcomes.append(outcome)

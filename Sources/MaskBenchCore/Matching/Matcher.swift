@@ -76,68 +76,88 @@ public struct Matcher: Sendable {
     /// there: all thresholds are decided in one pass over the pairs, with bit masks.
     package func assignGreedy(in workspace: inout Workspace, compatible: (Int, Int) -> Bool) {
         workspace.resetMatches()
+        guard workspace.predictionCount > 0, workspace.faceCount > 0 else { return }
         let all = workspace.allThresholds
         let voc = settings.mode == .voc
-        let candidates = workspace.candidates
-        guard candidates.starts.count > 1 else { return }
         let order = workspace.order
         let regions = workspace.regions
-        workspace.withMatches { matches in
-            for p in order {
-                var remaining = all
-                var hit: UInt16 = 0
-                var ignore: UInt16 = 0
-                let split = candidates.splits[p]
-                for k in candidates.starts[p]..<split where remaining != 0 {
-                    let g = candidates.faces[k]
-                    guard compatible(p, g) else { continue }
-                    let passes = candidates.passes[k]
-                    if voc {
-                        // The best face decides alone: taken, or below a threshold, means no match there.
-                        if regions[g] == Workspace.face {
-                            let won = passes & ~matches.taken[g]
-                            hit |= won
-                            matches.record(p, g, won)
-                        } else {
-                            ignore |= passes
-                            matches.record(p, g, passes)
-                        }
-                        remaining &= ~passes
-                        break
-                    }
-                    let won = remaining & passes & ~matches.taken[g]
-                    guard won != 0 else { continue }
-                    hit |= won
-                    remaining &= ~won
-                    matches.record(p, g, won)
+        if workspace.keepsWholeTable {
+            let candidates = workspace.candidates
+            workspace.withMatches { matches in
+                for p in order {
+                    Self.take(p, candidates, row: p, matches, all: all, voc: voc, regions: regions, compatible)
                 }
-                // Ignore regions, where no face took the prediction.
-                for k in split..<candidates.starts[p + 1] where remaining != 0 {
-                    let g = candidates.faces[k]
-                    guard compatible(p, g) else { continue }
-                    let crowd = regions[g] == Workspace.crowd
-                    let won = remaining & candidates.passes[k] & (crowd ? all : ~matches.taken[g])
-                    guard won != 0 else { continue }
-                    ignore |= won
-                    remaining &= ~won
-                    matches.record(p, g, won, once: !crowd)
+            }
+        } else {
+            // Over the table limit: each prediction's pairs are collected when its turn comes.
+            var rows = Workspace.Rows(workspace)
+            workspace.withMatches { matches in
+                for p in order {
+                    rows.load(p)
+                    Self.take(p, rows.candidates, row: 0, matches, all: all, voc: voc, regions: regions, compatible)
                 }
-                matches.hits[p] = hit
-                matches.ignored[p] = ignore
             }
         }
     }
 
-    /// The `dataroots` rule at the matching threshold, over the whole IoU table: each ordinary face is matched
-    /// by the passing prediction with the lowest `maskScore` (the first of equals); each prediction points at
-    /// its best passing ordinary face (the first of equals), else at its best passing ignore region.
+    /// The greedy rules' step for prediction `p`, whose pairs are row `row` of `candidates`: at each threshold
+    /// it takes the first pair that passes there and is free (under `voc`, only its best face may).
+    @inline(__always)
+    private static func take(
+        _ p: Int, _ candidates: Candidates, row: Int, _ matches: Workspace.Matches, all: UInt16, voc: Bool,
+        regions: [UInt8], _ compatible: (Int, Int) -> Bool
+    ) {
+        var remaining = all
+        var hit: UInt16 = 0
+        var ignore: UInt16 = 0
+        let split = candidates.splits[row]
+        for k in candidates.starts[row]..<split where remaining != 0 {
+            let g = candidates.faces[k]
+            guard compatible(p, g) else { continue }
+            let passes = candidates.passes[k]
+            if voc {
+                // The best face decides alone: taken, or below a threshold, means no match there.
+                if regions[g] == Workspace.face {
+                    let won = passes & ~matches.taken[g]
+                    hit |= won
+                    matches.record(p, g, won)
+                } else {
+                    ignore |= passes
+                    matches.record(p, g, passes)
+                }
+                remaining &= ~passes
+                break
+            }
+            let won = remaining & passes & ~matches.taken[g]
+            guard won != 0 else { continue }
+            hit |= won
+            remaining &= ~won
+            matches.record(p, g, won)
+        }
+        // Ignore regions, where no face took the prediction.
+        for k in split..<candidates.starts[row + 1] where remaining != 0 {
+            let g = candidates.faces[k]
+            guard compatible(p, g) else { continue }
+            let crowd = regions[g] == Workspace.crowd
+            let won = remaining & candidates.passes[k] & (crowd ? all : ~matches.taken[g])
+            guard won != 0 else { continue }
+            ignore |= won
+            remaining &= ~won
+            matches.record(p, g, won, once: !crowd)
+        }
+        matches.hits[p] = hit
+        matches.ignored[p] = ignore
+    }
+
+    /// The `dataroots` rule at the matching threshold, over every pair: each ordinary face is matched by the
+    /// passing prediction with the lowest `maskScore` (the first of equals); each prediction points at its best
+    /// passing ordinary face (the first of equals), else at its best passing ignore region.
     func assignDataroots(in workspace: inout Workspace) {
         workspace.resetMatches()
         let m = workspace.faceCount
         let n = workspace.predictionCount
-        let ious = workspace.ious
         for g in 0..<m where workspace.regions[g] == 0 {
-            for p in 0..<n where settings.accepts(ious[p * m + g]) {
+            for p in 0..<n where settings.accepts(workspace.iou(p, g)) {
                 let current = workspace.faceMatches[g]
                 if current >= 0, workspace.maskScores[current] <= workspace.maskScores[p] { continue }
                 workspace.faceMatches[g] = p
@@ -148,7 +168,7 @@ public struct Matcher: Sendable {
             for pass in 0..<2 where workspace.predictionMatches[p] < 0 {
                 var topIoU = -1.0
                 for g in 0..<m where (workspace.regions[g] == Workspace.face) == (pass == 0) {
-                    let v = ious[p * m + g]
+                    let v = workspace.iou(p, g)
                     guard settings.accepts(v), v > topIoU else { continue }
                     workspace.predictionMatches[p] = g
                     topIoU = v
@@ -167,15 +187,35 @@ public struct Matcher: Sendable {
 
     /// The buffers of matching one image, reused from image to image so that matching many images allocates
     /// nothing per image.
+    ///
+    /// Memory is bounded per image: an image of at most ``tablePairs`` prediction-face pairs keeps its IoU
+    /// table whole (8 bytes a pair) and the pairs that pass a threshold (18 bytes each), at most 26 MiB at
+    /// the default limit; a larger one keeps its boxes and matches a prediction at a time, computing each
+    /// prediction's row of IoUs when the rule comes to it (a few hundred bytes per prediction and face), so
+    /// that 9,999 predictions on 9,999 faces no longer build a table of 800 MB. Both give the same result.
     package struct Workspace {
         /// ``regions`` values.
         static let face: UInt8 = 0
         static let crowd: UInt8 = 1
         static let difficult: UInt8 = 2
 
-        /// The IoU of prediction `p` with face `g` at `p * faceCount + g`; with a crowd region, the part of
-        /// the prediction inside it.
-        package private(set) var ious: [Double] = []
+        /// The most prediction-face pairs of an image whose IoU table is kept whole: 2^20 (1,024 predictions
+        /// on 1,024 faces).
+        package static let tablePairLimit = 1 << 20
+        /// The limit this workspace applies, ``tablePairLimit`` unless a test lowers it.
+        package var tablePairs = tablePairLimit
+        /// Whether the loaded image's IoU table is kept whole (its pairs are at most ``tablePairs``);
+        /// otherwise its rows are computed one prediction at a time.
+        package private(set) var keepsWholeTable = true
+        /// The IoU of prediction `p` with face `g` at `p * faceCount + g` (``keepsWholeTable`` only); with a
+        /// crowd region, the part of the prediction inside it.
+        private var ious: [Double] = []
+        /// The boxes, kept instead of the table when it is not kept whole.
+        private var predictionBoxes: [Box] = []
+        private var faceBoxes: [Box] = []
+        private var pixels = PixelConvention.continuous
+        private var inclusive = false
+        private var voc = false
         package private(set) var faceCount = 0
         package var predictionCount: Int { maskScores.count }
         /// Each prediction's `maskScore` (the `dataroots` rule).
@@ -229,26 +269,92 @@ public struct Matcher: Sendable {
                 case .difficult?: regions.append(Self.difficult)
                 }
             }
+            pixels = settings.pixels
+            inclusive = settings.iouInclusive
+            voc = settings.mode == .voc
+            let (pairs, overflow) = n.multipliedReportingOverflow(by: faces.count)
+            keepsWholeTable = !overflow && pairs <= tablePairs
             ious.removeAll(keepingCapacity: true)
+            predictionBoxes.removeAll(keepingCapacity: keepsWholeTable)
+            faceBoxes.removeAll(keepingCapacity: keepsWholeTable)
             maskScores.removeAll(keepingCapacity: true)
             for p in predictions {
-                for (face, region) in zip(faces, regions) {
-                    ious.append(
-                        region == Self.crowd
-                            ? p.box.fraction(inside: face.box, pixels: settings.pixels)
-                            : p.box.iou(with: face.box, pixels: settings.pixels))
+                if keepsWholeTable {
+                    for (face, region) in zip(faces, regions) {
+                        ious.append(Self.iou(p.box, face.box, region: region, pixels: pixels))
+                    }
                 }
                 maskScores.append(p.maskScore)
+            }
+            if !keepsWholeTable {
+                predictionBoxes.append(contentsOf: predictions.lazy.map(\.box))
+                faceBoxes.append(contentsOf: faces.lazy.map(\.box))
             }
             thresholds.removeAll(keepingCapacity: true)
             thresholds.append(settings.iouThreshold)
             thresholds += more
+            // Over the limit the candidates stay empty: ``Rows`` collects them a prediction at a time.
             candidates.collect(
-                ious: ious, regions: regions, thresholds: thresholds, inclusive: settings.iouInclusive,
-                voc: settings.mode == .voc)
+                ious: keepsWholeTable ? ious : [], regions: regions, thresholds: thresholds, inclusive: inclusive,
+                voc: voc)
             order.removeAll(keepingCapacity: true)
             order.append(contentsOf: repeatElement(0, count: n))
             Matcher.rankByScore(count: n, score: { predictions[$0].faceScore }, into: &order)
+        }
+
+        /// The IoU of prediction `p` with face `g` (with a crowd region, the part of the prediction inside it).
+        @inline(__always)
+        package func iou(_ p: Int, _ g: Int) -> Double {
+            keepsWholeTable
+                ? ious[p * faceCount + g]
+                : Self.iou(predictionBoxes[p], faceBoxes[g], region: regions[g], pixels: pixels)
+        }
+
+        /// The pairs the workspace holds: IoUs in the table and candidate pairs (bounded by ``tablePairs``
+        /// whatever the image).
+        package var storedPairs: Int { ious.count + candidates.faces.count }
+
+        /// The IoU of a prediction's `box` with a face's (``regions`` kind `region`): the part of the
+        /// prediction inside a crowd region.
+        @inline(__always)
+        static func iou(_ box: Box, _ face: Box, region: UInt8, pixels: PixelConvention) -> Double {
+            region == crowd ? box.fraction(inside: face, pixels: pixels) : box.iou(with: face, pixels: pixels)
+        }
+
+        /// One prediction's candidate pairs at a time, for an image over the table limit: its row of IoUs
+        /// computed and collected (``Candidates/collect(ious:regions:thresholds:inclusive:voc:)``, one row).
+        struct Rows {
+            private let predictionBoxes: [Box]
+            private let faceBoxes: [Box]
+            private let regions: [UInt8]
+            private let thresholds: [Double]
+            private let pixels: PixelConvention
+            private let inclusive: Bool
+            private let voc: Bool
+            private var row: [Double] = []
+            /// The loaded prediction's pairs, as row 0.
+            private(set) var candidates = Candidates()
+
+            init(_ workspace: Workspace) {
+                predictionBoxes = workspace.predictionBoxes
+                faceBoxes = workspace.faceBoxes
+                regions = workspace.regions
+                thresholds = workspace.thresholds
+                pixels = workspace.pixels
+                inclusive = workspace.inclusive
+                voc = workspace.voc
+                row.reserveCapacity(faceBoxes.count)
+            }
+
+            /// Collects prediction `p`'s pairs into ``candidates``.
+            mutating func load(_ p: Int) {
+                row.removeAll(keepingCapacity: true)
+                let box = predictionBoxes[p]
+                for (face, region) in zip(faceBoxes, regions) {
+                    row.append(Workspace.iou(box, face, region: region, pixels: pixels))
+                }
+                candidates.collect(ious: row, regions: regions, thresholds: thresholds, inclusive: inclusive, voc: voc)
+            }
         }
 
         /// Sets every face and prediction unmatched at every threshold.
@@ -360,27 +466,52 @@ public struct Matcher: Sendable {
                         for t in thresholds.indices where inclusive ? v >= thresholds[t] : v > thresholds[t] {
                             mask |= 1 << t
                         }
-                        // Insertion into the row's order (rows are short: a prediction overlaps few faces).
                         faces.append(g)
                         ious.append(v)
                         passes.append(mask)
-                        var k = faces.count - 1
-                        while k > first {
-                            let other = faces[k - 1]
-                            let before =
-                                late[other] != late[g] ? late[other] : ious[k - 1] != v ? ious[k - 1] < v : !voc
-                            guard before else { break }
-                            faces.swapAt(k, k - 1)
-                            ious.swapAt(k, k - 1)
-                            passes.swapAt(k, k - 1)
-                            k -= 1
-                        }
                     }
+                    orderRow(from: first, voc: voc)
                     var split = faces.count
                     while anyLate, split > first, late[faces[split - 1]] { split -= 1 }
                     splits.append(split)
                     starts.append(faces.count)
                 }
+            }
+        }
+
+        /// Orders the pairs from `first` on (one row, appended by ascending face) best first: faces before the
+        /// ignore regions that come after them, then by descending IoU, then the later face first under `coco`
+        /// and the earlier under `voc`. The order is total, so the insertion sort of short rows (a prediction
+        /// overlaps few faces) and the sort of long ones give the same rows.
+        private mutating func orderRow(from first: Int, voc: Bool) {
+            let count = faces.count - first
+            guard count > 1 else { return }
+            guard count > 32 else {
+                for i in (first + 1)..<faces.count {
+                    let g = faces[i]
+                    let v = ious[i]
+                    var k = i
+                    while k > first {
+                        let other = faces[k - 1]
+                        let before = late[other] != late[g] ? late[other] : ious[k - 1] != v ? ious[k - 1] < v : !voc
+                        guard before else { break }
+                        faces.swapAt(k, k - 1)
+                        ious.swapAt(k, k - 1)
+                        passes.swapAt(k, k - 1)
+                        k -= 1
+                    }
+                }
+                return
+            }
+            var row = (first..<faces.count).map { (face: faces[$0], iou: ious[$0], passes: passes[$0]) }
+            row.sort { a, b in
+                late[a.face] != late[b.face]
+                    ? late[b.face] : a.iou != b.iou ? a.iou > b.iou : voc ? a.face < b.face : a.face > b.face
+            }
+            for (k, pair) in zip(first..., row) {
+                faces[k] = pair.face
+                ious[k] = pair.iou
+                passes[k] = pair.passes
             }
         }
     }
