@@ -1,4 +1,5 @@
 import MaskBenchCore
+public import MaskBenchRecords
 
 /// A paired bootstrap over images of the change in pipeline AUC, or in the detector's AP, between two runs on
 /// the same faces.
@@ -86,34 +87,8 @@ public struct PairedBootstrap: Sendable, Hashable {
         )
     }
 
-    /// One run's detections for the detector's AP: scores, whether each is a true positive, its image, and
-    /// the image of every face (the positives).
-    public struct Detections: Sendable, Hashable {
-        public var scores: [Double] = []
-        public var truePositives: [Bool] = []
-        public var images: [Int] = []
-        /// The image of each ground-truth face.
-        public var positives: [Int] = []
-
-        public init() {}
-
-        mutating func append(score: Double, truePositive: Bool, image: Int) {
-            scores.append(score)
-            truePositives.append(truePositive)
-            images.append(image)
-        }
-
-        /// Ranked by descending score (ties in input order), as AP ranks them.
-        func ranked() -> (RankedDetections, images: [Int32]) {
-            let order = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
-            return (
-                RankedDetections(
-                    isTruePositive: order.map { truePositives[$0] }, scores: order.map { scores[$0] },
-                    positives: positives.count),
-                order.map { Int32(truncatingIfNeeded: images[$0]) }
-            )
-        }
-    }
+    /// One run's detections for the detector's AP (the records' own reading of faces and extras).
+    public typealias Detections = RecordedDetections
 
     /// The bootstrap of `AP(current) − AP(baseline)` (VOC all-point, class-agnostic), images resampled as in
     /// ``aucDifference(baseline:current:imageCount:)``.

@@ -440,17 +440,7 @@ public struct RegressionGate: Sendable {
             images[extra.image] = images.count
         }
         func ranked(_ faces: [FaceRecord], _ extras: [ExtraRecord]) -> PairedBootstrap.Detections {
-            var detections = PairedBootstrap.Detections()
-            for face in faces {
-                guard let image = images[face.image] else { continue }
-                detections.positives.append(image)
-                if let score = face.faceScore { detections.append(score: score, truePositive: true, image: image) }
-            }
-            for extra in extras {
-                guard let image = images[extra.image] else { continue }
-                detections.append(score: extra.faceScore, truePositive: false, image: image)
-            }
-            return detections
+            PairedBootstrap.Detections(faces: faces, extras: extras) { images[$0] }
         }
         return PairedDetections(
             baseline: ranked(pairs.map(\.baseline), baselineExtras),

@@ -28,8 +28,12 @@ extension MetricsDocument {
     /// missed), the detector's true positives, false negatives and missed faces per class, recall, TNR and FNR
     /// (count, total and value), the pipeline ROC's AUC (one point per face, a missed face at
     /// `settings.missedFaceScore`) and the classifier's accuracy, confusion matrix and AUC on the found faces;
-    /// from the extras: the extra detections (the detector's false positives) and those called unmasked. Values are compared exactly, a rate's
-    /// value and an AUC to within 1e-9 (they are recomputed by the same code from the same numbers).
+    /// from the extras: the extra detections (the detector's false positives) and those called unmasked; from
+    /// both, the detector's precision and its class-agnostic APs at the matching threshold
+    /// (``apDisagreements(faces:extras:)``). Every rate's Wilson interval is recomputed from its count and
+    /// total; the bootstrap intervals are only checked to be intervals (``intervalDisagreements()``). Counts
+    /// are compared exactly, other values to within 1e-9 (they are recomputed by the same code from the same
+    /// numbers).
     ///
     /// Ignore regions (rows with truth `ignored`) are not faces and take part in none of these numbers.
     ///
@@ -55,10 +59,14 @@ extension MetricsDocument {
                         recomputed: recomputed.map { "\($0)" } ?? "null"))
             }
         }
+        // A rate's value and its Wilson interval are those of its count and total.
         func rate(_ field: String, _ recorded: Rate, count right: Int, of total: Int) {
             count(field + ".count", recorded.count, right)
             count(field + ".total", recorded.total, total)
-            number(field + ".value", recorded.value, total > 0 ? Double(right) / Double(total) : nil)
+            let recomputed = Rate(right, of: total)
+            number(field + ".value", recorded.value, recomputed.value)
+            number(field + ".low", recorded.low, recomputed.low)
+            number(field + ".high", recorded.high, recomputed.high)
         }
 
         let classes = settings.incorrectAs.classes
@@ -135,6 +143,108 @@ extension MetricsDocument {
                 "pipeline.extraDetections.calledUnmasked", pipeline.extraDetections.calledUnmasked,
                 extras.filter { $0.call != .masked }.count)
         }
+        // Precision: the predictions matched to a face over those matched to a face or to nothing. Outside
+        // `dataroots` matching (where several predictions may match one face) the first are the found faces.
+        let falsePositives = extras?.count ?? detector.falsePositives
+        let matchedPredictions = settings.matching.mode == .dataroots ? detector.precision.count : detected
+        rate(
+            "detector.precision", detector.precision, count: matchedPredictions, of: matchedPredictions + falsePositives
+        )
+        if let extras { found += apDisagreements(faces: faces, extras: extras) }
+        found += intervalDisagreements()
+        return found
+    }
+
+    /// The detector's class-agnostic APs at the matching threshold that the faces (found ones with their
+    /// faceScore) and extras determine: VOC all-point and 11-point, and pycocotools' 101-point when no image
+    /// has more detections than its per-image cap and no prediction matched an ignore region (whose
+    /// detections hold places under the cap but are in neither table). Not under `dataroots` matching, whose
+    /// assignment is not AP's, nor when a found face has no faceScore (older records).
+    ///
+    /// Scores that tie between a true and a false positive are ranked by the evaluator in dataset order,
+    /// which the records do not keep: the recorded AP must then lie between the AP of the ties ranked true
+    /// positives first and false positives first (one value when nothing ties).
+    private func apDisagreements(faces: [FaceRecord], extras: [ExtraRecord]) -> [RecordDisagreement] {
+        guard settings.matching.mode != .dataroots, faces.allSatisfy({ $0.detected == ($0.faceScore != nil) })
+        else { return [] }
+        var images: [String: Int] = [:]
+        let detections = RecordedDetections(faces: faces, extras: extras) { name in
+            if let index = images[name] { return index }
+            images[name] = images.count
+            return images.count - 1
+        }
+        let (best, _) = detections.ranked(ties: .truePositivesFirst)
+        let (worst, _) = detections.ranked(ties: .falsePositivesFirst)
+        var perImage = [Int](repeating: 0, count: images.count)
+        for image in detections.images { perImage[image] += 1 }
+        let uncapped = perImage.allSatisfy { $0 <= settings.maxDetectionsPerImage }
+        var checked: [(String, Double?, APInterpolation)] = [
+            ("detector.ap.voc", detector.ap.voc, .allPoint),
+            ("detector.ap.elevenPoint", detector.ap.elevenPoint, .elevenPoint),
+        ]
+        if uncapped && ignoredDetectionsAreNone { checked.append(("detector.ap.coco", detector.ap.coco, .coco101)) }
+        var found: [RecordDisagreement] = []
+        for (field, recorded, interpolation) in checked {
+            let low = worst.averagePrecision(interpolation)
+            let high = best.averagePrecision(interpolation)
+            switch (recorded, low, high) {
+            case (nil, nil, _): continue
+            case (let value?, let low?, let high?) where value >= low - 1e-9 && value <= high + 1e-9: continue
+            default:
+                let recomputed =
+                    switch (low, high) {
+                    case (let low?, let high?) where abs(high - low) > 1e-9:
+                        "\(low) to \(high) (ties ranked either way)"
+                    case (let low?, _): "\(low)"
+                    default: "null"
+                    }
+                found.append(
+                    RecordDisagreement(
+                        field: field, recorded: recorded.map { "\($0)" } ?? "null", recomputed: recomputed))
+            }
+        }
+        return found
+    }
+
+    /// Whether no prediction matched an ignore region: `detector.ignoredDetections` is 0 (documents that
+    /// lack it count as having some).
+    private var ignoredDetectionsAreNone: Bool { detector.ignoredDetections == 0 }
+
+    /// The bootstrap intervals (of the AUCs and APs) that cannot be: only one bound, a bound outside [0, 1]
+    /// or `low > high`, a bound beside an undefined value, or a bound when the document states that no
+    /// interval was computed (`intervalMethod.name` `none`). The bounds themselves are not recomputed: the
+    /// replicates resample the dataset's images by their index, and the records keep neither the images
+    /// without faces or detections nor the dataset's order. A percentile interval need not hold its point
+    /// estimate, so `low <= value <= high` is not required.
+    private func intervalDisagreements() -> [RecordDisagreement] {
+        let noIntervals = intervalMethod?.name == "none"
+        var found: [RecordDisagreement] = []
+        func check(_ field: String, _ interval: Interval?, value: Double?) {
+            guard let interval else { return }
+            let problem: String? =
+                switch (interval.low, interval.high) {
+                case (nil, nil): nil
+                case (let low?, let high?):
+                    if noIntervals {
+                        "a bound though intervalMethod is none"
+                    } else if value == nil {
+                        "a bound of an undefined value"
+                    } else if !(0 <= low && low <= high && high <= 1) {
+                        "not 0 <= low <= high <= 1"
+                    } else {
+                        nil
+                    }
+                default: "only one bound"
+                }
+            guard let problem else { return }
+            let shown = [interval.low, interval.high].map { $0.map { "\($0)" } ?? "null" }.joined(separator: ", ")
+            found.append(RecordDisagreement(field: field, recorded: "[\(shown)]", recomputed: problem))
+        }
+        check("pipeline.roc.aucInterval", pipeline.roc.aucInterval, value: pipeline.roc.auc)
+        check("classifier.matched.aucInterval", classifier.matched.aucInterval, value: classifier.matched.auc)
+        check("detector.ap.vocInterval", detector.ap.vocInterval, value: detector.ap.voc)
+        check("detector.ap.elevenPointInterval", detector.ap.elevenPointInterval, value: detector.ap.elevenPoint)
+        check("detector.ap.cocoInterval", detector.ap.cocoInterval, value: detector.ap.coco)
         return found
     }
 

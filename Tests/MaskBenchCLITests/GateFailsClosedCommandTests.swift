@@ -71,6 +71,49 @@ extension GateCommandTests {
         #expect(result.stderr.contains("pipeline.tnr.count is 125 in the metrics but 115 from the faces"))
     }
 
+    /// A number of a baseline that its faces and extras recompute, edited by hand in `metrics`.
+    struct HandEdit: Sendable, CustomTestStringConvertible {
+        var path: [String]
+        var value: Double
+        var testDescription: String { path.joined(separator: ".") }
+    }
+
+    /// The detector's AP and precision, and a rate's interval bound, edited by hand in a baseline passed
+    /// (only counts, rates and AUCs were recomputed); now each is refused naming the field and both values,
+    /// while the same file rewritten unedited still passes.
+    @Test(arguments: [
+        HandEdit(path: ["detector", "ap", "voc"], value: 0.99),
+        HandEdit(path: ["detector", "ap", "coco"], value: 0.99),
+        HandEdit(path: ["detector", "precision", "value"], value: 0.5),
+        HandEdit(path: ["detector", "recall", "low"], value: 0.125),
+    ])
+    func aBaselineWithAnAPPrecisionOrIntervalEditedByHandIsRefused(_ edit: HandEdit) throws {
+        let setup = try setUp()
+        func rewrite(_ change: (inout [String: Any]) -> Void) throws {
+            let data = try Data(contentsOf: URL(fileURLWithPath: setup.baseline))
+            var baseline = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            change(&baseline)
+            try JSONSerialization.data(withJSONObject: baseline, options: [.prettyPrinted, .sortedKeys])
+                .write(to: URL(fileURLWithPath: setup.baseline))
+        }
+        try rewrite { _ in }
+        let unedited = try gate(setup, run: setup.baseRun)
+        #expect(unedited.status == 0, "\(unedited.stdout)\(unedited.stderr)")
+        try rewrite { baseline in
+            func set(_ object: Any?, _ path: ArraySlice<String>) -> Any? {
+                guard var dictionary = object as? [String: Any], let key = path.first else { return edit.value }
+                dictionary[key] = set(dictionary[key], path.dropFirst())
+                return dictionary
+            }
+            baseline["metrics"] = set(baseline["metrics"], edit.path[...])
+        }
+        let result = try gate(setup, run: setup.baseRun)
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("the baseline's faces disagree with its metrics"))
+        #expect(result.stderr.contains("\(edit.testDescription) is \(edit.value) in the metrics but "))
+        #expect(result.stdout.isEmpty)
+    }
+
     @Test func theVerdictTableAsMarkdownForAPullRequest() throws {
         let setup = try setUp()
         let worse = setup.path("worse")

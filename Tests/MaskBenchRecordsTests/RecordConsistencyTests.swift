@@ -126,4 +126,56 @@ import Testing
         calls[index].call = .masked
         #expect(metrics.disagreements(faces: calls, extras: extras).map(\.field).contains("pipeline.tnr.count"))
     }
+
+    /// With bootstrap intervals, a run's own records still agree: its APs recompute from the faces and
+    /// extras (ties between a true and a false positive ranked either way), and its intervals are intervals.
+    @Test(arguments: [MatchingMode.coco, .voc])
+    func aRunsOwnRecordsAgreeWithTheirAPsAndIntervals(_ mode: MatchingMode) {
+        for seed in UInt64(1)...3 {
+            let settings = EvaluationSettings(
+                matching: MatchingSettings(mode: mode, iouThreshold: 0.5), bootstrap: Bootstrap(samples: 40))
+            let (metrics, faces, extras) = Self.randomRun(seed: seed, settings: settings)
+            #expect(metrics.detector.ap.vocInterval.low != nil)
+            #expect(metrics.disagreements(faces: faces, extras: extras) == [], "seed \(seed)")
+        }
+    }
+
+    /// What the faces and extras determine beyond the counts is recomputed: the APs at the matching
+    /// threshold, precision, and the Wilson bounds of every rate; a bootstrap interval must be an interval.
+    /// A baseline's `detector.ap` edited by hand passed before.
+    @Test func anAPPrecisionOrIntervalEditedByHandDisagrees() throws {
+        let (metrics, faces, extras) = Self.randomRun(
+            seed: 9, settings: EvaluationSettings(bootstrap: Bootstrap(samples: 40)))
+        #expect(metrics.disagreements(faces: faces, extras: extras) == [])
+        func away(_ value: Double?) -> Double { (value ?? 0) > 0.5 ? 0.01 : 0.99 }
+        let edits: [(String, (inout MetricsDocument) -> Void)] = [
+            ("detector.ap.voc", { $0.detector.ap.voc = away($0.detector.ap.voc) }),
+            ("detector.ap.elevenPoint", { $0.detector.ap.elevenPoint = away($0.detector.ap.elevenPoint) }),
+            ("detector.ap.coco", { $0.detector.ap.coco = away($0.detector.ap.coco) }),
+            ("detector.precision.value", { $0.detector.precision.value = away($0.detector.precision.value) }),
+            ("detector.precision.count", { $0.detector.precision.count += 1 }),
+            ("detector.recall.low", { $0.detector.recall.low = ($0.detector.recall.low ?? 0) / 2 }),
+            ("pipeline.tnr.high", { $0.pipeline.tnr.high = ($0.pipeline.tnr.high ?? 0) / 2 }),
+            ("detector.ap.vocInterval", { $0.detector.ap.vocInterval.high = 1.25 }),
+            (
+                "pipeline.roc.aucInterval",
+                {
+                    $0.pipeline.roc.aucInterval.low = $0.pipeline.roc.aucInterval.high
+                    $0.pipeline.roc.aucInterval.high = 0
+                }
+            ),
+            ("detector.ap.cocoInterval", { $0.detector.ap.cocoInterval.low = nil }),
+        ]
+        for (field, edit) in edits {
+            var edited = metrics
+            edit(&edited)
+            let found = edited.disagreements(faces: faces, extras: extras)
+            #expect(found.map(\.field) == [field])
+        }
+        var edited = metrics
+        edited.detector.ap.voc = 0.99
+        let found = try #require(edited.disagreements(faces: faces, extras: extras).first)
+        #expect(found.recorded == "0.99")
+        #expect(found.recomputed.hasPrefix("\(metrics.detector.ap.voc ?? -1)") || found.recomputed.contains(" to "))
+    }
 }
