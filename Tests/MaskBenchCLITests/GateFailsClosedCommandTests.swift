@@ -114,6 +114,30 @@ extension GateCommandTests {
         #expect(result.stdout.isEmpty)
     }
 
+    /// What the gate prints from its inputs (a baseline's fingerprint, a label spelling of the run) cannot
+    /// drive the terminal: ESC and a carriage return are shown escaped, as errors already were.
+    @Test func theGatePrintsTextFromItsInputsEscaped() throws {
+        let setup = try setUp()
+        var text = try String(contentsOfFile: setup.baseline, encoding: .utf8)
+        let start = try #require(text.range(of: "sha256:")).lowerBound
+        let fingerprint = String(text[start..<text.index(start, offsetBy: 71)])
+        // Both copies of the dataset fingerprint, as JSON escapes.
+        text = text.replacingOccurrences(of: fingerprint, with: "sha256:\\u001b[31mred\\r")
+        try text.write(toFile: setup.baseline, atomically: true, encoding: .utf8)
+        let other = setup.path("other")
+        let evaluated = try Command.maskbench([
+            "evaluate", "--ground-truth", Self.sample + "ground-truth.csv", "--predictions",
+            Self.sample + "predictions.csv", "--out", other, "--bootstrap", "0", "--quiet", "--label",
+            "x\u{1b}]0;title\u{7}=masked",
+        ])
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        let result = try gate(setup, run: other, ["--allow-dataset-change", "--allow-settings-change"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("Dataset changed: baseline sha256:\\u{1b}[31mred\\u{d}, now \(fingerprint)"))
+        #expect(result.stdout.contains("x\\u{1b}]0;title\\u{7}"), "\(result.stdout)")
+        #expect(!result.stdout.contains("\u{1b}") && !result.stdout.contains("\r") && !result.stdout.contains("\u{7}"))
+    }
+
     @Test func theVerdictTableAsMarkdownForAPullRequest() throws {
         let setup = try setUp()
         let worse = setup.path("worse")

@@ -77,4 +77,21 @@ import Testing
         #expect(result.stderr.contains("unknown label '\\u{1b}[2J\\u{9b}31m'"), "\(result.stderr)")
         #expect(!result.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x9B })
     }
+
+    /// The console summary of `evaluate` quotes its input files' names: a name holding ESC [31m and a carriage
+    /// return reached standard output raw.
+    @Test func theConsoleSummaryShowsInputNamesEscaped() throws {
+        let root = try Command.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let predictions = root.appendingPathComponent("p\u{1B}[31m\r.csv")
+        try FileManager.default.copyItem(
+            at: Fixtures.packageRoot.appendingPathComponent(Self.sample + "predictions.csv"), to: predictions)
+        let result = try Command.maskbench([
+            "evaluate", "--ground-truth", Self.sample + "ground-truth.csv", "--predictions", predictions.path,
+            "--out", root.appendingPathComponent("out").path, "--bootstrap", "0", "--no-report",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("p\\u{1b}[31m\\u{d}.csv"), "\(result.stdout)")
+        #expect(!result.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x0D })
+    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MaskBenchCore
 import MaskBenchFiles
 
 /// What a command prints on the terminal, the same flags for every command: `--quiet` and `--timings`.
@@ -42,4 +43,11 @@ struct OutputFolderOptions: ParsableArguments {
         folder.onStep = FaultInjection.current?.outputStep
         return folder
     }
+}
+
+/// Prints `text` on standard output as `print` does, with control characters escaped (``TerminalText``):
+/// what a command prints may quote its inputs (image and file names, labels, pipeline names, values from a
+/// baseline or a metrics.json), and none of it may drive the terminal.
+func printEscaped(_ text: String, terminator: String = "\n") {
+    print(TerminalText.escaped(text), terminator: terminator)
 }

@@ -76,8 +76,8 @@ enum EvaluationOutput {
             FileHandle.standardError.write(Data("… and \(diagnostics.count - 20) more notes\n".utf8))
         }
         if !quiet {
-            print(SummaryRenderer(style: .text).render(document), terminator: "")
-            print("\nWrote \(out)/metrics.json, summary.md, faces.csv" + (report ? " and index.html" : ""))
+            printEscaped(SummaryRenderer(style: .text).render(document), terminator: "")
+            printEscaped("\nWrote \(out)/metrics.json, summary.md, faces.csv" + (report ? " and index.html" : ""))
         }
     }
 }

@@ -60,7 +60,7 @@ struct BaselineCommand: ParsableCommand {
             try baseline.write(to: path)
             clock.lap("write the baseline")
             guard !console.quiet else { return }
-            print(
+            printEscaped(
                 "Wrote \(path): \(baseline.faces.count) faces, dataset \(baseline.datasetFingerprint), \(baseline.harness.name) \(baseline.harness.version)"
             )
         }

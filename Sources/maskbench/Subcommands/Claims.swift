@@ -53,7 +53,7 @@ struct ClaimsCommand: AsyncParsableCommand {
             let report = ClaimsReport(
                 claims: claims, run: run, metricsPath: metrics, tolerance: tolerance, source: claims.sourceLines())
             clock.lap("check the claims")
-            if !console.quiet { print(report.rendered(), terminator: "") }
+            if !console.quiet { printEscaped(report.rendered(), terminator: "") }
             if !report.passed { throw ExitCode(1) }
         }
     }

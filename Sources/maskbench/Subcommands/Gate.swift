@@ -89,7 +89,7 @@ struct Gate: ParsableCommand {
         if let markdown {
             try AtomicFile.write(Data(report.markdown().utf8), to: markdown)
         }
-        if !console.quiet { print(report.text(), terminator: "") }
+        if !console.quiet { printEscaped(report.text(), terminator: "") }
         if !report.passed { throw ExitCode(1) }
     }
 }

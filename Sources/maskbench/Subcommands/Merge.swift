@@ -77,7 +77,7 @@ struct Merge: AsyncParsableCommand {
             report: !noReport, clock: &clock)
         ProcessLifetime.keep((truth, set, evaluated))
         if !quiet {
-            print(
+            printEscaped(
                 "Merged \(set.manifests.count) shards of pipeline \(pipeline.name): \(set.computed) images computed, "
                     + "\(set.cached) cached")
         }

@@ -65,7 +65,7 @@ struct ReportCommand: ParsableCommand {
         }
         clock.lap("render and write the report")
         if !console.quiet, !written.isEmpty {
-            print("Wrote \(folder.path)/index.html and \(written.count - 1) charts")
+            printEscaped("Wrote \(folder.path)/index.html and \(written.count - 1) charts")
         }
     }
 

@@ -253,7 +253,7 @@ struct Run: AsyncParsableCommand {
                 groundTruthCrops: !noCrops, folder: folder)
             clock.lap("write the shard")
             if !quiet {
-                print(
+                printEscaped(
                     "Shard \(shard)\(variable.map { " (K from \($0))" } ?? ""): \(manifest.images.count) of "
                         + "\(manifest.dataset.count) images, \(summary.computed) computed, \(summary.cached) cached, "
                         + "\(answers.failures.count) failed; wrote \(out)/\(ShardSet.File.manifest)")
@@ -265,7 +265,7 @@ struct Run: AsyncParsableCommand {
             evaluated, summary: summary, truth: truth, groundTruth: groundTruth, images: imagesDirectory,
             folder: folder, quiet: quiet, report: !noReport, clock: &clock)
         if !quiet {
-            print("Pipeline \(definition.name): \(summary.computed) images computed, \(summary.cached) cached")
+            printEscaped("Pipeline \(definition.name): \(summary.computed) images computed, \(summary.cached) cached")
         }
         if !failures.isEmpty {
             for failure in failures.prefix(10) { note("failed: \(failure.image): \(failure.reason)") }

@@ -123,20 +123,21 @@ struct Sweep: AsyncParsableCommand {
             if let warning = Self.uncutRows(grid.detectorThresholds, predictions) {
                 FileHandle.standardError.write(Data("warning: \(TerminalText.escaped(warning))\n".utf8))
             }
-            print(Self.frontTable(front, grid: grid, choices: operatingPoints.targets, out: out))
+            printEscaped(Self.frontTable(front, grid: grid, choices: operatingPoints.targets, out: out))
         }
         var unmet = 0
         for choice in operatingPoints.targets {
             if let point = choice.point {
-                print("\(choice.target): \(Self.describe(point))")
+                printEscaped("\(choice.target): \(Self.describe(point))")
             } else {
                 let conditions = targets.first { $0.text == choice.target }?.conditions ?? []
-                print("\(choice.target): no operating point of the grid meets it\(Self.bestInGrid(grid, conditions))")
+                printEscaped(
+                    "\(choice.target): no operating point of the grid meets it\(Self.bestInGrid(grid, conditions))")
                 unmet += 1
             }
         }
         if !quiet {
-            print("\nWrote \(out)/metrics.json, summary.md, faces.csv, index.html and sweep.csv")
+            printEscaped("\nWrote \(out)/metrics.json, summary.md, faces.csv, index.html and sweep.csv")
         }
         if unmet > 0 { throw ExitCode(1) }
     }

@@ -30,7 +30,7 @@ struct Validate: AsyncParsableCommand {
         }
         let ignored = regions.values.reduce(0, +)
         let kinds = IgnoreRegion.allCases.compactMap { kind in regions[kind].map { "\($0) \(kind.rawValue)" } }
-        print(
+        printEscaped(
             "\(groundTruth.path): \(result.format.rawValue), \(dataset.images.count) images, "
                 + "\(dataset.faceCount - ignored) faces"
                 + (ignored == 0
@@ -39,17 +39,17 @@ struct Validate: AsyncParsableCommand {
                         + "evaluate ignores \(ignored == 1 ? "it" : "them") unless --ignore-regions count)")
         )
         for finding in result.findings {
-            print(finding)
+            printEscaped("\(finding)")
         }
         var counts: [ValidationFinding.Kind: Int] = [:]
         for finding in result.findings { counts[finding.kind, default: 0] += 1 }
         if counts.isEmpty {
-            print("no findings")
+            printEscaped("no findings")
         } else {
             let summary = ValidationFinding.Kind.allCases.compactMap { kind in
                 counts[kind].map { "\($0) \(kind.rawValue)" }
             }
-            print("findings: " + summary.joined(separator: ", "))
+            printEscaped("findings: " + summary.joined(separator: ", "))
         }
         if result.hasWarnings { throw ExitCode(1) }
     }
