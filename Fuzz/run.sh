@@ -60,6 +60,18 @@ mkdir -p "$scratch/corpus/rules" "$scratch/corpus/baseline" "$scratch/corpus/pre
 printf '%s\n' '{"image": "a.jpg", "box": [10, 20, 30, 40], "faceScore": 0.9, "maskScore": 0.2}' \
     '{"image": "b.jpg", "faces": [{"box": [1, 2, 3, 4], "faceScore": 1, "maskScore": 1, "label": "masked"}]}' \
     >"$scratch/corpus/predictions-jsonl/seed.jsonl"
+# Deeply nested VOC, a face inside: 32 <object> levels (past the 32-deep limit) and 3,500 (the shape of the file
+# that took 351 s before the limit, cut to fit -max_len).
+nest() { # nest DEPTH: DEPTH <object> elements around a face inside <annotation>
+    printf '<annotation><filename>a.png</filename><size><width>8</width><height>8</height></size>'
+    for _ in $(seq "$1"); do printf '<object>'; done
+    printf '<name>with_mask</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>4</xmax><ymax>4</ymax></bndbox>'
+    for _ in $(seq "$1"); do printf '</object>'; done
+    printf '</annotation>\n'
+}
+mkdir -p "$scratch/corpus/voc"
+nest 32 >"$scratch/corpus/voc/deep-32-objects.xml"
+nest 3500 >"$scratch/corpus/voc/deep-3500-objects.xml"
 printf 'rules:\n  - metric: pipeline.tnr.value\n    better: higher\n    absolute: 0.01\n    significance: 0.05\n' \
     >"$scratch/corpus/rules/default.yml"
 if [ -x "$root/.build/release/maskbench" ]; then
