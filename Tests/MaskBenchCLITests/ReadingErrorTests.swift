@@ -16,12 +16,22 @@ import Testing
                 ("ground truth", { ["validate", "--ground-truth", $0 + ".csv"] }, { $0 + ".csv" }),
                 (
                     "predictions",
-                    { ["evaluate", "--ground-truth", sample + "ground-truth.csv", "--predictions", $0 + ".jsonl"] },
+                    {
+                        [
+                            "evaluate", "--ground-truth", sample + "ground-truth.csv", "--predictions", $0 + ".jsonl",
+                            "--out", $0 + "-out",
+                        ]
+                    },
                     { $0 + ".jsonl" }
                 ),
                 (
                     "predictions CSV",
-                    { ["evaluate", "--ground-truth", sample + "ground-truth.csv", "--predictions", $0 + ".csv"] },
+                    {
+                        [
+                            "evaluate", "--ground-truth", sample + "ground-truth.csv", "--predictions", $0 + ".csv",
+                            "--out", $0 + "-out",
+                        ]
+                    },
                     { $0 + ".csv" }
                 ),
                 ("baseline", { ["gate", "--baseline", $0 + ".json", "--metrics", metrics] }, { $0 + ".json" }),
