@@ -80,8 +80,10 @@ import Testing
             .map { try String(contentsOfFile: fixture.outPath + "/logs/" + $0, encoding: .utf8) }
             .map { $0.components(separatedBy: "test worker started").count - 1 }
             .reduce(0, +)
-        // 8 or 9 images (the second worker may be busy with one), 2 attempts each, and the first worker.
-        #expect(starts <= 2 * 9 + 1, "\(starts) worker starts")
+        // At most the 8 images plus one in flight on each of the 2 workers, 2 attempts each, plus each worker's
+        // first start: 22, against 61 for 30 images without the early stop. How many of those happen before the
+        // stop depends on scheduling, so only the bound is checked.
+        #expect(starts <= 2 * (8 + 2) + 2, "\(starts) worker starts")
         // The previous set is left whole.
         #expect(try Data(contentsOf: URL(fileURLWithPath: fixture.outPath + "/metrics.json")) == metrics)
         #expect(FileManager.default.fileExists(atPath: fixture.outPath + "/logs/events.log"))
