@@ -99,17 +99,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The commands, in Sources/maskbench; a library so that the test-only fault harness runs the same entry point.
+        // The commands; a library so that the test-only fault harness runs the same entry point.
         .target(
             name: "MaskBenchCommands",
             dependencies: [
                 "MaskBenchCore", "MaskBenchFiles", "MaskBenchFormats", "MaskBenchRecords", "MaskBenchReport",
                 "MaskBenchGate", "MaskBenchInference", "MaskBenchImaging", "CMaskBenchAllocator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            path: "Sources/maskbench"
+            ]
         ),
-        .executableTarget(name: "maskbench", dependencies: ["MaskBenchCommands"], path: "Sources/maskbench-main"),
+        .executableTarget(name: "maskbench", dependencies: ["MaskBenchCommands"]),
 
         // MARK: - Tests
         // `maskbench` with MASKBENCH_INJECT_FAULT read, for the CLI tests that fail or kill a command mid-way.
