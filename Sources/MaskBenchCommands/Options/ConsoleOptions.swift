@@ -15,6 +15,17 @@ struct ConsoleOptions: ParsableArguments {
     func clock() -> PhaseClock { PhaseClock(enabled: timings) }
 }
 
+/// `--no-report`, for the commands that write an evaluation's set (`evaluate`, `run`, `merge`).
+struct ReportOptions: ParsableArguments {
+    @Flag(
+        name: .customLong("no-report"),
+        help: "Skip the report (index.html, charts, boxes.csv, extras.csv); `maskbench report` cannot re-render it.")
+    var noReport = false
+
+    /// Whether to write the report.
+    var wanted: Bool { !noReport }
+}
+
 /// Where a command writes its outputs: `--out`, for every command that writes a folder, and `--wait`.
 struct OutputFolderOptions: ParsableArguments {
     @Option(

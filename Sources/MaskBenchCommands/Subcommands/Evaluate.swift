@@ -27,10 +27,7 @@ struct Evaluate: AsyncParsableCommand {
     /// `--quiet`.
     var quiet: Bool { console.quiet }
 
-    @Flag(
-        name: .customLong("no-report"),
-        help: "Skip the report (index.html, charts, boxes.csv, extras.csv); `maskbench report` cannot re-render it.")
-    var noReport = false
+    @OptionGroup var report: ReportOptions
 
     func run() async throws {
         let settings = try evaluation.settings(incorrectAs: groundTruth.incorrectAs)
@@ -48,12 +45,12 @@ struct Evaluate: AsyncParsableCommand {
         try folder.replaceSet(of: EvaluationOutput.names) { staging in
             try EvaluationOutput.write(
                 document, evaluation: result, dataset: dataset, predictions: loaded.predictions.predictions,
-                images: groundTruth.images, into: staging, report: !noReport,
+                images: groundTruth.images, into: staging, report: report.wanted,
                 allowOutsideRoot: groundTruth.allowOutsideRoot, clock: &clock)
         }
         EvaluationOutput.show(
             document, dataset: dataset, images: groundTruth.images, out: folder.path,
-            diagnostics: loaded.diagnostics.map { "\($0)" }, quiet: quiet, report: !noReport,
+            diagnostics: loaded.diagnostics.map { "\($0)" }, quiet: quiet, report: report.wanted,
             allowOutsideRoot: groundTruth.allowOutsideRoot)
         ProcessLifetime.keep((loaded, result))
     }

@@ -37,10 +37,7 @@ struct Merge: AsyncParsableCommand {
     /// `--quiet`.
     var quiet: Bool { console.quiet }
 
-    @Flag(
-        name: .customLong("no-report"),
-        help: "Skip the report (index.html, charts, boxes.csv, extras.csv); `maskbench report` cannot re-render it.")
-    var noReport = false
+    @OptionGroup var report: ReportOptions
 
     func run() async throws {
         let settings = try evaluation.settings(incorrectAs: groundTruth.incorrectAs)
@@ -74,7 +71,7 @@ struct Merge: AsyncParsableCommand {
                 images: truth.dataset.images.count, computed: set.computed, cached: set.cached,
                 models: pipeline.models),
             truth: truth, groundTruth: groundTruth, images: imagesDirectory, folder: folder, quiet: quiet,
-            report: !noReport, clock: &clock)
+            report: report.wanted, clock: &clock)
         ProcessLifetime.keep((truth, set, evaluated))
         if !quiet {
             printEscaped(

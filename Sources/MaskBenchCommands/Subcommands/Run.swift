@@ -130,10 +130,7 @@ struct Run: AsyncParsableCommand {
     /// `--quiet`.
     var quiet: Bool { console.quiet }
 
-    @Flag(
-        name: .customLong("no-report"),
-        help: "Skip the report (index.html, charts, boxes.csv, extras.csv); `maskbench report` cannot re-render it.")
-    var noReport = false
+    @OptionGroup var report: ReportOptions
 
     func validate() throws {
         let sources = [pipeline, config, external].compactMap { $0 }
@@ -263,7 +260,7 @@ struct Run: AsyncParsableCommand {
         guard let evaluated = result.evaluated else { return }
         let failures = try RunOutput.write(
             evaluated, summary: summary, truth: truth, groundTruth: groundTruth, images: imagesDirectory,
-            folder: folder, quiet: quiet, report: !noReport, clock: &clock)
+            folder: folder, quiet: quiet, report: report.wanted, clock: &clock)
         if !quiet {
             printEscaped("Pipeline \(definition.name): \(summary.computed) images computed, \(summary.cached) cached")
         }
