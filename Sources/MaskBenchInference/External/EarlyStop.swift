@@ -65,9 +65,7 @@ final class EarlyStop: Sendable {
     private static func way(of error: ExternalWorkerError) -> String {
         switch error.kind {
         case .crashed, .cannotWrite: return "exited"
-        case .imageFailed:
-            let marker = " could not process the image: "
-            return "error: " + (error.message.range(of: marker).map { String(error.message[$0.upperBound...]) } ?? "")
+        case .imageFailed: return "error: " + (error.workerText ?? "")
         default: return error.kind.rawValue
         }
     }

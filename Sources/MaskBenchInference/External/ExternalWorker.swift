@@ -140,7 +140,8 @@ final class ExternalWorker: PipelineWorker {
                 switch answer {
                 case .result(let result): return result
                 case .error(let message):
-                    throw ExternalWorkerError(.imageFailed, "\(label) could not process the image: \(message)")
+                    throw ExternalWorkerError(
+                        .imageFailed, "\(label) could not process the image: \(message)", workerText: message)
                 }
             }
         }

@@ -34,11 +34,14 @@ package struct ExternalWorkerError: InputProblem, Sendable, Hashable {
     package var kind: Kind
     /// A readable explanation naming the worker.
     package var message: String
+    /// For ``Kind/imageFailed``, the worker's own words, as it answered `{"id", "error"}`.
+    package var workerText: String?
 
     /// Creates an error.
-    package init(_ kind: Kind, _ message: String) {
+    package init(_ kind: Kind, _ message: String, workerText: String? = nil) {
         self.kind = kind
         self.message = message
+        self.workerText = workerText
     }
 
     /// Whether the worker must be restarted before it is asked again.
