@@ -162,7 +162,8 @@ let package = Package(
         .testTarget(
             name: "MaskBenchReportTests",
             dependencies: [
-                "MaskBenchCore", "MaskBenchFiles", "MaskBenchRecords", "MaskBenchReport", "MaskBenchTestSupport",
+                "MaskBenchCore", "MaskBenchFiles", "MaskBenchImaging", "MaskBenchRecords", "MaskBenchReport",
+                "MaskBenchTestSupport",
             ],
             exclude: ["Snapshots"]
         ),

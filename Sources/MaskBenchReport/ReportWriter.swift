@@ -18,12 +18,13 @@ public enum ReportWriter {
     /// `extras.csv` beside them, then `index.html` and `charts/*.svg`, drawn from the run in memory (the same
     /// report ``render(metricsPath:images:out:thumbnails:allowOutsideRoot:)`` draws from those files later).
     ///
-    /// `allowOutsideRoot` lets thumbnails be cut from images whose names lead out of `images`.
+    /// `allowOutsideRoot` lets thumbnails be cut from images whose names lead out of `images`; `thumbnails`
+    /// cuts them (`nil`: boxes on placeholders).
     ///
     /// - Throws: ``MaskBenchFiles/OutputError`` naming the file that could not be written.
     public static func write(
         _ document: MetricsDocument, _ evaluation: Evaluation, dataset: Dataset, predictions: PredictionSet,
-        folder: String, images: String?, allowOutsideRoot: Bool = false
+        folder: String, images: String?, thumbnails: Thumbnails? = .imaging, allowOutsideRoot: Bool = false
     ) throws {
         // Three independent jobs (on 50k images each takes a few hundred milliseconds): run them side by side.
         let results = Mutex([(any Error)?](repeating: nil, count: 3))
@@ -40,7 +41,7 @@ public enum ReportWriter {
                     let data = ReportData(
                         document: document, evaluation: evaluation, dataset: dataset, predictions: predictions)
                     let files = render(
-                        data, images: images ?? document.inputs.images, thumbnails: .imaging,
+                        data, images: images ?? document.inputs.images, thumbnails: thumbnails,
                         allowOutsideRoot: allowOutsideRoot)
                     try write(files, to: folder)
                 }

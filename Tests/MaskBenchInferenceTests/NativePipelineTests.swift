@@ -36,6 +36,19 @@ import Testing
         #expect(alone.cropMaskScores == [first.maskScore])
     }
 
+    @Test(
+        .enabled(if: TestData.referenceAvailable, "needs ../shared/reference"),
+        .enabled(if: TestData.modelsAvailable, "needs the models: run Scripts/fetch-models.sh")
+    )
+    func workersKeepTheImagesTheyDecodeForTheReport() throws {
+        var pipeline = try #require(try NativePipeline.named("ssd-mobilenetv2", models: TestData.models))
+        let kept = DecodedImages()
+        pipeline.decodedImages = kept
+        let path = Self.photos.appendingPathComponent("camera.png").path
+        _ = try pipeline.makeWorker(index: 0).run(PipelineRequest(imagePath: path))
+        #expect(kept.image(decodedFrom: path) == (try ImageDecoder.decode(path: path)))
+    }
+
     @Test(.enabled(if: TestData.modelsAvailable, "needs the models: run Scripts/fetch-models.sh"))
     func fingerprintsDifferBySettingsAndNamesAreChecked() throws {
         let a = try NativePipeline(name: "a", detector: .res10, detectorConfidence: 0.5, models: TestData.models)

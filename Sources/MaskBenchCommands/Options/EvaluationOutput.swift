@@ -22,6 +22,7 @@ enum EvaluationOutput {
     ///
     /// - Parameters:
     ///   - report: whether to write the report too (`--no-report` turns it off).
+    ///   - thumbnails: cuts the report's gallery thumbnails from the images.
     ///   - clock: laps each write for `--timings`.
     /// - Throws: ``MaskBenchFiles/OutputError`` naming a file that could not be written.
     static func write(
@@ -32,6 +33,7 @@ enum EvaluationOutput {
         images: String?,
         into staging: String,
         report: Bool = true,
+        thumbnails: Thumbnails = .imaging,
         allowOutsideRoot: Bool = false,
         clock: inout PhaseClock
     ) throws {
@@ -44,7 +46,7 @@ enum EvaluationOutput {
         if report {
             try ReportWriter.write(
                 document, evaluation, dataset: dataset, predictions: predictions, folder: staging, images: images,
-                allowOutsideRoot: allowOutsideRoot)
+                thumbnails: thumbnails, allowOutsideRoot: allowOutsideRoot)
             clock.lap("write the report (index.html, charts, boxes.csv, extras.csv)")
         }
     }

@@ -34,6 +34,7 @@ enum RunOutput {
     /// - Parameters:
     ///   - images: the images folder, for the report's thumbnails and `metrics.json`'s inputs.
     ///   - report: whether to write the report too.
+    ///   - thumbnails: cuts the report's gallery thumbnails from the images.
     /// - Returns: the failed images, for the caller's exit code.
     /// - Throws: ``MaskBenchReport/ReportError`` or ``FormatError`` naming a file that could not be written.
     static func write(
@@ -45,6 +46,7 @@ enum RunOutput {
         folder: OutputFolder,
         quiet: Bool,
         report: Bool = true,
+        thumbnails: Thumbnails = .imaging,
         clock: inout PhaseClock
     ) throws -> [MetricsDocument.RunSummary.Failure] {
         let failures = evaluated.failures.map { MetricsDocument.RunSummary.Failure(image: $0.image, reason: $0.reason) }
@@ -83,7 +85,7 @@ enum RunOutput {
             try EvaluationOutput.write(
                 document, evaluation: evaluated.evaluation, dataset: evaluated.dataset,
                 predictions: evaluated.predictions, images: images, into: staging, report: report,
-                allowOutsideRoot: groundTruth.allowOutsideRoot, clock: &clock)
+                thumbnails: thumbnails, allowOutsideRoot: groundTruth.allowOutsideRoot, clock: &clock)
         }
         EvaluationOutput.show(
             document, dataset: evaluated.dataset, images: images, out: folder.path,

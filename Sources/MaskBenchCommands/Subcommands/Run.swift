@@ -185,7 +185,9 @@ struct Run: AsyncParsableCommand {
         if !noCache, cache == nil { try AtomicFile.makeSubdirectory("cache", in: out) }
 
         clock.lap("read ground truth")
-        let (definition, external) = try makePipeline()
+        // The report cuts its thumbnails from the images the pipeline decoded, where it still keeps them.
+        let decodedImages = report.wanted && sharding == nil ? DecodedImages() : nil
+        let (definition, external) = try makePipeline(keeping: decodedImages)
         clock.lap("load pipeline")
         defer { external?.shutdown() }
         // A wrong images folder is one input error, not a failed image per image (after the pipeline, so a
@@ -260,7 +262,8 @@ struct Run: AsyncParsableCommand {
         guard let evaluated = result.evaluated else { return }
         let failures = try RunOutput.write(
             evaluated, summary: summary, truth: truth, groundTruth: groundTruth, images: imagesDirectory,
-            folder: folder, quiet: quiet, report: report.wanted, clock: &clock)
+            folder: folder, quiet: quiet, report: report.wanted, thumbnails: .imaging(reusing: decodedImages),
+            clock: &clock)
         if !quiet {
             printEscaped("Pipeline \(definition.name): \(summary.computed) images computed, \(summary.cached) cached")
         }
@@ -274,7 +277,10 @@ struct Run: AsyncParsableCommand {
     }
 
     /// The pipeline the options name, and the external pipeline when it is one (to read its events and end it).
-    private func makePipeline() throws -> (any PipelineDefinition, ExternalPipeline?) {
+    /// A built-in or configured pipeline keeps the images it decodes in `decodedImages`.
+    private func makePipeline(
+        keeping decodedImages: DecodedImages?
+    ) throws -> (any PipelineDefinition, ExternalPipeline?) {
         do {
             if let external {
                 let configuration = ExternalPipeline.Configuration(
@@ -290,16 +296,21 @@ struct Run: AsyncParsableCommand {
             }
             let classifierFile = classifier.map { URL(fileURLWithPath: $0) }
             let detectorWeights = detectorWeights.map { URL(fileURLWithPath: $0) }
+            var native: NativePipeline
             if let config {
-                let pipeline = try PipelineConfiguration.load(path: config).makePipeline(
+                native = try PipelineConfiguration.load(path: config).makePipeline(
                     file: config, pixelBudget: pixelBudget, classifierFile: classifierFile,
                     detectorWeights: detectorWeights)
-                return (pipeline, nil)
+            } else {
+                let settings = PipelineRegistry.Settings(
+                    modelsDirectory: models, pixelBudget: pixelBudget ?? ImageDecoder.defaultPixelBudget,
+                    classifierFile: classifierFile, detectorWeights: detectorWeights)
+                let named = try PipelineRegistry.pipeline(named: pipeline ?? "", settings: settings)
+                guard let built = named as? NativePipeline else { return (named, nil) }
+                native = built
             }
-            let settings = PipelineRegistry.Settings(
-                modelsDirectory: models, pixelBudget: pixelBudget ?? ImageDecoder.defaultPixelBudget,
-                classifierFile: classifierFile, detectorWeights: detectorWeights)
-            return (try PipelineRegistry.pipeline(named: pipeline ?? "", settings: settings), nil)
+            native.decodedImages = decodedImages
+            return (native, nil)
         } catch let error as ExternalWorkerError {
             throw InputError("cannot start the external worker: \(error.description)")
         }

@@ -1,6 +1,6 @@
 import Foundation
 package import MaskBenchCore
-internal import MaskBenchImaging
+package import MaskBenchImaging
 
 /// A face detector followed by a mask classifier, both run by OpenCV DNN in this process, preprocessed and
 /// post-processed as the seeds do.
@@ -75,6 +75,9 @@ package struct NativePipeline: PipelineDefinition {
     package let fingerprint: String
     /// Every model file the pipeline reads, with its hash.
     package let modelRecords: [ModelFile]
+    /// Where the workers keep the images they decode, for a later reader in this process (`maskbench run`'s
+    /// report cuts its thumbnails from them); `nil` keeps none.
+    package var decodedImages: DecodedImages?
     /// The detector's files, in the order its loader takes them.
     private let detectorFiles: [URL]
     /// The classifier's file.
@@ -183,7 +186,8 @@ package struct NativePipeline: PipelineDefinition {
             detector: faces,
             minimumScore: detector.kind == .mtcnn ? detector.confidence : nil,
             classifier: try MaskClassifier(modelFile: classifierFile, spec: classifier, check: false),
-            pixelBudget: pixelBudget
+            pixelBudget: pixelBudget,
+            decodedImages: decodedImages
         )
     }
 }
@@ -194,16 +198,22 @@ final class NativeWorker: PipelineWorker {
     let minimumScore: Double?
     let classifier: MaskClassifier
     let pixelBudget: Int
+    let decodedImages: DecodedImages?
 
-    init(detector: any FaceDetector, minimumScore: Double?, classifier: MaskClassifier, pixelBudget: Int) {
+    init(
+        detector: any FaceDetector, minimumScore: Double?, classifier: MaskClassifier, pixelBudget: Int,
+        decodedImages: DecodedImages?
+    ) {
         self.detector = detector
         self.minimumScore = minimumScore
         self.classifier = classifier
         self.pixelBudget = pixelBudget
+        self.decodedImages = decodedImages
     }
 
     func run(_ request: PipelineRequest) throws -> PipelineResult {
         let image = try ImageDecoder.decode(path: request.imagePath, pixelBudget: pixelBudget)
+        decodedImages?.keep(image, decodedFrom: request.imagePath)
         // A detection with no pixel inside the image is no face.
         let faces = try detector.detect(image)
             .filter { detection in minimumScore.map { detection.score >= $0 } ?? true }

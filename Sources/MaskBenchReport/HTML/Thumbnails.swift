@@ -1,7 +1,7 @@
 import Foundation
 public import MaskBenchCore
 import MaskBenchFiles
-import MaskBenchImaging
+public import MaskBenchImaging
 
 /// Makes the thumbnails of the gallery of mistakes: a function from an image file and a region of it to a
 /// small JPEG, as a struct of one closure so tests and builds without a decoder can supply their own.
@@ -34,9 +34,22 @@ public struct Thumbnails: Sendable {
 
     /// Decodes with ``MaskBenchImaging/ImageDecoder`` (PNG or JPEG, pixel budget enforced), crops, scales
     /// down and encodes with libturbojpeg at quality 80.
-    public static let imaging = Thumbnails { path, regions, maxSide in
-        let image = try ImageDecoder.decode(path: path)
-        return regions.map { region in
+    public static let imaging = imaging(reusing: nil)
+
+    /// As ``imaging``, taking an image from `decoded` instead of decoding it again when it is kept there
+    /// (`maskbench run` keeps what its pipeline decoded).
+    public static func imaging(reusing decoded: DecodedImages?) -> Thumbnails {
+        Thumbnails { path, regions, maxSide in
+            try cut(regions, from: decoded?.image(decodedFrom: path) ?? ImageDecoder.decode(path: path), path, maxSide)
+        }
+    }
+
+    private static func cut(
+        _ regions: [Box], from image: Image, _ path: String, _ maxSide: Int
+    )
+        -> [Result<Thumbnail, any Error>]
+    {
+        regions.map { region in
             Result {
                 let rect = PixelRect(
                     minX: Int(region.x.rounded(.down)), minY: Int(region.y.rounded(.down)),
