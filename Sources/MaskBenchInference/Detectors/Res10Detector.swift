@@ -66,11 +66,17 @@ package final class Res10Detector: FaceDetector {
     ) throws {
         self.confidenceThreshold = confidenceThreshold
         handle = try DetectorHandle("mbdet_res10_create", file: weights) { out, message, capacity in
-            mbdet_res10_create(prototxt, weights, Int32(clamping: inputSize), out, message, capacity)
+            mbdet_res10_create(
+                prototxt, weights, Int32(clamping: inputSize), confidenceThreshold, out, message, capacity)
         }
     }
 
-    /// Every row of the network's output for `image`, before thresholding.
+    /// Every row of the network's output for `image`: those scoring above ``confidenceThreshold`` (or above the
+    /// prototxt's 0.01 when that is higher), then zeros.
+    ///
+    /// The network's DetectionOutput layer applies the threshold before its NMS, which leaves every row above
+    /// it as the prototxt's 0.01 gives it, in the same order (`mbdet_res10_create`); ``detect(_:)`` applies the
+    /// seeds' `> threshold` again.
     ///
     /// - Throws: ``InferenceError`` when OpenCV fails.
     package func rawDetections(_ image: Image) throws -> [RawDetection] {
