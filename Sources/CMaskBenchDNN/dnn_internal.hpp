@@ -88,6 +88,20 @@ void registerDepthwiseLayer();
 /// with the layer parameter `variant` (0 is the baseline, the default -1 the best).
 size_t depthwiseVariantCount();
 
+/// The layer type of convolution.cpp's convolution (one group, no dilation, any padding).
+extern const char *const convolutionLayerType;
+
+/// Registers convolution.cpp's layer with OpenCV's layer factory (once; later calls do nothing).
+void registerConvolutionLayer();
+
+/// How many implementations of the convolution layer this CPU runs (baseline, AVX2, AVX-512): a test picks one
+/// with the layer parameter `variant` (0 is the baseline, the default -1 the best).
+size_t convolutionVariantCount();
+
+/// Whether this CPU runs the convolution layer's AVX-512 tile, the one faster than OpenCV's Convolution (the
+/// plain-loop variants are slower: the importer then keeps OpenCV's).
+bool convolutionLayerIsFaster();
+
 /// Builds a network from a Keras 2 HDF5 file (keras.cpp). Throws `Error` or `cv::Exception`.
 void importKeras(const std::string &path, mbdnn_net &out);
 

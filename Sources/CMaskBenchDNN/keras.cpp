@@ -840,9 +840,13 @@ class Importer {
             }
             return params;
         };
-        if (depthwise && outChannels == inChannels && dilation[0] == 1 && dilation[1] == 1) {
-            // depthwise.cpp's layer: faster than OpenCV's grouped convolution, and pads asymmetrically itself,
-            // including a ZeroPadding2D just before it (MobileNetV2's stride-2 blocks).
+        // Our own layers: depthwise.cpp's (faster than OpenCV's grouped convolution) and, where this CPU runs its
+        // AVX-512 tile, convolution.cpp's (faster than OpenCV's, most of all with few input channels). Both pad
+        // asymmetrically themselves, including a ZeroPadding2D just before (MobileNetV2's first convolution and
+        // its stride-2 blocks).
+        const bool ownDepthwise = depthwise && outChannels == inChannels;
+        const bool ownConvolution = groups == 1 && mbdnn::convolutionLayerIsFaster();
+        if ((ownDepthwise || ownConvolution) && dilation[0] == 1 && dilation[1] == 1) {
             int outH = (x.shape[0] + padTop + padBottom - kh) / strides[0] + 1;
             int outW = (x.shape[1] + padLeft + padRight - kw) / strides[1] + 1;
             if (x.pending) {
@@ -860,7 +864,8 @@ class Importer {
             params.set("pad_b", padBottom);
             params.set("pad_l", padLeft);
             params.set("pad_r", padRight);
-            return withActivation(layer, mbdnn::depthwiseLayerType, params, x, {outH, outW, outChannels});
+            return withActivation(layer, ownDepthwise ? mbdnn::depthwiseLayerType : mbdnn::convolutionLayerType,
+                                  params, x, {outH, outW, outChannels});
         }
         int padH = 0, padW = 0;
         if (padTop == padBottom && padLeft == padRight) {
@@ -1175,6 +1180,7 @@ class Importer {
 
 void importKeras(const std::string &path, mbdnn_net &out) {
     registerDepthwiseLayer();
+    registerConvolutionLayer();
     std::string configText;
     std::lock_guard<std::mutex> lock(hdf5Mutex());
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); // errors are reported by return codes, not printed

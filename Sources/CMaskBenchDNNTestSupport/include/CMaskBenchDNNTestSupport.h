@@ -20,6 +20,14 @@ int mbdnn_test_depthwise_check(int channels, int height, int width, int kernel_h
                                int stride_w, int pad_top, int pad_bottom, int pad_left, int pad_right, int relu6,
                                unsigned seed, double *max_difference, char *err, size_t errlen);
 
+/** Checks the Keras importer's convolution layer (CMaskBenchDNN/convolution.cpp) the same way against OpenCV's
+ * Convolution (one group, a Padding layer for asymmetric pads) with `in_channels` inputs and `out_channels`
+ * outputs, and writes the largest absolute difference divided by the largest absolute output (at least 1). */
+int mbdnn_test_convolution_check(int in_channels, int out_channels, int height, int width, int kernel_h,
+                                 int kernel_w, int stride_h, int stride_w, int pad_top, int pad_bottom, int pad_left,
+                                 int pad_right, int relu6, unsigned seed, double *max_difference, char *err,
+                                 size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

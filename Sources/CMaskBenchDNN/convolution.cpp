@@ -1,0 +1,411 @@
+// CMaskBenchDNN: a convolution layer for OpenCV DNN ("MBConvolution"), used by the Keras importer for Conv2D
+// with one group and no dilation (MobileNetV2's pointwise convolutions and its first 3x3 convolution).
+//
+// OpenCV 4.6 runs a convolution as dot products along the input channels (an AVX-512 kernel reducing 16 lanes
+// at a time, then summing them across), which wastes most of its work when there are few input channels: in
+// the seeds' MobileNetV2 the 1x1 convolutions with 16 to 96 input channels over 112x112 and 56x56 pixels ran
+// at 20 GFLOP/s against 70 for the deep ones. Here the output is a matrix product of the weights (output
+// channels x input channels x taps) with a panel of input pixels, vectorised along the pixels: a tile of 8
+// output channels x 48 pixels sits in 24 AVX-512 registers while the sum runs over the input channels and taps,
+// one broadcast weight times 48 pixels per step. The panel (input channels x taps x 48 pixels, zeros outside
+// the image) is packed once and used by every tile of output channels. Compiled for AVX-512 and, as plain loops
+// the compiler vectorises, for AVX2+FMA and the baseline, chosen at run time; the importer uses the layer only
+// where the AVX-512 tile runs (with the AVX2 loops the forward took 24 ms a face, OpenCV's 17-19 ms). Like
+// depthwise.cpp's layer it pads asymmetrically itself and takes in the following BatchNorm (tryFuse) and
+// ReLU/ReLU6 (setActivation). Tests check every variant against OpenCV's Convolution
+// (Sources/CMaskBenchDNNTestSupport).
+//
+// Rounding, so that the classifier's decisions stay TensorFlow's (the issue asks maskScore within 1e-5 of the
+// seed's; OpenCV's own convolution is 7.9e-6 from it over the Kaggle set's 335 detected faces). (1) The
+// BatchNorm's scale multiplies each sum, as the model's separate BatchNormalization layer does, rather than being
+// folded into the weights, which rounds every weight once more: folded, this layer was 1.1e-5 from the seed;
+// not folded, 7.2e-6. (2) The sum over the input channels runs in blocks of 64 products, each summed from zero
+// in registers and then added to the running sum, rather than in one chain of up to 960: the mean difference
+// from a float64 TensorFlow forward drops from 1.05e-6 to 8.2e-7 (OpenCV's: 8.7e-7), at one addition per 64
+// products (Benchmarks/README.md).
+
+#include "dnn_internal.hpp"
+
+#include <opencv2/core/utility.hpp>
+#include <opencv2/dnn/all_layers.hpp>
+#include <opencv2/dnn/layer.details.hpp>
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <mutex>
+
+namespace {
+
+/// Output channels per tile.
+constexpr int tileRows = 8;
+/// Output pixels per tile (three AVX-512 vectors).
+constexpr int tileColumns = 48;
+
+/// Geometry of one convolution.
+struct Geometry {
+    int channels, kernelH, kernelW, strideH, strideW, padTop, padLeft;
+    int inH, inW, outH, outW;
+    int depth() const { return channels * kernelH * kernelW; }
+};
+
+/// Packs output pixels [first, first + count) of one image into `panel` (depth rows of tileColumns floats):
+/// row (c, ky, kx) holds the input pixel each output pixel reads through that tap, 0 outside the image and past
+/// `count`.
+void packPanel(const Geometry &g, const float *in, int first, int count, float *panel) {
+    const size_t plane = static_cast<size_t>(g.inH) * g.inW;
+    if (g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0) {
+        for (int c = 0; c < g.channels; c++) {
+            float *row = panel + static_cast<size_t>(c) * tileColumns;
+            std::memcpy(row, in + c * plane + first, sizeof(float) * count);
+            std::fill(row + count, row + tileColumns, 0.0f);
+        }
+        return;
+    }
+    int top[tileColumns], left[tileColumns];
+    for (int j = 0; j < count; j++) {
+        top[j] = (first + j) / g.outW * g.strideH - g.padTop;
+        left[j] = (first + j) % g.outW * g.strideW - g.padLeft;
+    }
+    float *row = panel;
+    for (int c = 0; c < g.channels; c++) {
+        const float *source = in + c * plane;
+        for (int ky = 0; ky < g.kernelH; ky++) {
+            for (int kx = 0; kx < g.kernelW; kx++, row += tileColumns) {
+                for (int j = 0; j < count; j++) {
+                    const int y = top[j] + ky, x = left[j] + kx;
+                    row[j] = static_cast<unsigned>(y) < static_cast<unsigned>(g.inH) &&
+                                     static_cast<unsigned>(x) < static_cast<unsigned>(g.inW)
+                                 ? source[static_cast<size_t>(y) * g.inW + x]
+                                 : 0.0f;
+                }
+                std::fill(row + count, row + tileColumns, 0.0f);
+            }
+        }
+    }
+}
+
+/// Products (input channels x taps) summed in registers before they are added to the running sum (tileBody).
+constexpr int blockDepth = 64;
+
+/// One tile: out[r][j] = clamp(scale[r] * (sum over d of weights[d][r] * panel[d][j]) + bias[r], low, high) for
+/// the first `rows` rows and `columns` columns; `weights` is depth x tileRows, `out` rows are `stride` floats
+/// apart.
+using TileFunction = void (*)(int depth, const float *weights, const float *panel, const float *scale,
+                              const float *bias, float low, float high, float *out, size_t stride, int rows,
+                              int columns);
+
+/// The tile as plain loops. The sum over d runs in blocks of blockDepth products: each block is summed in order
+/// from zero, then added to the sum of the blocks before it (kept in L1); scale and bias come last. The extra
+/// additions are one per blockDepth products (see the file's comment for why).
+__attribute__((always_inline)) inline void tileBody(int depth, const float *weights, const float *panel,
+                                                    const float *scale, const float *bias, float low, float high,
+                                                    float *out, size_t stride, int rows, int columns) {
+    float sum[tileRows][tileColumns] = {};
+    for (int start = 0; start < depth; start += blockDepth) {
+        float acc[tileRows][tileColumns] = {};
+        for (int d = start; d < std::min(depth, start + blockDepth); d++) {
+            const float *x = panel + static_cast<size_t>(d) * tileColumns;
+            const float *w = weights + static_cast<size_t>(d) * tileRows;
+            for (int r = 0; r < tileRows; r++) {
+                const float wr = w[r];
+                for (int j = 0; j < tileColumns; j++) {
+                    acc[r][j] += wr * x[j];
+                }
+            }
+        }
+        for (int r = 0; r < tileRows; r++) {
+            for (int j = 0; j < tileColumns; j++) {
+                sum[r][j] = start == 0 ? acc[r][j] : sum[r][j] + acc[r][j];
+            }
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < columns; j++) {
+            out[r * stride + j] = std::min(std::max(sum[r][j] * scale[r] + bias[r], low), high);
+        }
+    }
+}
+
+void tileBaseline(int depth, const float *weights, const float *panel, const float *scale, const float *bias,
+                  float low, float high, float *out, size_t stride, int rows, int columns) {
+    tileBody(depth, weights, panel, scale, bias, low, high, out, stride, rows, columns);
+}
+
+__attribute__((target("avx2,fma"))) void tileAVX2(int depth, const float *weights, const float *panel,
+                                                   const float *scale, const float *bias, float low, float high,
+                                                   float *out, size_t stride, int rows, int columns) {
+    tileBody(depth, weights, panel, scale, bias, low, high, out, stride, rows, columns);
+}
+
+/// The AVX-512 tile over `vectors` (1...3) vectors of 16 pixels, summed as tileBody does: a block's 8 x vectors
+/// sums in registers, the blocks' running sum in `sum` (1.5 KB, in L1).
+template <int vectors>
+__attribute__((target("avx512f"), always_inline)) inline void tileAVX512Vectors(
+    int depth, const float *weights, const float *panel, const float *scale, const float *bias, float low,
+    float high, float *out, size_t stride, int rows, int columns) {
+    alignas(64) float sum[tileRows][vectors][16];
+    __m512 acc[tileRows][vectors];
+    for (int start = 0; start < depth; start += blockDepth) {
+        for (int r = 0; r < tileRows; r++) {
+            for (int v = 0; v < vectors; v++) {
+                acc[r][v] = _mm512_setzero_ps();
+            }
+        }
+        const int end = std::min(depth, start + blockDepth);
+        for (int d = start; d < end; d++) {
+            const float *x = panel + static_cast<size_t>(d) * tileColumns;
+            const float *w = weights + static_cast<size_t>(d) * tileRows;
+            __m512 xs[vectors];
+            for (int v = 0; v < vectors; v++) {
+                xs[v] = _mm512_loadu_ps(x + 16 * v);
+            }
+            for (int r = 0; r < tileRows; r++) {
+                const __m512 wr = _mm512_set1_ps(w[r]);
+                for (int v = 0; v < vectors; v++) {
+                    acc[r][v] = _mm512_fmadd_ps(wr, xs[v], acc[r][v]);
+                }
+            }
+        }
+        // acc becomes the sum so far; it is stored only when another block follows.
+        for (int r = 0; r < tileRows; r++) {
+            for (int v = 0; v < vectors; v++) {
+                if (start > 0) {
+                    acc[r][v] = _mm512_add_ps(_mm512_load_ps(sum[r][v]), acc[r][v]);
+                }
+                if (end < depth) {
+                    _mm512_store_ps(sum[r][v], acc[r][v]);
+                }
+            }
+        }
+    }
+    const __m512 lo = _mm512_set1_ps(low), hi = _mm512_set1_ps(high);
+    for (int r = 0; r < rows; r++) {
+        float *row = out + r * stride;
+        const __m512 s = _mm512_set1_ps(scale[r]), b = _mm512_set1_ps(bias[r]);
+        for (int v = 0; v < vectors; v++) {
+            const __m512 value = _mm512_min_ps(_mm512_max_ps(_mm512_fmadd_ps(acc[r][v], s, b), lo), hi);
+            const int left = columns - 16 * v;
+            if (left >= 16) {
+                _mm512_storeu_ps(row + 16 * v, value);
+            } else if (left > 0) {
+                _mm512_mask_storeu_ps(row + 16 * v, static_cast<__mmask16>((1u << left) - 1), value);
+            }
+        }
+    }
+}
+
+__attribute__((target("avx512f"))) void tileAVX512(int depth, const float *weights, const float *panel,
+                                                    const float *scale, const float *bias, float low, float high,
+                                                    float *out, size_t stride, int rows, int columns) {
+    if (columns > 32) {
+        tileAVX512Vectors<3>(depth, weights, panel, scale, bias, low, high, out, stride, rows, columns);
+    } else if (columns > 16) {
+        tileAVX512Vectors<2>(depth, weights, panel, scale, bias, low, high, out, stride, rows, columns);
+    } else {
+        tileAVX512Vectors<1>(depth, weights, panel, scale, bias, low, high, out, stride, rows, columns);
+    }
+}
+
+/// The variants this CPU runs, best last.
+std::vector<TileFunction> supportedTileFunctions() {
+    std::vector<TileFunction> variants{tileBaseline};
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        variants.push_back(tileAVX2);
+        if (__builtin_cpu_supports("avx512f")) {
+            variants.push_back(tileAVX512);
+        }
+    }
+    return variants;
+}
+
+const std::vector<TileFunction> &tileFunctions() {
+    static const std::vector<TileFunction> variants = supportedTileFunctions();
+    return variants;
+}
+
+class ConvolutionLayer final : public cv::dnn::Layer {
+  public:
+    explicit ConvolutionLayer(const cv::dnn::LayerParams &params) : cv::dnn::Layer(params) {
+        kernelH_ = params.get<int>("kernel_h");
+        kernelW_ = params.get<int>("kernel_w");
+        strideH_ = params.get<int>("stride_h", 1);
+        strideW_ = params.get<int>("stride_w", 1);
+        padTop_ = params.get<int>("pad_t", 0);
+        padBottom_ = params.get<int>("pad_b", 0);
+        padLeft_ = params.get<int>("pad_l", 0);
+        padRight_ = params.get<int>("pad_r", 0);
+        const auto &variants = tileFunctions();
+        int variant = params.get<int>("variant", -1);
+        CV_Assert(variant < static_cast<int>(variants.size()));
+        tile_ = variant >= 0 ? variants[static_cast<size_t>(variant)] : variants.back();
+        CV_Assert(!params.blobs.empty() && params.blobs[0].dims == 4 && params.blobs[0].type() == CV_32F);
+        outChannels_ = params.blobs[0].size[0];
+        inChannels_ = params.blobs[0].size[1];
+        CV_Assert(params.blobs[0].size[2] == kernelH_ && params.blobs[0].size[3] == kernelW_);
+        CV_Assert(kernelH_ > 0 && kernelW_ > 0 && strideH_ > 0 && strideW_ > 0);
+        CV_Assert(padTop_ >= 0 && padBottom_ >= 0 && padLeft_ >= 0 && padRight_ >= 0);
+        // The weights as the tiles read them: for each tile of 8 output channels, depth rows of 8 (zeros past the
+        // last channel). A BatchNorm does not change them (tryFuse), so they are packed once.
+        const cv::Mat kernel = params.blobs[0].reshape(1, outChannels_);
+        const int depth = kernel.cols;
+        const size_t rowTiles = static_cast<size_t>(outChannels_ + tileRows - 1) / tileRows;
+        packed_.assign(rowTiles * depth * tileRows, 0.0f);
+        for (int o = 0; o < outChannels_; o++) {
+            const float *k = kernel.ptr<float>(o);
+            float *tile = packed_.data() + static_cast<size_t>(o / tileRows) * depth * tileRows + o % tileRows;
+            for (int d = 0; d < depth; d++) {
+                tile[static_cast<size_t>(d) * tileRows] = k[d];
+            }
+        }
+        originalBias_.assign(rowTiles * tileRows, 0.0f);
+        if (params.blobs.size() > 1) {
+            CV_Assert(params.blobs[1].total() == static_cast<size_t>(outChannels_) &&
+                      params.blobs[1].type() == CV_32F);
+            const float *b = params.blobs[1].ptr<float>();
+            std::copy(b, b + outChannels_, originalBias_.begin());
+        }
+        unfuse();
+    }
+
+    /// OpenCV finalizes every layer, then fuses them again, each time the input shape changes: start from the
+    /// layer's own scale and bias, so a BatchNorm and an activation are taken in once.
+    void finalize(cv::InputArrayOfArrays, cv::OutputArrayOfArrays) override { unfuse(); }
+
+    static cv::Ptr<cv::dnn::Layer> create(cv::dnn::LayerParams &params) {
+        return cv::makePtr<ConvolutionLayer>(params);
+    }
+
+    bool getMemoryShapes(const std::vector<cv::dnn::MatShape> &inputs, const int,
+                         std::vector<cv::dnn::MatShape> &outputs, std::vector<cv::dnn::MatShape> &) const override {
+        CV_Assert(inputs.size() == 1 && inputs[0].size() == 4 && inputs[0][1] == inChannels_);
+        int outH = (inputs[0][2] + padTop_ + padBottom_ - kernelH_) / strideH_ + 1;
+        int outW = (inputs[0][3] + padLeft_ + padRight_ - kernelW_) / strideW_ + 1;
+        CV_Assert(outH > 0 && outW > 0);
+        outputs.assign(1, cv::dnn::MatShape{inputs[0][0], outChannels_, outH, outW});
+        return false;
+    }
+
+    /// Takes in a following BatchNorm or Scale (any layer with a per-channel scale and shift) as the scale and
+    /// bias applied to each sum. Not folded into the weights: TensorFlow scales the convolution's output, and
+    /// scaling each weight first adds a rounding per product (see the file's comment).
+    bool tryFuse(cv::Ptr<cv::dnn::Layer> &top) override {
+        if (hasActivation_ || top.empty()) {
+            return false;
+        }
+        cv::Mat scale, shift;
+        top->getScaleShift(scale, shift);
+        if (scale.empty() && shift.empty()) {
+            return false;
+        }
+        auto perChannel = [&](const cv::Mat &m) {
+            return m.empty() || (m.type() == CV_32F && m.total() == static_cast<size_t>(outChannels_));
+        };
+        if (!perChannel(scale) || !perChannel(shift)) {
+            return false;
+        }
+        for (size_t c = 0; c < static_cast<size_t>(outChannels_); c++) {
+            float s = scale.empty() ? 1.0f : scale.ptr<float>()[c];
+            float t = shift.empty() ? 0.0f : shift.ptr<float>()[c];
+            scale_[c] *= s;
+            bias_[c] = bias_[c] * s + t;
+        }
+        return true;
+    }
+
+    /// Takes a following ReLU6 or plain ReLU as a clamp.
+    bool setActivation(const cv::Ptr<cv::dnn::ActivationLayer> &layer) override {
+        if (hasActivation_ || layer.empty()) {
+            return false;
+        }
+        if (auto relu6 = layer.dynamicCast<cv::dnn::ReLU6Layer>()) {
+            low_ = relu6->minValue;
+            high_ = relu6->maxValue;
+        } else if (auto relu = layer.dynamicCast<cv::dnn::ReLULayer>(); relu && relu->negativeSlope == 0.0f) {
+            low_ = 0.0f;
+        } else {
+            return false;
+        }
+        hasActivation_ = true;
+        return true;
+    }
+
+    void forward(cv::InputArrayOfArrays inputsArray, cv::OutputArrayOfArrays outputsArray,
+                 cv::OutputArrayOfArrays) override {
+        std::vector<cv::Mat> inputs, outputs;
+        inputsArray.getMatVector(inputs);
+        outputsArray.getMatVector(outputs);
+        CV_Assert(inputs.size() == 1 && outputs.size() == 1 && inputs[0].type() == CV_32F);
+        const cv::Mat &x = inputs[0];
+        cv::Mat &y = outputs[0];
+        CV_Assert(x.isContinuous() && y.isContinuous() && x.dims == 4 && y.dims == 4);
+        const Geometry g{inChannels_, kernelH_, kernelW_, strideH_, strideW_, padTop_, padLeft_,
+                         x.size[2],   x.size[3], y.size[2], y.size[3]};
+        const int depth = g.depth();
+        const int pixels = g.outH * g.outW;
+        const int tilesPerImage = (pixels + tileColumns - 1) / tileColumns;
+        const int rowTiles = (outChannels_ + tileRows - 1) / tileRows;
+        const size_t inImage = static_cast<size_t>(inChannels_) * g.inH * g.inW;
+        const size_t outImage = static_cast<size_t>(outChannels_) * pixels;
+        const float *src = x.ptr<float>();
+        float *dst = y.ptr<float>();
+        cv::parallel_for_(cv::Range(0, x.size[0] * tilesPerImage), [&](const cv::Range &range) {
+            std::vector<float> panel(static_cast<size_t>(depth) * tileColumns);
+            for (int t = range.start; t < range.end; t++) {
+                const int image = t / tilesPerImage;
+                const int first = t % tilesPerImage * tileColumns;
+                const int count = std::min(tileColumns, pixels - first);
+                packPanel(g, src + image * inImage, first, count, panel.data());
+                for (int rt = 0; rt < rowTiles; rt++) {
+                    const int row = rt * tileRows;
+                    tile_(depth, packed_.data() + static_cast<size_t>(rt) * depth * tileRows, panel.data(),
+                          scale_.data() + row, bias_.data() + row, low_, high_,
+                          dst + image * outImage + static_cast<size_t>(row) * pixels + first,
+                          static_cast<size_t>(pixels), std::min(tileRows, outChannels_ - row), count);
+                }
+            }
+        });
+    }
+
+  private:
+    /// The layer's own scale (1), bias and no activation.
+    void unfuse() {
+        scale_.assign(originalBias_.size(), 1.0f);
+        bias_ = originalBias_;
+        hasActivation_ = false;
+        low_ = -std::numeric_limits<float>::infinity();
+        high_ = std::numeric_limits<float>::infinity();
+    }
+
+    int kernelH_ = 0, kernelW_ = 0, strideH_ = 1, strideW_ = 1;
+    int padTop_ = 0, padBottom_ = 0, padLeft_ = 0, padRight_ = 0;
+    int inChannels_ = 0, outChannels_ = 0;
+    TileFunction tile_ = nullptr;
+    /// The packed weights (see the constructor).
+    std::vector<float> packed_;
+    /// Per output channel, padded to whole tiles: the layer's bias, and after tryFuse the scale and bias.
+    std::vector<float> originalBias_, scale_, bias_;
+    bool hasActivation_ = false;
+    float low_ = -std::numeric_limits<float>::infinity();
+    float high_ = std::numeric_limits<float>::infinity();
+};
+
+} // namespace
+
+namespace mbdnn {
+
+const char *const convolutionLayerType = "MBConvolution";
+
+void registerConvolutionLayer() {
+    static std::once_flag once;
+    std::call_once(once,
+                   [] { cv::dnn::LayerFactory::registerLayer(convolutionLayerType, ConvolutionLayer::create); });
+}
+
+size_t convolutionVariantCount() { return tileFunctions().size(); }
+
+bool convolutionLayerIsFaster() { return tileFunctions().back() == tileAVX512; }
+
+} // namespace mbdnn
