@@ -7,7 +7,7 @@ import Testing
 
 /// An output folder holds one complete set of outputs or the previous one: the lock, the staging folder and
 /// the journaled swap of ``OutputFolder``.
-@Suite struct OutputFolderTests {
+@Suite(.timeLimit(.minutes(1))) struct OutputFolderTests {
     static let names = ["a.txt", "b.txt", "c.txt", "charts"]
 
     /// A temporary `root/out` folder.
@@ -39,6 +39,18 @@ import Testing
         }
     }
 
+    /// Claims `folder` again after this process let its earlier claim go.
+    ///
+    /// The lock is a `flock`, which lasts while any descriptor of its open file is open. A child process that
+    /// another test of this process spawns at that moment holds a copy of every descriptor until it starts its
+    /// program (`O_CLOEXEC` closes the lock's only then), so a claim made just after a release can find the
+    /// folder still locked for that instant (seen under load: "in use: another maskbench ... is writing into
+    /// this folder"). This claim waits out that instant; the suite's time limit fails a lock that is never
+    /// released.
+    static func claimAfterRelease(_ folder: String) throws -> OutputFolder {
+        try OutputFolder.claim(folder, waiting: true)
+    }
+
     /// The first set: `a.txt`, `b.txt` and `charts/x.svg`, all "old", beside the user's `notes.txt` and `cache/`.
     static func writeFirstSet(_ folder: Folder) throws {
         let claimed = try OutputFolder.claim(folder.out)
@@ -54,7 +66,7 @@ import Testing
         let folder = try Folder()
         defer { folder.remove() }
         try Self.writeFirstSet(folder)
-        let claimed = try OutputFolder.claim(folder.out)
+        let claimed = try Self.claimAfterRelease(folder.out)
         try claimed.replaceSet(of: Self.names) { staging in
             try Self.write(["a.txt": "new", "c.txt": "new"], into: staging)
         }
@@ -71,7 +83,7 @@ import Testing
         defer { folder.remove() }
         try Self.writeFirstSet(folder)
         let before = try folder.entries()
-        let claimed = try OutputFolder.claim(folder.out)
+        let claimed = try Self.claimAfterRelease(folder.out)
         #expect(throws: Failure.self) {
             try claimed.replaceSet(of: Self.names) { staging in
                 try Self.write(["a.txt": "new", "charts/x.svg": "new"], into: staging)
@@ -121,7 +133,7 @@ import Testing
         withExtendedLifetime(first) {}
         first = nil
         // Released with the first claim.
-        _ = try OutputFolder.claim(folder.out)
+        _ = try Self.claimAfterRelease(folder.out)
     }
 
     @Test func aWaitingClaimGetsTheFolderWhenTheHolderLetsGo() throws {
@@ -151,7 +163,7 @@ import Testing
         let folder = try Folder()
         defer { folder.remove() }
         try Self.writeFirstSet(folder)
-        var claimed: OutputFolder? = try OutputFolder.claim(folder.out)
+        var claimed: OutputFolder? = try Self.claimAfterRelease(folder.out)
         claimed?.onStep = { step in if step == .moved("b.txt") { throw Killed() } }
         #expect(throws: Killed.self) {
             try claimed?.replaceSet(of: Self.names) { staging in
@@ -164,7 +176,7 @@ import Testing
         #expect(try folder.entries().contains { $0.hasPrefix(".maskbench-staging-") })
         claimed = nil
 
-        _ = try OutputFolder.claim(folder.out)
+        _ = try Self.claimAfterRelease(folder.out)
         #expect(try folder.entries() == ["a.txt", "b.txt", "c.txt", "cache", "charts", "notes.txt"])
         #expect(Self.names.dropLast().allSatisfy { folder.text($0) == "new" })
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.out + "/charts") == ["y.svg"])
@@ -175,7 +187,7 @@ import Testing
         let folder = try Folder()
         defer { folder.remove() }
         try Self.writeFirstSet(folder)
-        var claimed: OutputFolder? = try OutputFolder.claim(folder.out)
+        var claimed: OutputFolder? = try Self.claimAfterRelease(folder.out)
         claimed?.onStep = { step in if step == .committed { throw Killed() } }
         #expect(throws: Killed.self) {
             try claimed?.replaceSet(of: Self.names) { staging in try Self.write(["a.txt": "new"], into: staging) }
@@ -196,7 +208,7 @@ import Testing
         // What a command killed while writing leaves: a staging folder, never committed.
         let staging = folder.out + "/.maskbench-staging-1-killed"
         try Self.write(["a.txt": "half", "charts/x.svg": "half"], into: staging)
-        _ = try OutputFolder.claim(folder.out)
+        _ = try Self.claimAfterRelease(folder.out)
         #expect(try folder.entries() == ["a.txt", "b.txt", "cache", "charts", "notes.txt"])
         #expect(folder.text("a.txt") == "old")
     }
