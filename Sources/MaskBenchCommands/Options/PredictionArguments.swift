@@ -27,8 +27,11 @@ struct PredictionArguments: ParsableArguments {
 struct LoadedRun {
     var truth: LoadedGroundTruth
     var predictions: LoadedPredictions
+    /// The ground truth's ``Dataset/fingerprint()``.
+    var fingerprint: String
 
-    /// Reads both files at the same time; COCO results are checked against the ground truth after.
+    /// Reads both files at the same time; COCO results are checked against the ground truth after, while the
+    /// ground truth's fingerprint is computed (checking takes one core).
     static func read(
         _ groundTruth: GroundTruthArguments, _ predictions: PredictionArguments, clock: inout PhaseClock
     )
@@ -40,6 +43,8 @@ struct LoadedRun {
         async let parsedPredictions = PredictionReader.parse(
             path: path, format: format, labelMap: labelMap, limits: groundTruth.limits)
         var truth = try GroundTruthReader.read(path: groundTruth.path, options: options)
+        let dataset = truth.dataset
+        async let fingerprint = dataset.fingerprint()
         let parsed = try await parsedPredictions
         clock.lap("read ground truth and predictions")
         let loaded = try PredictionReader.resolve(
@@ -52,15 +57,12 @@ struct LoadedRun {
         // The COCO records (ids, every annotation again) only served to read COCO results: 260 MB at 500k images
         // that evaluation and report can reuse.
         truth.coco = nil
-        return LoadedRun(truth: truth, predictions: loaded)
+        return LoadedRun(truth: truth, predictions: loaded, fingerprint: await fingerprint)
     }
 
     /// The metrics.json of `evaluation` on this run's files.
-    ///
-    /// - Parameter fingerprint: the dataset's fingerprint when already computed.
     func document(
-        _ evaluation: Evaluation, groundTruth: GroundTruthArguments, predictions arguments: PredictionArguments,
-        fingerprint: String? = nil
+        _ evaluation: Evaluation, groundTruth: GroundTruthArguments, predictions arguments: PredictionArguments
     ) -> MetricsDocument {
         MetricsDocument(
             evaluation,
@@ -73,7 +75,7 @@ struct LoadedRun {
                 labels: groundTruth.recordedLabels
             ),
             version: MaskBenchCommand.version,
-            datasetFingerprint: fingerprint ?? truth.dataset.fingerprint()
+            datasetFingerprint: fingerprint
         )
     }
 

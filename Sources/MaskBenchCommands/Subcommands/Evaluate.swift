@@ -35,13 +35,9 @@ struct Evaluate: AsyncParsableCommand {
         var clock = console.clock()
         let loaded = try await LoadedRun.read(groundTruth, predictionArguments, clock: &clock)
         let dataset = loaded.truth.dataset
-        // The fingerprint (SHA-256 of the dataset) needs only the ground truth: hash it while evaluating.
-        async let fingerprint = dataset.fingerprint()
         let result = Evaluator(settings: settings).evaluate(dataset, loaded.predictions.predictions)
         clock.lap("evaluate")
-        let document = loaded.document(
-            result, groundTruth: groundTruth, predictions: predictionArguments, fingerprint: await fingerprint)
-        clock.lap("fingerprint")
+        let document = loaded.document(result, groundTruth: groundTruth, predictions: predictionArguments)
         try folder.replaceSet(of: EvaluationOutput.names) { staging in
             try EvaluationOutput.write(
                 document, evaluation: result, dataset: dataset, predictions: loaded.predictions.predictions,
