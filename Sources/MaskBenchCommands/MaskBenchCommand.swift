@@ -7,8 +7,13 @@ import MaskBenchCore
 package enum MaskBenchProgram {
     /// Runs the command line `CommandLine.arguments` and exits with the command's exit code.
     ///
+    /// Starts on the main thread (the main actor), so that the allocator is set up before any other thread
+    /// allocates; the command itself runs on the concurrent executor.
+    ///
     /// - Parameter faults: failures and pauses to inject, for tests; the shipped `maskbench` passes none.
+    @MainActor
     package static func main(faults: FaultInjection? = nil) async -> Never {
+        AllocatorTuning.apply()
         await FaultInjection.$current.withValue(faults) { await MaskBenchCommand.main() }
         Foundation.exit(0)
     }
@@ -38,7 +43,6 @@ struct MaskBenchCommand: AsyncParsableCommand {
     static let internalErrorCode: Int32 = 70
 
     static func main() async {
-        AllocatorTuning.apply()
         do {
             if let problem = SubcommandProblem.find(in: CommandLine.arguments.dropFirst()) { throw problem }
             var command = try parseAsRoot()
