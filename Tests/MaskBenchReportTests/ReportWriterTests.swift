@@ -28,6 +28,24 @@ import Testing
         }
     }
 
+    @Test func everyChartsSmallPrintFitsItsWidthAboveThePlot() throws {
+        // A note of 91 characters ran past the threshold sweep's right edge, cut off mid-sentence.
+        let note = #/<text x="64" y="(\d+)" font-size="11" fill="#666666">([^<]*)</text>/#
+        var wrapped = 0
+        // The line and bar charts (the heat maps widen themselves to their text).
+        for (name, svg) in try files() where name.hasSuffix(".svg") && !name.contains("confusion") {
+            let viewBox = try #require(svg.firstMatch(of: #/viewBox="0 0 (\d+)/#), "\(name) has no viewBox")
+            let width = Double(viewBox.1) ?? 0
+            let lines = svg.matches(of: note).map { (y: Double($0.1) ?? 0, text: String($0.2)) }
+            // 0.6 em a character at 11 px errs long for DejaVu Sans; the line starts at x 64, 20 px kept right.
+            for line in lines { #expect(Double(line.text.count) * 6.6 <= width - 64 - 20, "\(name): \(line.text)") }
+            #expect(!lines.isEmpty, "\(name) has no small print")
+            if lines.count > 1 { wrapped += 1 }
+            #expect(lines.map(\.y) == lines.indices.map { 40 + 14 * Double($0) }, "\(name)")
+        }
+        #expect(wrapped > 0, "no note long enough to wrap: the test checks nothing")
+    }
+
     @Test func rocChartShowsEveryCurveWithItsAUCAndInterval() throws {
         let roc = try #require(try files().first { $0.0 == "charts/roc.svg" }?.1)
         #expect(roc.contains(">Classifier, ground-truth crops: AUC 0.813 [0.600, 0.950]</text>"))

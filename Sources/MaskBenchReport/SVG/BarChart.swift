@@ -1,4 +1,5 @@
 import MaskBenchCore
+
 /// Grouped bars of rates with their 95% intervals as error bars (recall and TNR by face size).
 struct BarChart: Sendable {
     /// One bar: a rate with its interval and the count it is over.
@@ -41,14 +42,17 @@ struct BarChart: Sendable {
         let width = 540.0
         let left = 64.0
         let right = width - 20
-        let top = note.isEmpty ? 46.0 : 64.0
+        let noteLines = note.isEmpty ? [] : SVGWriter.lines(note, fitting: right - left, size: 11)
+        let top = noteLines.isEmpty ? 46.0 : 64.0 + 14 * Double(noteLines.count - 1)
         let bottom = 330.0
         let legendTop = bottom + 50
         let height = legendTop + Double(seriesNames.count) * LineChart.legendRow + 6
         var svg = SVGWriter(width: width, height: height)
         func py(_ v: Double) -> Double { bottom - (bottom - top) * Swift.min(Swift.max(v, 0), 1) }
         svg.text(title, left, 22, size: 15, weight: "bold")
-        if !note.isEmpty { svg.text(note, left, 40, size: 11, colour: Palette.muted) }
+        for (i, line) in noteLines.enumerated() {
+            svg.text(line, left, 40 + 14 * Double(i), size: 11, colour: Palette.muted)
+        }
         for i in 0...5 {
             let v = Double(i) / 5
             svg.line(left, py(v), right, py(v), stroke: .init(Palette.grid))

@@ -1,4 +1,5 @@
 import MaskBenchCore
+
 /// A confusion matrix as a heat map: rows are the truth, columns the call; each cell shows its count and
 /// its share of the row, and is shaded by that share (so rows of different sizes compare).
 struct HeatMap: Sendable {

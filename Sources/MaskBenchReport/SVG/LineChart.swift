@@ -107,7 +107,7 @@ struct LineChart: Sendable {
     var verticalRules: [(x: Double, label: String)] = []
     /// Draw the chance diagonal (ROC).
     var chanceLine = false
-    /// A line of small print under the title (what the curve is computed on).
+    /// Small print under the title (what the curve is computed on), on as many lines as it needs.
     var note: String = ""
     var width: Double = 540
 
@@ -130,7 +130,8 @@ struct LineChart: Sendable {
     func render(standalone: Bool) -> String {
         let left = 64.0
         let right = width - 20
-        let top = note.isEmpty ? 40.0 : 54.0
+        let noteLines = note.isEmpty ? [] : SVGWriter.lines(note, fitting: right - left, size: 11)
+        let top = noteLines.isEmpty ? 40.0 : 54.0 + 14 * Double(noteLines.count - 1)
         let bottom = Self.plotBottom
         let entries = legendEntries()
         let legendTop = bottom + 52
@@ -140,7 +141,9 @@ struct LineChart: Sendable {
         func py(_ v: Double) -> Double { bottom - (bottom - top) * Swift.min(Swift.max(y.fraction(v), 0), 1) }
 
         svg.text(title, left, 22, size: 15, weight: "bold")
-        if !note.isEmpty { svg.text(note, left, 40, size: 11, colour: Palette.muted) }
+        for (i, line) in noteLines.enumerated() {
+            svg.text(line, left, 40 + 14 * Double(i), size: 11, colour: Palette.muted)
+        }
         // Grid and ticks.
         for t in x.ticks {
             let X = px(t)
@@ -223,34 +226,11 @@ struct LineChart: Sendable {
         if chanceLine { entries.append(LegendEntry(swatch: .line(Palette.reference), label: "Chance")) }
         entries += verticalRules.map { LegendEntry(swatch: .line(Palette.rule), label: $0.label) }
         entries += marks.filter { !$0.label.isEmpty }.map { LegendEntry(swatch: .marker($0.style), label: $0.label) }
-        // 6.6 px a character at 11 px: DejaVu Sans's widest usual text, so the estimate errs long.
-        let fits = Swift.max(20, Int((width - 64 - 32 - 8) / 6.6))
         return entries.flatMap { entry in
-            Self.wrapped(entry.label, fits).enumerated().map {
+            SVGWriter.lines(entry.label, fitting: width - 64 - 32 - 8, size: 11).enumerated().map {
                 LegendEntry(swatch: $0.offset == 0 ? entry.swatch : nil, label: $0.element)
             }
         }
-    }
-
-    /// `text` in lines of at most `limit` characters, broken after spaces (a word longer than a line is cut).
-    static func wrapped(_ text: String, _ limit: Int) -> [String] {
-        var lines: [String] = []
-        var line = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
-            let candidate = line.isEmpty ? String(word) : line + " " + word
-            if candidate.count <= limit || line.isEmpty {
-                line = candidate
-            } else {
-                lines.append(line)
-                line = String(word)
-            }
-            while line.count > limit {
-                lines.append(String(line.prefix(limit)))
-                line = String(line.dropFirst(limit))
-            }
-        }
-        lines.append(line)
-        return lines
     }
 
     /// Drops points that cannot show: those within a quarter pixel of the previous one, and the middle of

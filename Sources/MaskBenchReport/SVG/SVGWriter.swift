@@ -1,4 +1,5 @@
 import MaskBenchCore
+
 /// A small deterministic SVG writer: elements are appended as text in call order, numbers are printed by
 /// ``Markup/coordinate(_:)`` and every string by ``Markup/escape(_:)``, so the same calls give the same bytes.
 ///
@@ -105,6 +106,33 @@ struct SVGWriter: Sendable {
     mutating func path(_ data: String, fill: String, stroke: Stroke? = nil) {
         body += "<path d=\"\(Markup.escape(data))\" fill=\"\(Markup.escape(fill))\"" + (stroke?.attributes ?? "")
         body += "/>\n"
+    }
+
+    /// `text` broken after spaces into lines that fit `width` pixels of `size`-pixel text, estimating 0.6 em a
+    /// character (DejaVu Sans's widest usual text, so the estimate errs long).
+    static func lines(_ text: String, fitting width: Double, size: Double) -> [String] {
+        wrapped(text, Swift.max(20, Int(width / (0.6 * size))))
+    }
+
+    /// `text` in lines of at most `limit` characters, broken after spaces (a word longer than a line is cut).
+    static func wrapped(_ text: String, _ limit: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = line.isEmpty ? String(word) : line + " " + word
+            if candidate.count <= limit || line.isEmpty {
+                line = candidate
+            } else {
+                lines.append(line)
+                line = String(word)
+            }
+            while line.count > limit {
+                lines.append(String(line.prefix(limit)))
+                line = String(line.dropFirst(limit))
+            }
+        }
+        lines.append(line)
+        return lines
     }
 
     /// Text at (`x`, `y`), escaped; `rotate` turns it about that point (−90 for a vertical axis label).
