@@ -292,18 +292,8 @@ class ConvolutionLayer final : public cv::dnn::Layer {
     /// bias applied to each sum. Not folded into the weights: TensorFlow scales the convolution's output, and
     /// scaling each weight first adds a rounding per product (see the file's comment).
     bool tryFuse(cv::Ptr<cv::dnn::Layer> &top) override {
-        if (hasActivation_ || top.empty()) {
-            return false;
-        }
         cv::Mat scale, shift;
-        top->getScaleShift(scale, shift);
-        if (scale.empty() && shift.empty()) {
-            return false;
-        }
-        auto perChannel = [&](const cv::Mat &m) {
-            return m.empty() || (m.type() == CV_32F && m.total() == static_cast<size_t>(outChannels_));
-        };
-        if (!perChannel(scale) || !perChannel(shift)) {
+        if (clamp_.taken || top.empty() || !mbdnn::channelScaleShift(top, outChannels_, scale, shift)) {
             return false;
         }
         for (size_t c = 0; c < static_cast<size_t>(outChannels_); c++) {
@@ -316,21 +306,7 @@ class ConvolutionLayer final : public cv::dnn::Layer {
     }
 
     /// Takes a following ReLU6 or plain ReLU as a clamp.
-    bool setActivation(const cv::Ptr<cv::dnn::ActivationLayer> &layer) override {
-        if (hasActivation_ || layer.empty()) {
-            return false;
-        }
-        if (auto relu6 = layer.dynamicCast<cv::dnn::ReLU6Layer>()) {
-            low_ = relu6->minValue;
-            high_ = relu6->maxValue;
-        } else if (auto relu = layer.dynamicCast<cv::dnn::ReLULayer>(); relu && relu->negativeSlope == 0.0f) {
-            low_ = 0.0f;
-        } else {
-            return false;
-        }
-        hasActivation_ = true;
-        return true;
-    }
+    bool setActivation(const cv::Ptr<cv::dnn::ActivationLayer> &layer) override { return clamp_.take(layer); }
 
     void forward(cv::InputArrayOfArrays inputsArray, cv::OutputArrayOfArrays outputsArray,
                  cv::OutputArrayOfArrays) override {
@@ -361,7 +337,7 @@ class ConvolutionLayer final : public cv::dnn::Layer {
                 for (int rt = 0; rt < rowTiles; rt++) {
                     const int row = rt * tileRows;
                     tile_(depth, packed_.data() + static_cast<size_t>(rt) * depth * tileRows, panel.data(),
-                          scale_.data() + row, bias_.data() + row, low_, high_,
+                          scale_.data() + row, bias_.data() + row, clamp_.low, clamp_.high,
                           dst + image * outImage + static_cast<size_t>(row) * pixels + first,
                           static_cast<size_t>(pixels), std::min(tileRows, outChannels_ - row), count);
                 }
@@ -374,9 +350,7 @@ class ConvolutionLayer final : public cv::dnn::Layer {
     void unfuse() {
         scale_.assign(originalBias_.size(), 1.0f);
         bias_ = originalBias_;
-        hasActivation_ = false;
-        low_ = -std::numeric_limits<float>::infinity();
-        high_ = std::numeric_limits<float>::infinity();
+        clamp_ = mbdnn::Clamp();
     }
 
     int kernelH_ = 0, kernelW_ = 0, strideH_ = 1, strideW_ = 1;
@@ -387,9 +361,7 @@ class ConvolutionLayer final : public cv::dnn::Layer {
     std::vector<float> packed_;
     /// Per output channel, padded to whole tiles: the layer's bias, and after tryFuse the scale and bias.
     std::vector<float> originalBias_, scale_, bias_;
-    bool hasActivation_ = false;
-    float low_ = -std::numeric_limits<float>::infinity();
-    float high_ = std::numeric_limits<float>::infinity();
+    mbdnn::Clamp clamp_;
 };
 
 } // namespace

@@ -213,18 +213,8 @@ class DepthwiseLayer final : public cv::dnn::Layer {
 
     /// Folds a following BatchNorm or Scale (any layer with a per-channel scale and shift) into the weights.
     bool tryFuse(cv::Ptr<cv::dnn::Layer> &top) override {
-        if (hasActivation_ || top.empty()) {
-            return false;
-        }
         cv::Mat scale, shift;
-        top->getScaleShift(scale, shift);
-        if (scale.empty() && shift.empty()) {
-            return false;
-        }
-        auto perChannel = [&](const cv::Mat &m) {
-            return m.empty() || (m.type() == CV_32F && m.total() == static_cast<size_t>(channels_));
-        };
-        if (!perChannel(scale) || !perChannel(shift)) {
+        if (clamp_.taken || top.empty() || !mbdnn::channelScaleShift(top, channels_, scale, shift)) {
             return false;
         }
         for (int c = 0; c < channels_; c++) {
@@ -240,21 +230,7 @@ class DepthwiseLayer final : public cv::dnn::Layer {
     }
 
     /// Takes a following ReLU6 or plain ReLU as a clamp.
-    bool setActivation(const cv::Ptr<cv::dnn::ActivationLayer> &layer) override {
-        if (hasActivation_ || layer.empty()) {
-            return false;
-        }
-        if (auto relu6 = layer.dynamicCast<cv::dnn::ReLU6Layer>()) {
-            low_ = relu6->minValue;
-            high_ = relu6->maxValue;
-        } else if (auto relu = layer.dynamicCast<cv::dnn::ReLULayer>(); relu && relu->negativeSlope == 0.0f) {
-            low_ = 0.0f;
-        } else {
-            return false;
-        }
-        hasActivation_ = true;
-        return true;
-    }
+    bool setActivation(const cv::Ptr<cv::dnn::ActivationLayer> &layer) override { return clamp_.take(layer); }
 
     void forward(cv::InputArrayOfArrays inputsArray, cv::OutputArrayOfArrays outputsArray,
                  cv::OutputArrayOfArrays) override {
@@ -277,7 +253,7 @@ class DepthwiseLayer final : public cv::dnn::Layer {
         cv::parallel_for_(cv::Range(0, planes), [&](const cv::Range &range) {
             for (int p = range.start; p < range.end; p++) {
                 int c = p % channels_;
-                plane(g, src + p * inPlane, kernel_.ptr<float>(c), bias_[static_cast<size_t>(c)], low_, high_,
+                plane(g, src + p * inPlane, kernel_.ptr<float>(c), bias_[static_cast<size_t>(c)], clamp_.low, clamp_.high,
                       zeros.data(), dst + p * outPlane);
             }
         });
@@ -288,9 +264,7 @@ class DepthwiseLayer final : public cv::dnn::Layer {
     void unfuse() {
         kernel_ = originalKernel_.clone();
         bias_ = originalBias_;
-        hasActivation_ = false;
-        low_ = -std::numeric_limits<float>::infinity();
-        high_ = std::numeric_limits<float>::infinity();
+        clamp_ = mbdnn::Clamp();
     }
 
     cv::Mat originalKernel_;
@@ -301,9 +275,7 @@ class DepthwiseLayer final : public cv::dnn::Layer {
     PlaneFunction plane_ = nullptr;
     cv::Mat kernel_; // channels x (kernelH * kernelW)
     std::vector<float> bias_;
-    bool hasActivation_ = false;
-    float low_ = -std::numeric_limits<float>::infinity();
-    float high_ = std::numeric_limits<float>::infinity();
+    mbdnn::Clamp clamp_;
 };
 
 } // namespace

@@ -8,6 +8,7 @@
 
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
+#include <opencv2/dnn/all_layers.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -307,4 +308,31 @@ extern "C" int mbdnn_blob_from_image(const uint8_t *src, int width, int height, 
                                               std::to_string(blob.total()));
         std::memcpy(dst, blob.ptr<float>(), blob.total() * sizeof(float));
     });
+}
+
+bool mbdnn::Clamp::take(const cv::Ptr<cv::dnn::ActivationLayer> &layer) {
+    if (taken || layer.empty()) {
+        return false;
+    }
+    if (auto relu6 = layer.dynamicCast<cv::dnn::ReLU6Layer>()) {
+        low = relu6->minValue;
+        high = relu6->maxValue;
+    } else if (auto relu = layer.dynamicCast<cv::dnn::ReLULayer>(); relu && relu->negativeSlope == 0.0f) {
+        low = 0.0f;
+    } else {
+        return false;
+    }
+    taken = true;
+    return true;
+}
+
+bool mbdnn::channelScaleShift(const cv::Ptr<cv::dnn::Layer> &top, int channels, cv::Mat &scale, cv::Mat &shift) {
+    top->getScaleShift(scale, shift);
+    if (scale.empty() && shift.empty()) {
+        return false;
+    }
+    auto perChannel = [&](const cv::Mat &m) {
+        return m.empty() || (m.type() == CV_32F && m.total() == static_cast<size_t>(channels));
+    };
+    return perChannel(scale) && perChannel(shift);
 }

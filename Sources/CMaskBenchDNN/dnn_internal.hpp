@@ -10,6 +10,7 @@
 
 #include <cstring>
 #include <exception>
+#include <limits>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -77,6 +78,20 @@ inline void require(bool condition, const std::string &message) {
 
 /// Throws MBDNN_ERR_IO unless `path` names a readable file.
 void requireReadableFile(const char *path, const char *what);
+
+/// A ReLU6 or plain ReLU that a layer takes in (OpenCV's setActivation) as a clamp of its outputs to [low, high].
+struct Clamp {
+    bool taken = false;
+    float low = -std::numeric_limits<float>::infinity();
+    float high = std::numeric_limits<float>::infinity();
+
+    /// Takes `layer` when it is a ReLU6 or a ReLU without a negative slope and no activation was taken yet.
+    bool take(const cv::Ptr<cv::dnn::ActivationLayer> &layer);
+};
+
+/// The per-channel scale and shift of `top` (a BatchNorm or Scale: OpenCV's getScaleShift) for a layer of
+/// `channels` outputs; false when it has none, or they are not one float per channel (an empty one means 1 or 0).
+bool channelScaleShift(const cv::Ptr<cv::dnn::Layer> &top, int channels, cv::Mat &scale, cv::Mat &shift);
 
 /// The layer type of depthwise.cpp's depthwise convolution (depth multiplier 1, no dilation, any padding).
 extern const char *const depthwiseLayerType;
