@@ -228,15 +228,7 @@ const std::vector<TileFunction> &tileFunctions() {
 
 class ConvolutionLayer final : public cv::dnn::Layer {
   public:
-    explicit ConvolutionLayer(const cv::dnn::LayerParams &params) : cv::dnn::Layer(params) {
-        kernelH_ = params.get<int>("kernel_h");
-        kernelW_ = params.get<int>("kernel_w");
-        strideH_ = params.get<int>("stride_h", 1);
-        strideW_ = params.get<int>("stride_w", 1);
-        padTop_ = params.get<int>("pad_t", 0);
-        padBottom_ = params.get<int>("pad_b", 0);
-        padLeft_ = params.get<int>("pad_l", 0);
-        padRight_ = params.get<int>("pad_r", 0);
+    explicit ConvolutionLayer(const cv::dnn::LayerParams &params) : cv::dnn::Layer(params), window_(params) {
         const auto &variants = tileFunctions();
         int variant = params.get<int>("variant", -1);
         CV_Assert(variant < static_cast<int>(variants.size()));
@@ -244,9 +236,7 @@ class ConvolutionLayer final : public cv::dnn::Layer {
         CV_Assert(!params.blobs.empty() && params.blobs[0].dims == 4 && params.blobs[0].type() == CV_32F);
         outChannels_ = params.blobs[0].size[0];
         inChannels_ = params.blobs[0].size[1];
-        CV_Assert(params.blobs[0].size[2] == kernelH_ && params.blobs[0].size[3] == kernelW_);
-        CV_Assert(kernelH_ > 0 && kernelW_ > 0 && strideH_ > 0 && strideW_ > 0);
-        CV_Assert(padTop_ >= 0 && padBottom_ >= 0 && padLeft_ >= 0 && padRight_ >= 0);
+        CV_Assert(params.blobs[0].size[2] == window_.kernelH && params.blobs[0].size[3] == window_.kernelW);
         // The weights as the tiles read them: for each tile of 8 output channels, depth rows of 8 (zeros past the
         // last channel). A BatchNorm does not change them (tryFuse), so they are packed once.
         const cv::Mat kernel = params.blobs[0].reshape(1, outChannels_);
@@ -281,8 +271,8 @@ class ConvolutionLayer final : public cv::dnn::Layer {
     bool getMemoryShapes(const std::vector<cv::dnn::MatShape> &inputs, const int,
                          std::vector<cv::dnn::MatShape> &outputs, std::vector<cv::dnn::MatShape> &) const override {
         CV_Assert(inputs.size() == 1 && inputs[0].size() == 4 && inputs[0][1] == inChannels_);
-        int outH = (inputs[0][2] + padTop_ + padBottom_ - kernelH_) / strideH_ + 1;
-        int outW = (inputs[0][3] + padLeft_ + padRight_ - kernelW_) / strideW_ + 1;
+        int outH = window_.outH(inputs[0][2]);
+        int outW = window_.outW(inputs[0][3]);
         CV_Assert(outH > 0 && outW > 0);
         outputs.assign(1, cv::dnn::MatShape{inputs[0][0], outChannels_, outH, outW});
         return false;
@@ -317,8 +307,9 @@ class ConvolutionLayer final : public cv::dnn::Layer {
         const cv::Mat &x = inputs[0];
         cv::Mat &y = outputs[0];
         CV_Assert(x.isContinuous() && y.isContinuous() && x.dims == 4 && y.dims == 4);
-        const Geometry g{inChannels_, kernelH_, kernelW_, strideH_, strideW_, padTop_, padLeft_,
-                         x.size[2],   x.size[3], y.size[2], y.size[3]};
+        const mbdnn::Window &w = window_;
+        const Geometry g{inChannels_, w.kernelH,  w.kernelW,  w.strideH,  w.strideW, w.padTop,
+                         w.padLeft,   x.size[2], x.size[3], y.size[2], y.size[3]};
         const int depth = g.depth();
         const int pixels = g.outH * g.outW;
         const int tilesPerImage = (pixels + tileColumns - 1) / tileColumns;
@@ -353,8 +344,7 @@ class ConvolutionLayer final : public cv::dnn::Layer {
         clamp_ = mbdnn::Clamp();
     }
 
-    int kernelH_ = 0, kernelW_ = 0, strideH_ = 1, strideW_ = 1;
-    int padTop_ = 0, padBottom_ = 0, padLeft_ = 0, padRight_ = 0;
+    mbdnn::Window window_;
     int inChannels_ = 0, outChannels_ = 0;
     TileFunction tile_ = nullptr;
     /// The packed weights (see the constructor).

@@ -163,15 +163,7 @@ const std::vector<PlaneFunction> &planeFunctions() {
 
 class DepthwiseLayer final : public cv::dnn::Layer {
   public:
-    explicit DepthwiseLayer(const cv::dnn::LayerParams &params) : cv::dnn::Layer(params) {
-        kernelH_ = params.get<int>("kernel_h");
-        kernelW_ = params.get<int>("kernel_w");
-        strideH_ = params.get<int>("stride_h", 1);
-        strideW_ = params.get<int>("stride_w", 1);
-        padTop_ = params.get<int>("pad_t", 0);
-        padBottom_ = params.get<int>("pad_b", 0);
-        padLeft_ = params.get<int>("pad_l", 0);
-        padRight_ = params.get<int>("pad_r", 0);
+    explicit DepthwiseLayer(const cv::dnn::LayerParams &params) : cv::dnn::Layer(params), window_(params) {
         // The best variant, unless a test asks for one by its index (0 is the baseline).
         const auto &variants = planeFunctions();
         int variant = params.get<int>("variant", -1);
@@ -179,10 +171,8 @@ class DepthwiseLayer final : public cv::dnn::Layer {
         plane_ = variant >= 0 ? variants[static_cast<size_t>(variant)] : variants.back();
         CV_Assert(!params.blobs.empty() && params.blobs[0].dims == 4 && params.blobs[0].type() == CV_32F);
         channels_ = params.blobs[0].size[0];
-        CV_Assert(params.blobs[0].size[1] == 1 && params.blobs[0].size[2] == kernelH_ &&
-                  params.blobs[0].size[3] == kernelW_);
-        CV_Assert(kernelH_ > 0 && kernelW_ > 0 && strideH_ > 0 && strideW_ > 0);
-        CV_Assert(padTop_ >= 0 && padBottom_ >= 0 && padLeft_ >= 0 && padRight_ >= 0);
+        CV_Assert(params.blobs[0].size[1] == 1 && params.blobs[0].size[2] == window_.kernelH &&
+                  params.blobs[0].size[3] == window_.kernelW);
         originalKernel_ = params.blobs[0].reshape(1, channels_).clone();
         originalBias_.assign(static_cast<size_t>(channels_), 0.0f);
         if (params.blobs.size() > 1) {
@@ -204,8 +194,8 @@ class DepthwiseLayer final : public cv::dnn::Layer {
     bool getMemoryShapes(const std::vector<cv::dnn::MatShape> &inputs, const int, std::vector<cv::dnn::MatShape> &outputs,
                          std::vector<cv::dnn::MatShape> &) const override {
         CV_Assert(inputs.size() == 1 && inputs[0].size() == 4 && inputs[0][1] == channels_);
-        int outH = (inputs[0][2] + padTop_ + padBottom_ - kernelH_) / strideH_ + 1;
-        int outW = (inputs[0][3] + padLeft_ + padRight_ - kernelW_) / strideW_ + 1;
+        int outH = window_.outH(inputs[0][2]);
+        int outW = window_.outW(inputs[0][3]);
         CV_Assert(outH > 0 && outW > 0);
         outputs.assign(1, cv::dnn::MatShape{inputs[0][0], channels_, outH, outW});
         return false;
@@ -221,7 +211,7 @@ class DepthwiseLayer final : public cv::dnn::Layer {
             float s = scale.empty() ? 1.0f : scale.ptr<float>()[c];
             float t = shift.empty() ? 0.0f : shift.ptr<float>()[c];
             float *k = kernel_.ptr<float>(c);
-            for (int i = 0; i < kernelH_ * kernelW_; i++) {
+            for (int i = 0; i < window_.kernelH * window_.kernelW; i++) {
                 k[i] *= s;
             }
             bias_[static_cast<size_t>(c)] = bias_[static_cast<size_t>(c)] * s + t;
@@ -241,8 +231,9 @@ class DepthwiseLayer final : public cv::dnn::Layer {
         const cv::Mat &x = inputs[0];
         cv::Mat &y = outputs[0];
         CV_Assert(x.isContinuous() && y.isContinuous() && x.dims == 4 && y.dims == 4);
-        const Geometry g{kernelH_, kernelW_, strideH_, strideW_, padTop_, padLeft_,
-                         x.size[2], x.size[3], y.size[2], y.size[3]};
+        const mbdnn::Window &w = window_;
+        const Geometry g{w.kernelH, w.kernelW, w.strideH,  w.strideW,  w.padTop,
+                         w.padLeft, x.size[2], x.size[3], y.size[2], y.size[3]};
         const int planes = x.size[0] * channels_;
         const size_t inPlane = static_cast<size_t>(g.inH) * g.inW;
         const size_t outPlane = static_cast<size_t>(g.outH) * g.outW;
@@ -269,8 +260,7 @@ class DepthwiseLayer final : public cv::dnn::Layer {
 
     cv::Mat originalKernel_;
     std::vector<float> originalBias_;
-    int kernelH_ = 0, kernelW_ = 0, strideH_ = 1, strideW_ = 1;
-    int padTop_ = 0, padBottom_ = 0, padLeft_ = 0, padRight_ = 0;
+    mbdnn::Window window_;
     int channels_ = 0;
     PlaneFunction plane_ = nullptr;
     cv::Mat kernel_; // channels x (kernelH * kernelW)

@@ -336,3 +336,12 @@ bool mbdnn::channelScaleShift(const cv::Ptr<cv::dnn::Layer> &top, int channels, 
     };
     return perChannel(scale) && perChannel(shift);
 }
+
+mbdnn::Window::Window(const cv::dnn::LayerParams &params)
+    : kernelH(params.get<int>("kernel_h")), kernelW(params.get<int>("kernel_w")),
+      strideH(params.get<int>("stride_h", 1)), strideW(params.get<int>("stride_w", 1)),
+      padTop(params.get<int>("pad_t", 0)), padBottom(params.get<int>("pad_b", 0)),
+      padLeft(params.get<int>("pad_l", 0)), padRight(params.get<int>("pad_r", 0)) {
+    CV_Assert(kernelH > 0 && kernelW > 0 && strideH > 0 && strideW > 0);
+    CV_Assert(padTop >= 0 && padBottom >= 0 && padLeft >= 0 && padRight >= 0);
+}

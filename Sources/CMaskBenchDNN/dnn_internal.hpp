@@ -79,6 +79,21 @@ inline void require(bool condition, const std::string &message) {
 /// Throws MBDNN_ERR_IO unless `path` names a readable file.
 void requireReadableFile(const char *path, const char *what);
 
+/// The window of the importer's convolution layers: kernel, strides and padding from the layer's parameters
+/// (`kernel_h`, `kernel_w`, `stride_h`, `stride_w`, `pad_t`, `pad_b`, `pad_l`, `pad_r`).
+struct Window {
+    int kernelH = 0, kernelW = 0, strideH = 1, strideW = 1;
+    int padTop = 0, padBottom = 0, padLeft = 0, padRight = 0;
+
+    /// Reads the window; a kernel or stride below 1 or a negative padding fails an assertion.
+    explicit Window(const cv::dnn::LayerParams &params);
+
+    /// The output's height for an input `inH` rows high.
+    int outH(int inH) const { return (inH + padTop + padBottom - kernelH) / strideH + 1; }
+    /// The output's width for an input `inW` columns wide.
+    int outW(int inW) const { return (inW + padLeft + padRight - kernelW) / strideW + 1; }
+};
+
 /// A ReLU6 or plain ReLU that a layer takes in (OpenCV's setActivation) as a clamp of its outputs to [low, high].
 struct Clamp {
     bool taken = false;
