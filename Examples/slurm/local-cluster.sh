@@ -74,7 +74,10 @@ start() {
     if ! running /run/munge/munged.pid; then
         $sudo runuser -u munge -- /usr/sbin/munged
     fi
-    running "$state/slurmctld.pid" || $sudo slurmctld
+    # -c: start without the jobs a stopped or killed controller saved. Their processes ended with the daemons,
+    # and kept as "running" they would hold the node, leaving every new job pending (an interrupted
+    # Scripts/test-slurm.sh used to make the next one wait out its 20-minute deadline).
+    running "$state/slurmctld.pid" || $sudo slurmctld -c
     running "$state/slurmd.pid" || $sudo slurmd
     local host
     host=$(hostname -s)
