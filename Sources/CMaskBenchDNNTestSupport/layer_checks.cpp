@@ -68,6 +68,44 @@ cv::Mat runConvolution(const char *ourType, int variant, int groups, const cv::M
     return net.forward().clone();
 }
 
+/// The largest difference between our layer `ourType` (each of its `variants`) and OpenCV's Convolution with
+/// `groups` groups, on one random case from `seed`: an input of 2 images of `inChannels` x height x width, a
+/// kernel of `outChannels` x (`inChannels` / `groups`) x kernelH x kernelW, a bias and a following BatchNorm.
+/// `relative` divides by the largest output (at least 1): a long sum runs in another order in each layer.
+double worstDifference(const char *ourType, size_t variants, int groups, int inChannels, int outChannels, int height,
+                       int width, int kernelH, int kernelW, int strideH, int strideW, int padTop, int padBottom,
+                       int padLeft, int padRight, bool relu6, unsigned seed, bool relative) {
+    cv::RNG rng(seed);
+    int inputShape[4] = {2, inChannels, height, width};
+    cv::Mat input(4, inputShape, CV_32F);
+    rng.fill(input, cv::RNG::UNIFORM, -3.0, 3.0);
+    int kernelShape[4] = {outChannels, inChannels / groups, kernelH, kernelW};
+    cv::Mat kernel(4, kernelShape, CV_32F);
+    rng.fill(kernel, cv::RNG::UNIFORM, -1.0, 1.0);
+    cv::Mat bias(1, outChannels, CV_32F);
+    rng.fill(bias, cv::RNG::UNIFORM, -1.0, 1.0);
+    std::vector<cv::Mat> batchNorm(4);
+    for (size_t i = 0; i < 4; i++) {
+        batchNorm[i].create(1, outChannels, CV_32F);
+        // mean, variance (positive), scale, shift
+        rng.fill(batchNorm[i], cv::RNG::UNIFORM, i == 1 ? 0.1 : -1.0, i == 1 ? 2.0 : 1.0);
+    }
+    cv::Mat theirs = runConvolution(nullptr, -1, groups, input, kernel, bias, batchNorm, kernelH, kernelW, strideH,
+                                    strideW, padTop, padBottom, padLeft, padRight, relu6);
+    double scale = relative ? std::max(1.0, cv::norm(theirs, cv::NORM_INF)) : 1.0;
+    // Every variant this CPU runs (baseline, AVX2, AVX-512), each against OpenCV.
+    double worst = 0;
+    for (size_t variant = 0; variant < variants; variant++) {
+        cv::Mat ours = runConvolution(ourType, static_cast<int>(variant), groups, input, kernel, bias, batchNorm,
+                                      kernelH, kernelW, strideH, strideW, padTop, padBottom, padLeft, padRight, relu6);
+        mbdnn::require(ours.dims == 4 && theirs.dims == 4 && ours.total() == theirs.total() &&
+                           std::equal(ours.size.p, ours.size.p + 4, theirs.size.p),
+                       "the two layers' outputs differ in shape");
+        worst = std::max(worst, cv::norm(ours, theirs, cv::NORM_INF) / scale);
+    }
+    return worst;
+}
+
 } // namespace
 
 extern "C" int mbdnn_test_depthwise_check(int channels, int height, int width, int kernel_h, int kernel_w,
@@ -77,36 +115,9 @@ extern "C" int mbdnn_test_depthwise_check(int channels, int height, int width, i
     return mbdnn::guarded("mbdnn_test_depthwise_check", err, errlen, [&] {
         mbdnn::require(max_difference != nullptr, "max_difference is NULL");
         mbdnn::registerDepthwiseLayer();
-        cv::RNG rng(seed);
-        int inputShape[4] = {2, channels, height, width};
-        cv::Mat input(4, inputShape, CV_32F);
-        rng.fill(input, cv::RNG::UNIFORM, -3.0, 3.0);
-        int kernelShape[4] = {channels, 1, kernel_h, kernel_w};
-        cv::Mat kernel(4, kernelShape, CV_32F);
-        rng.fill(kernel, cv::RNG::UNIFORM, -1.0, 1.0);
-        cv::Mat bias(1, channels, CV_32F);
-        rng.fill(bias, cv::RNG::UNIFORM, -1.0, 1.0);
-        std::vector<cv::Mat> batchNorm(4);
-        for (size_t i = 0; i < 4; i++) {
-            batchNorm[i].create(1, channels, CV_32F);
-            // mean, variance (positive), scale, shift
-            rng.fill(batchNorm[i], cv::RNG::UNIFORM, i == 1 ? 0.1 : -1.0, i == 1 ? 2.0 : 1.0);
-        }
-        cv::Mat theirs = runConvolution(nullptr, -1, channels, input, kernel, bias, batchNorm, kernel_h, kernel_w,
-                                        stride_h, stride_w, pad_top, pad_bottom, pad_left, pad_right, relu6 != 0);
-        // Every variant this CPU runs (baseline, AVX2, AVX-512), each against OpenCV.
-        double worst = 0;
-        size_t variants = mbdnn::depthwiseVariantCount();
-        for (size_t variant = 0; variant < variants; variant++) {
-            cv::Mat ours = runConvolution(mbdnn::depthwiseLayerType, static_cast<int>(variant), channels, input, kernel,
-                                          bias, batchNorm, kernel_h, kernel_w, stride_h, stride_w, pad_top,
-                                          pad_bottom, pad_left, pad_right, relu6 != 0);
-            mbdnn::require(ours.dims == 4 && theirs.dims == 4 && ours.total() == theirs.total() &&
-                               std::equal(ours.size.p, ours.size.p + 4, theirs.size.p),
-                           "the two layers' outputs differ in shape");
-            worst = std::max(worst, cv::norm(ours, theirs, cv::NORM_INF));
-        }
-        *max_difference = worst;
+        *max_difference = worstDifference(mbdnn::depthwiseLayerType, mbdnn::depthwiseVariantCount(), channels,
+                                          channels, channels, height, width, kernel_h, kernel_w, stride_h, stride_w,
+                                          pad_top, pad_bottom, pad_left, pad_right, relu6 != 0, seed, false);
     });
 }
 
@@ -117,37 +128,8 @@ extern "C" int mbdnn_test_convolution_check(int in_channels, int out_channels, i
     return mbdnn::guarded("mbdnn_test_convolution_check", err, errlen, [&] {
         mbdnn::require(max_difference != nullptr, "max_difference is NULL");
         mbdnn::registerConvolutionLayer();
-        cv::RNG rng(seed);
-        int inputShape[4] = {2, in_channels, height, width};
-        cv::Mat input(4, inputShape, CV_32F);
-        rng.fill(input, cv::RNG::UNIFORM, -3.0, 3.0);
-        int kernelShape[4] = {out_channels, in_channels, kernel_h, kernel_w};
-        cv::Mat kernel(4, kernelShape, CV_32F);
-        rng.fill(kernel, cv::RNG::UNIFORM, -1.0, 1.0);
-        cv::Mat bias(1, out_channels, CV_32F);
-        rng.fill(bias, cv::RNG::UNIFORM, -1.0, 1.0);
-        std::vector<cv::Mat> batchNorm(4);
-        for (size_t i = 0; i < 4; i++) {
-            batchNorm[i].create(1, out_channels, CV_32F);
-            // mean, variance (positive), scale, shift
-            rng.fill(batchNorm[i], cv::RNG::UNIFORM, i == 1 ? 0.1 : -1.0, i == 1 ? 2.0 : 1.0);
-        }
-        cv::Mat theirs = runConvolution(nullptr, -1, 1, input, kernel, bias, batchNorm, kernel_h, kernel_w, stride_h,
-                                        stride_w, pad_top, pad_bottom, pad_left, pad_right, relu6 != 0);
-        // Every variant this CPU runs (baseline, AVX2, AVX-512), each against OpenCV, relative to the largest
-        // output (the sums run over in_channels * kernel_h * kernel_w products, in another order).
-        double worst = 0;
-        double scale = std::max(1.0, cv::norm(theirs, cv::NORM_INF));
-        size_t variants = mbdnn::convolutionVariantCount();
-        for (size_t variant = 0; variant < variants; variant++) {
-            cv::Mat ours = runConvolution(mbdnn::convolutionLayerType, static_cast<int>(variant), 1, input, kernel,
-                                          bias, batchNorm, kernel_h, kernel_w, stride_h, stride_w, pad_top,
-                                          pad_bottom, pad_left, pad_right, relu6 != 0);
-            mbdnn::require(ours.dims == 4 && theirs.dims == 4 && ours.total() == theirs.total() &&
-                               std::equal(ours.size.p, ours.size.p + 4, theirs.size.p),
-                           "the two layers' outputs differ in shape");
-            worst = std::max(worst, cv::norm(ours, theirs, cv::NORM_INF) / scale);
-        }
-        *max_difference = worst;
+        *max_difference = worstDifference(mbdnn::convolutionLayerType, mbdnn::convolutionVariantCount(), 1,
+                                          in_channels, out_channels, height, width, kernel_h, kernel_w, stride_h,
+                                          stride_w, pad_top, pad_bottom, pad_left, pad_right, relu6 != 0, seed, true);
     });
 }
