@@ -46,7 +46,8 @@ let package = Package(
         .target(name: "CMaskBenchAllocator"),
 
         .systemLibrary(name: "CMaskBenchHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
-        // A plain C API over OpenCV's DNN module, the Keras HDF5 importer and the detectors (C++).
+        // A plain C API over OpenCV's DNN module, the Keras HDF5 importer and the detectors (C++); oneDNN runs
+        // res10's convolutions.
         // libopencv-dnn-dev ships no opencv4.pc, hence the include path.
         .target(
             name: "CMaskBenchDNN",
@@ -54,7 +55,9 @@ let package = Package(
             cxxSettings: [.unsafeFlags(["-O2", "-std=c++17", "-I/usr/include/opencv4"])],
             linkerSettings: [
                 .linkedLibrary("opencv_dnn"), .linkedLibrary("opencv_objdetect"), .linkedLibrary("opencv_imgproc"),
-                .linkedLibrary("opencv_core"), .linkedLibrary("simdjson"),
+                .linkedLibrary("opencv_core"), .linkedLibrary("simdjson"), .linkedLibrary("dnnl"),
+                // onednn_convolution.cpp sets libgomp's thread count, the OpenMP runtime Debian's oneDNN runs on.
+                .linkedLibrary("gomp"),
             ]
         ),
 

@@ -15,5 +15,7 @@ need_header /usr/include/opencv4/opencv2/dnn.hpp libopencv-dnn-dev
 need_header /usr/include/opencv4/opencv2/imgproc.hpp libopencv-imgproc-dev
 need_header /usr/include/opencv4/opencv2/objdetect.hpp libopencv-objdetect-dev
 need_header /usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml opencv-data
+# libdnnl-dev ships no .pc.
+need_header /usr/include/oneapi/dnnl/dnnl.hpp libdnnl-dev
 python3 -m pip --version >/dev/null 2>&1 || { echo "missing: python3 -m pip (apt-get install python3-pip), used to fetch the models"; missing=1; }
 exit $missing

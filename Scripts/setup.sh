@@ -8,7 +8,7 @@ sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 packages=(
     pkg-config libcsv-dev libpng-dev libdeflate-dev libturbojpeg0-dev libsimdjson-dev libhdf5-dev
-    libopencv-dnn-dev libopencv-imgproc-dev libopencv-objdetect-dev opencv-data
+    libopencv-dnn-dev libopencv-imgproc-dev libopencv-objdetect-dev opencv-data libdnnl-dev
     munge slurmctld slurmd slurm-client
     python3-h5py python3-numpy
 )

@@ -237,6 +237,7 @@ class ConvolutionLayer final : public cv::dnn::Layer {
         outChannels_ = params.blobs[0].size[0];
         inChannels_ = params.blobs[0].size[1];
         CV_Assert(params.blobs[0].size[2] == window_.kernelH && params.blobs[0].size[3] == window_.kernelW);
+        CV_Assert(window_.dilationH == 1 && window_.dilationW == 1);
         // The weights as the tiles read them: for each tile of 8 output channels, depth rows of 8 (zeros past the
         // last channel). A BatchNorm does not change them (tryFuse), so they are packed once.
         const cv::Mat kernel = params.blobs[0].reshape(1, outChannels_);

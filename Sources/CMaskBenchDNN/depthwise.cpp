@@ -173,6 +173,7 @@ class DepthwiseLayer final : public cv::dnn::Layer {
         channels_ = params.blobs[0].size[0];
         CV_Assert(params.blobs[0].size[1] == 1 && params.blobs[0].size[2] == window_.kernelH &&
                   params.blobs[0].size[3] == window_.kernelW);
+        CV_Assert(window_.dilationH == 1 && window_.dilationW == 1);
         originalKernel_ = params.blobs[0].reshape(1, channels_).clone();
         originalBias_.assign(static_cast<size_t>(channels_), 0.0f);
         if (params.blobs.size() > 1) {

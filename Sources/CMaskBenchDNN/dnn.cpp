@@ -337,11 +337,38 @@ bool mbdnn::channelScaleShift(const cv::Ptr<cv::dnn::Layer> &top, int channels, 
     return perChannel(scale) && perChannel(shift);
 }
 
+namespace {
+
+/// One axis of a window parameter: `axisName` (as `kernel_h`) if set, else `commonName` (as `kernel_size`),
+/// one value for both axes or one per axis (`axis` 0 is the height), else `fallback`.
+int windowValue(const cv::dnn::LayerParams &params, const char *axisName, const char *commonName, int axis,
+                int fallback) {
+    if (params.has(axisName)) {
+        return params.get<int>(axisName);
+    }
+    if (commonName == nullptr || !params.has(commonName)) {
+        return fallback;
+    }
+    const cv::dnn::DictValue &value = params.get(commonName);
+    CV_Assert(value.size() == 1 || value.size() == 2);
+    return value.get<int>(value.size() == 1 ? 0 : axis);
+}
+
+} // namespace
+
 mbdnn::Window::Window(const cv::dnn::LayerParams &params)
-    : kernelH(params.get<int>("kernel_h")), kernelW(params.get<int>("kernel_w")),
-      strideH(params.get<int>("stride_h", 1)), strideW(params.get<int>("stride_w", 1)),
-      padTop(params.get<int>("pad_t", 0)), padBottom(params.get<int>("pad_b", 0)),
-      padLeft(params.get<int>("pad_l", 0)), padRight(params.get<int>("pad_r", 0)) {
-    CV_Assert(kernelH > 0 && kernelW > 0 && strideH > 0 && strideW > 0);
+    : kernelH(windowValue(params, "kernel_h", "kernel_size", 0, 0)),
+      kernelW(windowValue(params, "kernel_w", "kernel_size", 1, 0)),
+      strideH(windowValue(params, "stride_h", "stride", 0, 1)),
+      strideW(windowValue(params, "stride_w", "stride", 1, 1)),
+      dilationH(windowValue(params, "dilation_h", "dilation", 0, 1)),
+      dilationW(windowValue(params, "dilation_w", "dilation", 1, 1)) {
+    // Padding: per side (pad_t ...), else per axis (pad_h, pad_w), else Caffe's `pad`.
+    const int padH = windowValue(params, "pad_h", "pad", 0, 0), padW = windowValue(params, "pad_w", "pad", 1, 0);
+    padTop = params.get<int>("pad_t", padH);
+    padBottom = params.get<int>("pad_b", padH);
+    padLeft = params.get<int>("pad_l", padW);
+    padRight = params.get<int>("pad_r", padW);
+    CV_Assert(kernelH > 0 && kernelW > 0 && strideH > 0 && strideW > 0 && dilationH > 0 && dilationW > 0);
     CV_Assert(padTop >= 0 && padBottom >= 0 && padLeft >= 0 && padRight >= 0);
 }

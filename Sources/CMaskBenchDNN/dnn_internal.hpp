@@ -79,19 +79,23 @@ inline void require(bool condition, const std::string &message) {
 /// Throws MBDNN_ERR_IO unless `path` names a readable file.
 void requireReadableFile(const char *path, const char *what);
 
-/// The window of the importer's convolution layers: kernel, strides and padding from the layer's parameters
-/// (`kernel_h`, `kernel_w`, `stride_h`, `stride_w`, `pad_t`, `pad_b`, `pad_l`, `pad_r`).
+/// The window of our convolution layers: kernel, strides, padding and dilation from the layer's parameters, as
+/// the Keras importer sets them (`kernel_h`, `kernel_w`, `stride_h`, `stride_w`, `pad_t`, `pad_b`, `pad_l`,
+/// `pad_r`) or as OpenCV's Caffe importer passes a `convolution_param` (`kernel_size`, `stride`, `pad`,
+/// `dilation`: one value for both axes or one per axis; `kernel_h`, `pad_h`, `dilation_h` and so on).
 struct Window {
     int kernelH = 0, kernelW = 0, strideH = 1, strideW = 1;
     int padTop = 0, padBottom = 0, padLeft = 0, padRight = 0;
+    /// The distance between taps (1: adjacent).
+    int dilationH = 1, dilationW = 1;
 
-    /// Reads the window; a kernel or stride below 1 or a negative padding fails an assertion.
+    /// Reads the window; a kernel, stride or dilation below 1 or a negative padding fails an assertion.
     explicit Window(const cv::dnn::LayerParams &params);
 
     /// The output's height for an input `inH` rows high.
-    int outH(int inH) const { return (inH + padTop + padBottom - kernelH) / strideH + 1; }
+    int outH(int inH) const { return (inH + padTop + padBottom - dilationH * (kernelH - 1) - 1) / strideH + 1; }
     /// The output's width for an input `inW` columns wide.
-    int outW(int inW) const { return (inW + padLeft + padRight - kernelW) / strideW + 1; }
+    int outW(int inW) const { return (inW + padLeft + padRight - dilationW * (kernelW - 1) - 1) / strideW + 1; }
 };
 
 /// A ReLU6 or plain ReLU that a layer takes in (OpenCV's setActivation) as a clamp of its outputs to [low, high].
@@ -123,6 +127,12 @@ extern const char *const convolutionLayerType;
 
 /// Registers convolution.cpp's layer with OpenCV's layer factory (once; later calls do nothing).
 void registerConvolutionLayer();
+
+/// The layer type of onednn_convolution.cpp's convolution on oneDNN (any groups, dilation and padding).
+extern const char *const oneDNNConvolutionLayerType;
+
+/// Registers onednn_convolution.cpp's layer with OpenCV's layer factory (once; later calls do nothing).
+void registerOneDNNConvolutionLayer();
 
 /// How many implementations of the convolution layer this CPU runs (baseline, AVX2, AVX-512): a test picks one
 /// with the layer parameter `variant` (0 is the baseline, the default -1 the best).

@@ -28,6 +28,16 @@ int mbdnn_test_convolution_check(int in_channels, int out_channels, int height, 
                                  int pad_right, int relu6, unsigned seed, double *max_difference, char *err,
                                  size_t errlen);
 
+/** Checks res10's oneDNN convolution layer (CMaskBenchDNN/onednn_convolution.cpp) the same way against OpenCV's
+ * Convolution with `groups` groups and `dilation` on both axes, followed by a BatchNorm when `batch_norm` and by
+ * no activation (0), a ReLU (1) or a ReLU6 (2), and writes the largest absolute difference divided by the largest
+ * absolute output (at least 1). */
+int mbdnn_test_onednn_convolution_check(int in_channels, int out_channels, int groups, int height, int width,
+                                        int kernel_h, int kernel_w, int stride_h, int stride_w, int pad_top,
+                                        int pad_bottom, int pad_left, int pad_right, int dilation, int batch_norm,
+                                        int activation, unsigned seed, double *max_difference, char *err,
+                                        size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

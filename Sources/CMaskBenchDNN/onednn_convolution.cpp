@@ -1,0 +1,298 @@
+// CMaskBenchDNN: a convolution layer for OpenCV DNN that runs on oneDNN ("MBOneDNNConvolution"), used for the
+// res10 detector's Caffe convolutions (detect.cpp rewrites their type in the prototxt).
+//
+// Why oneDNN. OpenCV 4.6's convolution reaches 40-65 GFLOP/s on res10's layers (dot products along the input
+// channels plus a scalar im2row; Benchmarks/README.md), about half of one core's FMA peak (110 GFLOP/s). oneDNN
+// (Intel's inference library, Debian's libdnnl 2.6) JIT-compiles a kernel for each shape and CPU: its brgconv
+// kernels ran res10's layers at 90-110 GFLOP/s here, the reorders between OpenCV's NCHW and its blocked layout
+// included. Our own convolution.cpp shows what a hand kernel costs to write and to keep right for one shape
+// family; a maintained library with per-CPU code paths is the better trade for a network of 32 shapes.
+//
+// How. Each layer owns one oneDNN convolution built for its input shape (on the first forward after OpenCV
+// finalizes the network, the shape then being known, and again after any change), with the weights reordered
+// into the layout oneDNN picks once per build, and per forward a reorder of the input from NCHW and of the
+// output back. oneDNN caches primitives process-wide, so the second network of the same shapes (a second
+// worker) gets the compiled kernels. Every buffer a forward writes is the layer's own (a user-managed
+// scratchpad): two workers may share one cached primitive, and run it at once.
+//
+// Rounding, as convolution.cpp does it: a following BatchNorm or Scale (tryFuse) is applied to each sum as
+// "sum x scale + bias" (binary post-ops over a 1 x K x 1 x 1 tensor), not folded into the weights, which would
+// round every weight once more (see convolution.cpp's header). A following ReLU or ReLU6 (setActivation) is an
+// eltwise post-op.
+//
+// Threads. oneDNN runs on OpenMP (libgomp), OpenCV on its own pool; a forward asks libgomp for as many threads as
+// `cv::getNumThreads()` says (which maskbench sets to 1 per worker). omp_set_num_threads applies to the calling
+// thread only, so each worker's forwards run in its own thread and two workers do not oversubscribe the cores.
+// Tests check the layer against OpenCV's Convolution (Sources/CMaskBenchDNNTestSupport).
+
+#include "dnn_internal.hpp"
+
+#include <opencv2/core/utility.hpp>
+#include <opencv2/dnn/all_layers.hpp>
+#include <opencv2/dnn/layer.details.hpp>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <unordered_map>
+
+// libgomp's, declared here rather than through <omp.h>, which clang finds only with its own OpenMP runtime
+// installed. The corresponding library is linked in Package.swift ("gomp").
+extern "C" void omp_set_num_threads(int threads);
+
+namespace {
+
+/// The CPU engine, shared by every layer (creating primitives on one engine from several threads is safe).
+const dnnl::engine &cpuEngine() {
+    static const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+    return engine;
+}
+
+/// A plain float tensor description in NCHW (or, for weights, OIHW / GOIHW) order.
+dnnl::memory::desc plainDesc(const dnnl::memory::dims &dims) {
+    using tag = dnnl::memory::format_tag;
+    const tag format = dims.size() == 1 ? tag::a : dims.size() == 4 ? tag::abcd : tag::abcde;
+    return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, format);
+}
+
+class OneDNNConvolutionLayer final : public cv::dnn::Layer {
+  public:
+    explicit OneDNNConvolutionLayer(const cv::dnn::LayerParams &params)
+        : cv::dnn::Layer(params), window_(params), groups_(params.get<int>("group", 1)) {
+        CV_Assert(!params.blobs.empty() && params.blobs[0].dims == 4 && params.blobs[0].type() == CV_32F);
+        CV_Assert(groups_ >= 1);
+        outChannels_ = params.blobs[0].size[0];
+        inChannels_ = params.blobs[0].size[1] * groups_;
+        CV_Assert(outChannels_ % groups_ == 0);
+        CV_Assert(params.blobs[0].size[2] == window_.kernelH && params.blobs[0].size[3] == window_.kernelW);
+        CV_Assert(params.blobs[0].isContinuous());
+        weights_ = params.blobs[0].clone();
+        originalBias_.assign(static_cast<size_t>(outChannels_), 0.0f);
+        hasBias_ = params.blobs.size() > 1;
+        if (hasBias_) {
+            CV_Assert(params.blobs[1].total() == static_cast<size_t>(outChannels_) &&
+                      params.blobs[1].type() == CV_32F);
+            const float *b = params.blobs[1].ptr<float>();
+            std::copy(b, b + outChannels_, originalBias_.begin());
+        }
+        unfuse();
+    }
+
+    /// OpenCV finalizes every layer, then fuses them again, each time the input shape changes: start from the
+    /// layer's own bias and no activation, so a BatchNorm and an activation are taken in once.
+    void finalize(cv::InputArrayOfArrays, cv::OutputArrayOfArrays) override { unfuse(); }
+
+    static cv::Ptr<cv::dnn::Layer> create(cv::dnn::LayerParams &params) {
+        return cv::makePtr<OneDNNConvolutionLayer>(params);
+    }
+
+    bool getMemoryShapes(const std::vector<cv::dnn::MatShape> &inputs, const int,
+                         std::vector<cv::dnn::MatShape> &outputs, std::vector<cv::dnn::MatShape> &) const override {
+        CV_Assert(inputs.size() == 1 && inputs[0].size() == 4 && inputs[0][1] == inChannels_);
+        int outH = window_.outH(inputs[0][2]);
+        int outW = window_.outW(inputs[0][3]);
+        CV_Assert(outH > 0 && outW > 0);
+        outputs.assign(1, cv::dnn::MatShape{inputs[0][0], outChannels_, outH, outW});
+        return false;
+    }
+
+    /// Takes in a following BatchNorm or Scale (any layer with a per-channel scale and shift) as the scale and
+    /// bias applied to each sum, not folded into the weights (see the file's comment).
+    bool tryFuse(cv::Ptr<cv::dnn::Layer> &top) override {
+        cv::Mat scale, shift;
+        if (clamp_.taken || top.empty() || !mbdnn::channelScaleShift(top, outChannels_, scale, shift)) {
+            return false;
+        }
+        for (size_t c = 0; c < static_cast<size_t>(outChannels_); c++) {
+            float s = scale.empty() ? 1.0f : scale.ptr<float>()[c];
+            float t = shift.empty() ? 0.0f : shift.ptr<float>()[c];
+            scale_[c] *= s;
+            bias_[c] = bias_[c] * s + t;
+        }
+        scaled_ = true;
+        built_ = Built();
+        return true;
+    }
+
+    /// Takes a following ReLU6 or plain ReLU as a clamp.
+    bool setActivation(const cv::Ptr<cv::dnn::ActivationLayer> &layer) override {
+        if (!clamp_.take(layer)) {
+            return false;
+        }
+        built_ = Built();
+        return true;
+    }
+
+    void forward(cv::InputArrayOfArrays inputsArray, cv::OutputArrayOfArrays outputsArray,
+                 cv::OutputArrayOfArrays) override {
+        std::vector<cv::Mat> inputs, outputs;
+        inputsArray.getMatVector(inputs);
+        outputsArray.getMatVector(outputs);
+        CV_Assert(inputs.size() == 1 && outputs.size() == 1 && inputs[0].type() == CV_32F);
+        const cv::Mat &x = inputs[0];
+        cv::Mat &y = outputs[0];
+        CV_Assert(x.isContinuous() && y.isContinuous() && x.dims == 4 && y.dims == 4);
+        const dnnl::memory::dims src{x.size[0], x.size[1], x.size[2], x.size[3]};
+        try {
+            if (!built_.convolution || built_.shape != src) {
+                build(src);
+            }
+            // Per calling thread (libgomp's threads-per-region setting is thread-local): see the file's comment.
+            omp_set_num_threads(std::max(1, cv::getNumThreads()));
+            dnnl::stream stream(cpuEngine());
+            built_.userSrc.set_data_handle(const_cast<float *>(x.ptr<float>()));
+            built_.userDst.set_data_handle(y.ptr<float>());
+            if (built_.srcReorder) {
+                built_.srcReorder.execute(stream, built_.userSrc, built_.src);
+            }
+            std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, built_.src},
+                                                       {DNNL_ARG_WEIGHTS, built_.weights},
+                                                       {DNNL_ARG_DST, built_.dst},
+                                                       {DNNL_ARG_SCRATCHPAD, built_.scratchpad}};
+            if (built_.bias) {
+                args.emplace(DNNL_ARG_BIAS, built_.bias);
+            }
+            if (scaled_) {
+                args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, built_.scale);
+                args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(1) | DNNL_ARG_SRC_1, built_.shift);
+            }
+            built_.convolution.execute(stream, args);
+            if (built_.dstReorder) {
+                built_.dstReorder.execute(stream, built_.dst, built_.userDst);
+            }
+            stream.wait();
+        } catch (const dnnl::error &e) {
+            CV_Error(cv::Error::StsError, "oneDNN convolution '" + name + "': " + e.what());
+        }
+    }
+
+  private:
+    /// What one input shape needs: the primitive, its weights in its layout, its buffers and the reorders.
+    struct Built {
+        /// The input's dimensions (NCHW) it was built for.
+        dnnl::memory::dims shape;
+        dnnl::convolution_forward convolution;
+        dnnl::memory weights, bias, scale, shift, scratchpad;
+        /// The caller's NCHW input and output (their data set per forward) and oneDNN's layout of them (the same
+        /// memory when oneDNN takes NCHW itself, then without a reorder).
+        dnnl::memory userSrc, userDst, src, dst;
+        dnnl::reorder srcReorder, dstReorder;
+    };
+
+    /// Builds the primitive for an input of dimensions `src`, with the fused scale, bias and clamp.
+    void build(const dnnl::memory::dims &src) {
+        using dims = dnnl::memory::dims;
+        using tag = dnnl::memory::format_tag;
+        const mbdnn::Window &w = window_;
+        const dnnl::engine &engine = cpuEngine();
+        Built b;
+        b.shape = src;
+        const dims dst{src[0], outChannels_, w.outH(static_cast<int>(src[2])), w.outW(static_cast<int>(src[3]))};
+        const dims weights = groups_ == 1 ? dims{outChannels_, inChannels_, w.kernelH, w.kernelW}
+                                          : dims{groups_, outChannels_ / groups_, inChannels_ / groups_,
+                                                 w.kernelH, w.kernelW};
+        const dims channels{1, outChannels_, 1, 1};
+        const auto f32 = dnnl::memory::data_type::f32;
+        const dnnl::memory::desc anySrc(src, f32, tag::any), anyWeights(weights, f32, tag::any),
+            anyDst(dst, f32, tag::any);
+        // With a fused BatchNorm the bias is the post-ops' (sum x scale + bias); otherwise the layer's own, if any.
+        const bool convolutionBias = hasBias_ && !scaled_;
+        const dnnl::memory::desc biasDesc = convolutionBias ? plainDesc({outChannels_}) : dnnl::memory::desc();
+
+        dnnl::post_ops ops;
+        if (scaled_) {
+            ops.append_binary(dnnl::algorithm::binary_mul, plainDesc(channels));
+            ops.append_binary(dnnl::algorithm::binary_add, plainDesc(channels));
+        }
+        if (clamp_.taken) {
+            if (std::isinf(clamp_.high) && clamp_.low == 0.0f) {
+                ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+            } else {
+                ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, clamp_.low, clamp_.high);
+            }
+        }
+        dnnl::primitive_attr attr;
+        attr.set_post_ops(ops);
+        attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+
+        // oneDNN counts dilation from 0 (no gap between taps).
+        const dnnl::convolution_forward::desc desc(
+            dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, anySrc, anyWeights, biasDesc,
+            anyDst, dims{w.strideH, w.strideW}, dims{w.dilationH - 1, w.dilationW - 1}, dims{w.padTop, w.padLeft},
+            dims{w.padBottom, w.padRight});
+        const dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);
+        b.convolution = dnnl::convolution_forward(pd);
+        b.scratchpad = dnnl::memory(pd.scratchpad_desc(), engine);
+
+        dnnl::stream stream(engine);
+        // The weights into oneDNN's layout, once per build.
+        dnnl::memory plainWeights(plainDesc(weights), engine, weights_.ptr<float>());
+        b.weights = dnnl::memory(pd.weights_desc(), engine);
+        dnnl::reorder(plainWeights, b.weights).execute(stream, plainWeights, b.weights);
+        if (convolutionBias) {
+            b.bias = dnnl::memory(biasDesc, engine);
+            std::copy(originalBias_.begin(), originalBias_.end(), static_cast<float *>(b.bias.get_data_handle()));
+        }
+        if (scaled_) {
+            b.scale = dnnl::memory(plainDesc(channels), engine);
+            b.shift = dnnl::memory(plainDesc(channels), engine);
+            std::copy(scale_.begin(), scale_.end(), static_cast<float *>(b.scale.get_data_handle()));
+            std::copy(bias_.begin(), bias_.end(), static_cast<float *>(b.shift.get_data_handle()));
+        }
+        stream.wait();
+
+        b.userSrc = dnnl::memory(plainDesc(src), engine, DNNL_MEMORY_NONE);
+        b.userDst = dnnl::memory(plainDesc(dst), engine, DNNL_MEMORY_NONE);
+        if (pd.src_desc() == b.userSrc.get_desc()) {
+            b.src = b.userSrc;
+        } else {
+            b.src = dnnl::memory(pd.src_desc(), engine);
+            b.srcReorder = dnnl::reorder(b.userSrc, b.src);
+        }
+        if (pd.dst_desc() == b.userDst.get_desc()) {
+            b.dst = b.userDst;
+        } else {
+            b.dst = dnnl::memory(pd.dst_desc(), engine);
+            b.dstReorder = dnnl::reorder(b.dst, b.userDst);
+        }
+        built_ = std::move(b);
+    }
+
+    /// The layer's own bias, a scale of 1 and no activation; the primitive is built again on the next forward.
+    void unfuse() {
+        scale_.assign(originalBias_.size(), 1.0f);
+        bias_ = originalBias_;
+        scaled_ = false;
+        clamp_ = mbdnn::Clamp();
+        built_ = Built();
+    }
+
+    mbdnn::Window window_;
+    int groups_ = 1, inChannels_ = 0, outChannels_ = 0;
+    /// The weights as the model gives them (OIHW), reordered into each primitive's layout when it is built.
+    cv::Mat weights_;
+    bool hasBias_ = false;
+    /// Per output channel: the layer's bias, and after tryFuse the scale and bias applied to each sum.
+    std::vector<float> originalBias_, scale_, bias_;
+    /// Whether a BatchNorm or Scale was taken in (then the post-ops apply scale_ and bias_).
+    bool scaled_ = false;
+    mbdnn::Clamp clamp_;
+    Built built_;
+};
+
+} // namespace
+
+namespace mbdnn {
+
+const char *const oneDNNConvolutionLayerType = "MBOneDNNConvolution";
+
+void registerOneDNNConvolutionLayer() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        cv::dnn::LayerFactory::registerLayer(oneDNNConvolutionLayerType, OneDNNConvolutionLayer::create);
+    });
+}
+
+} // namespace mbdnn
