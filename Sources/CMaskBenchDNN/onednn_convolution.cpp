@@ -136,11 +136,13 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
         CV_Assert(x.isContinuous() && y.isContinuous() && x.dims == 4 && y.dims == 4);
         const dnnl::memory::dims src{x.size[0], x.size[1], x.size[2], x.size[3]};
         try {
+            // Per calling thread (libgomp's threads-per-region setting is thread-local): see the file's comment.
+            // Before a build too: oneDNN splits a primitive's work for the thread count it sees when creating it,
+            // and runs that many threads whatever the setting is later.
+            omp_set_num_threads(std::max(1, cv::getNumThreads()));
             if (!built_.convolution || built_.shape != src) {
                 build(src);
             }
-            // Per calling thread (libgomp's threads-per-region setting is thread-local): see the file's comment.
-            omp_set_num_threads(std::max(1, cv::getNumThreads()));
             dnnl::stream stream(cpuEngine());
             built_.userSrc.set_data_handle(const_cast<float *>(x.ptr<float>()));
             built_.userDst.set_data_handle(y.ptr<float>());
