@@ -33,7 +33,7 @@ extension Evaluator {
         /// Ranks `entries`, made in image order and, within an image, in prediction order, so a stable sort
         /// by score alone gives the tie order. The entries' other fields ride along in the sort, packed in one
         /// word, so nothing is gathered afterwards.
-        init(_ entries: [RankEntry], positives: Int) {
+        init(_ entries: ArraySlice<RankEntry>, positives: Int) {
             var keys: [UInt64] = []
             var packed: [UInt64] = []
             keys.reserveCapacity(entries.count)
@@ -168,7 +168,7 @@ extension Evaluator {
         let faceTotal = joined.facesPerImage.reduce(0, +)
         var scratch: [AveragePrecisions.Point] = []
         let agnostic = RankedMatches(joined.agnostic, positives: faceTotal)
-        let agnosticCapped = cappedLists.map { RankedMatches($0.agnostic, positives: faceTotal) } ?? agnostic
+        let agnosticCapped = cappedLists.map { RankedMatches($0.agnostic[...], positives: faceTotal) } ?? agnostic
         let (ranked, rankedImages) = agnostic.detections(at: 0)
         let (rankedCapped, rankedCappedImages) =
             cappedLists == nil ? (ranked, rankedImages) : agnosticCapped.detections(at: 0)
@@ -178,7 +178,7 @@ extension Evaluator {
         for (k, c) in classes.enumerated() {
             let positives = joined.perClassPositives[k]
             let all = RankedMatches(joined.perClass[k], positives: positives)
-            let capped = cappedLists.map { RankedMatches($0.perClass[k], positives: positives) } ?? all
+            let capped = cappedLists.map { RankedMatches($0.perClass[k][...], positives: positives) } ?? all
             let (summary, levels) = Self.averagePrecisions(all, capped: capped, scratch: &scratch)
             apPerClass[c] = summary
             classPrecision.append(levels)

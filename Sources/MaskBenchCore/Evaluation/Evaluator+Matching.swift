@@ -23,13 +23,16 @@ extension Evaluator {
     // MARK: - Matching every image
 
     /// What matching a run of consecutive images gives; runs are matched in parallel and joined in order.
+    ///
+    /// The runs write their outcomes and rank entries straight into the joined arrays (``RunOutput``); a run's
+    /// own `Partial` holds the rest, joined afterwards.
     struct Partial: Sendable {
         var outcomes: [FaceOutcome] = []
         var extras: [ExtraDetection] = []
         /// Class-agnostic rank entries, in image order then prediction order.
-        var agnostic: [RankEntry] = []
+        var agnostic: ArraySlice<RankEntry> = []
         /// Class-aware rank entries, per class in ``IncorrectPolicy/classes`` order.
-        var perClass: [[RankEntry]]
+        var perClass: [ArraySlice<RankEntry>]
         var perClassPositives: [Int]
         /// Faces to find (ignore regions left out) per image.
         var facesPerImage: [Int] = []
@@ -45,46 +48,78 @@ extension Evaluator {
             perClassPositives = Array(repeating: 0, count: classes)
         }
 
-        /// Joins runs in order. The first run's storage is kept and grown once to the total, so the join
-        /// copies every other run once and nothing twice (on 50k images, growing by doubling cost more page
-        /// faults than the matching itself).
+        /// Joins the runs' extra detections, faces per image and counts in order. The first run's storage was
+        /// reserved for every run, so the join copies every other run once and nothing twice.
         static func joined(_ runs: inout [Partial], classes: Int) -> Partial {
             guard !runs.isEmpty else { return Partial(classes: classes) }
             var joined = runs.removeFirst()
-            func total<T>(_ part: (Partial) -> [T]) -> Int { runs.reduce(part(joined).count) { $0 + part($1).count } }
-            joined.outcomes.reserveCapacity(total(\.outcomes))
-            joined.extras.reserveCapacity(total(\.extras))
-            joined.agnostic.reserveCapacity(total(\.agnostic))
-            joined.facesPerImage.reserveCapacity(total(\.facesPerImage))
-            for c in joined.perClass.indices { joined.perClass[c].reserveCapacity(total { $0.perClass[c] }) }
-            for run in runs { joined.append(run) }
+            for run in runs {
+                joined.extras += run.extras
+                for c in joined.perClassPositives.indices { joined.perClassPositives[c] += run.perClassPositives[c] }
+                joined.facesPerImage += run.facesPerImage
+                joined.predictionCount += run.predictionCount
+                joined.matchedPredictions += run.matchedPredictions
+                joined.ignoredDetections += run.ignoredDetections
+                joined.capped = joined.capped || run.capped
+            }
             runs.removeAll()
             return joined
         }
+    }
 
-        mutating func append(_ other: Partial) {
-            outcomes += other.outcomes
-            extras += other.extras
-            agnostic += other.agnostic
-            for c in perClass.indices {
-                perClass[c] += other.perClass[c]
-                perClassPositives[c] += other.perClassPositives[c]
+    /// A run of images before matching: each image's predictions, looked up once, and how many outcomes and
+    /// rank entries the run will make, so that every run knows where its part of the joined arrays starts.
+    struct RunPlan: Sendable {
+        /// The predictions of each image of the run, in order.
+        var predictions: [[Prediction]] = []
+        /// The run's faces (ignore regions included): one outcome each.
+        var faces = 0
+        /// The run's predictions at or above the minimum face score: one class-agnostic rank entry each.
+        var kept = 0
+        /// Those predictions by the class they are called (``IncorrectPolicy/classes`` order): one class-aware
+        /// rank entry each.
+        var keptPerClass: [Int]
+    }
+
+    /// Where a run writes its outcomes and rank entries: the start of its part of each joined array.
+    ///
+    /// `@unchecked Sendable`: the runs' parts do not overlap, each run writes only its own, and the arrays
+    /// outlive the runs (``matchAll(_:_:)`` makes them around the runs).
+    struct RunOutput: @unchecked Sendable {
+        var outcomes: UnsafeMutablePointer<FaceOutcome>
+        var agnostic: UnsafeMutablePointer<RankEntry>
+        var perClass: [UnsafeMutablePointer<RankEntry>]
+    }
+
+    /// Looks up the predictions of the images in `range` and counts what matching them will make.
+    func plan(_ dataset: Dataset, _ predictions: PredictionSet, range: Range<Int>) -> RunPlan {
+        let policy = settings.incorrectAs
+        let threshold = settings.threshold
+        let minFaceScore = settings.matching.minFaceScore
+        var plan = RunPlan(keptPerClass: Array(repeating: 0, count: policy.classes.count))
+        plan.predictions.reserveCapacity(range.count)
+        for imageIndex in range {
+            let all = predictions[dataset.images[imageIndex].name]
+            plan.faces += dataset.images[imageIndex].faces.count
+            for p in all where p.faceScore >= minFaceScore {
+                plan.kept += 1
+                plan.keptPerClass[policy.resolve(p.call(threshold: threshold)).index] += 1
             }
-            facesPerImage += other.facesPerImage
-            predictionCount += other.predictionCount
-            matchedPredictions += other.matchedPredictions
-            ignoredDetections += other.ignoredDetections
-            capped = capped || other.capped
+            plan.predictions.append(all)
         }
+        return plan
     }
 
     /// Matches the images in `range`: the pipeline's assignment, and the one-to-one assignments AP needs.
     ///
-    /// - Parameter capacity: room to reserve in the result for this many faces and predictions, when more
-    ///   than this run's own (the first run, which the others are joined onto).
+    /// - Parameters:
+    ///   - plan: the run's predictions and counts (``plan(_:_:range:)``).
+    ///   - output: where the run's outcomes and rank entries go; exactly the counts of `plan` are written.
+    ///   - capacity: room to reserve for extra detections and faces per image, when more than this run's own
+    ///     (the first run, which the others are joined onto).
     func match(
-        _ dataset: Dataset, _ predictions: PredictionSet, range: Range<Int>,
-        capacity: (faces: Int, predictions: Int)? = nil
+        _ dataset: Dataset, _ plan: RunPlan, range: Range<Int>, into output: RunOutput,
+        capacity: (extras: Int, images: Int)? = nil
     ) -> Partial {
         let policy = settings.incorrectAs
         let classes = policy.classes
@@ -99,27 +134,12 @@ extension Evaluator {
         // prediction overlaps one or two faces, not all of them.
 
         var partial = Partial(classes: classes.count)
-        // Each image's predictions, looked up once; the run's faces and predictions are known before matching,
-        // so the result is sized once.
-        var imagePredictions: [[Prediction]] = []
-        imagePredictions.reserveCapacity(range.count)
-        var faceCount = 0
-        var predictionCount = 0
-        for imageIndex in range {
-            let all = predictions[dataset.images[imageIndex].name]
-            faceCount += dataset.images[imageIndex].faces.count
-            predictionCount += all.count
-            imagePredictions.append(all)
-        }
-        faceCount = max(faceCount, capacity?.faces ?? 0)
-        predictionCount = max(predictionCount, capacity?.predictions ?? 0)
-        partial.outcomes.reserveCapacity(faceCount)
-        partial.agnostic.reserveCapacity(predictionCount)
-        partial.facesPerImage.reserveCapacity(capacity == nil ? range.count : dataset.images.count)
-        // A class's share is not known before matching: the first run has room for every prediction in each.
-        let classShare = capacity == nil ? predictionCount / classes.count : predictionCount
-        for c in partial.perClass.indices { partial.perClass[c].reserveCapacity(classShare) }
-        if capacity != nil { partial.extras.reserveCapacity(predictionCount) }
+        // An image has at most as many extra detections as predictions kept.
+        partial.extras.reserveCapacity(max(plan.kept, capacity?.extras ?? 0))
+        partial.facesPerImage.reserveCapacity(max(range.count, capacity?.images ?? 0))
+        var outcomeAt = output.outcomes
+        var agnosticAt = output.agnostic
+        var classAt = output.perClass
         // Buffers reused from image to image.
         var kept: [Int] = []
         var preds: [Prediction] = []
@@ -131,7 +151,7 @@ extension Evaluator {
 
         for imageIndex in range {
             let faces = dataset.images[imageIndex].faces
-            let all = imagePredictions[imageIndex - range.lowerBound]
+            let all = plan.predictions[imageIndex - range.lowerBound]
             kept.removeAll(keepingCapacity: true)
             preds.removeAll(keepingCapacity: true)
             for (k, p) in all.enumerated() where p.faceScore >= matching.minFaceScore {
@@ -172,7 +192,8 @@ extension Evaluator {
                     outcome.iou = workspace.iou(p, f)
                     outcome.call = callClasses[p]
                 }
-                partial.outcomes.append(outcome)
+                outcomeAt.initialize(to: outcome)
+                outcomeAt += 1
             }
             for p in 0..<n {
                 let g = workspace.predictionMatches[p]
@@ -196,22 +217,29 @@ extension Evaluator {
             // Class-agnostic detection for AP: the pipeline's assignment unless that is dataroots'.
             if matching.mode == .dataroots { apMatcher.assignGreedy(in: &workspace) { _, _ in true } }
             for p in 0..<n {
-                partial.agnostic.append(
-                    RankEntry(
+                agnosticAt.initialize(
+                    to: RankEntry(
                         score: preds[p].faceScore, image: imageIndex, order: p, hits: workspace.hits[p],
                         ignored: workspace.ignored[p]))
+                agnosticAt += 1
             }
 
             // Class-aware detection: a prediction belongs to the class it is called, and matches only faces
             // (and ignore regions) of that class; per class, this is the greedy rule run on that class alone.
             apMatcher.assignGreedy(in: &workspace) { p, g in calls[p] == truths[g] }
             for p in 0..<n {
-                partial.perClass[calls[p]].append(
-                    RankEntry(
+                classAt[calls[p]].initialize(
+                    to: RankEntry(
                         score: preds[p].faceScore, image: imageIndex, order: p, hits: workspace.hits[p],
                         ignored: workspace.ignored[p]))
+                classAt[calls[p]] += 1
             }
         }
+        // Every element of the run's parts written, and nothing past them.
+        precondition(
+            outcomeAt == output.outcomes + plan.faces && agnosticAt == output.agnostic + plan.kept
+                && classAt.indices.allSatisfy { classAt[$0] == output.perClass[$0] + plan.keptPerClass[$0] },
+            "a run makes the outcomes and rank entries its plan counted")
         return partial
     }
 
@@ -273,24 +301,72 @@ extension Evaluator {
     }
 
     /// Matches runs of images in parallel and joins them in order, so the result does not depend on timing.
+    ///
+    /// Each run's outcomes and rank entries are written in place in the joined arrays, which are made once at
+    /// their full size: joining runs by copying cost a serial pass of page faults over half of them (0.5 s of
+    /// CPU time on 500,000 images).
     func matchAll(_ dataset: Dataset, _ predictions: PredictionSet) -> Partial {
         let imageCount = dataset.images.count
+        let classCount = settings.incorrectAs.classes.count
         let runs = imageCount < 2000 ? 1 : max(1, ProcessInfo.processInfo.activeProcessorCount)
         let bounds = (0...runs).map { $0 * imageCount / runs }
-        let partials = Mutex([Partial?](repeating: nil, count: runs))
-        // The first run's arrays are sized for every run, so that the others are joined onto them in place.
-        let total = runs == 1 ? nil : (faces: dataset.faceCount, predictions: predictions.count)
+        let planned = Mutex([RunPlan?](repeating: nil, count: runs))
         DispatchQueue.concurrentPerform(iterations: runs) { run in
-            let partial = match(
-                dataset, predictions, range: bounds[run]..<bounds[run + 1], capacity: run == 0 ? total : nil)
-            partials.withLock { $0[run] = partial }
+            let plan = plan(dataset, predictions, range: bounds[run]..<bounds[run + 1])
+            planned.withLock { $0[run] = plan }
+        }
+        let plans = planned.withLock { plans in
+            defer { plans = [] }
+            return plans.compactMap { $0 }
+        }
+        let faces = plans.reduce(0) { $0 + $1.faces }
+        let kept = plans.reduce(0) { $0 + $1.kept }
+        // One array of rank entries: the class-agnostic ones, then each class's.
+        var classStarts = [kept]
+        for c in 0..<classCount { classStarts.append(classStarts[c] + plans.reduce(0) { $0 + $1.keptPerClass[c] }) }
+        let partials = Mutex([Partial?](repeating: nil, count: runs))
+        var entries: [RankEntry] = []
+        // Capacity for one element at least, so that each buffer has an address.
+        let outcomes = [FaceOutcome](unsafeUninitializedCapacity: max(faces, 1)) { outcomeBuffer, outcomeCount in
+            entries = [RankEntry](unsafeUninitializedCapacity: max(2 * kept, 1)) { entryBuffer, entryCount in
+                guard let outcomeBase = outcomeBuffer.baseAddress, let entryBase = entryBuffer.baseAddress else {
+                    preconditionFailure("a buffer with capacity has an address")
+                }
+                // Each run's part starts where the earlier runs' parts end.
+                var starts: [RunOutput] = []
+                var done = (faces: 0, kept: 0, perClass: Array(classStarts.dropLast()))
+                for plan in plans {
+                    starts.append(
+                        RunOutput(
+                            outcomes: outcomeBase + done.faces, agnostic: entryBase + done.kept,
+                            perClass: done.perClass.map { entryBase + $0 }))
+                    done.faces += plan.faces
+                    done.kept += plan.kept
+                    for c in 0..<classCount { done.perClass[c] += plan.keptPerClass[c] }
+                }
+                let outputs = starts
+                // The first run's extras and faces per image have room for every run's.
+                let capacity = (extras: kept, images: imageCount)
+                DispatchQueue.concurrentPerform(iterations: runs) { run in
+                    let partial = match(
+                        dataset, plans[run], range: bounds[run]..<bounds[run + 1], into: outputs[run],
+                        capacity: run == 0 ? capacity : nil)
+                    partials.withLock { $0[run] = partial }
+                }
+                entryCount = 2 * kept
+            }
+            outcomeCount = faces
         }
         // Taken out of the lock, so each run's arrays are uniquely referenced and the first one grows in place.
         var matched = partials.withLock { runs in
             defer { runs = [] }
             return runs.compactMap { $0 }
         }
-        return Partial.joined(&matched, classes: settings.incorrectAs.classes.count)
+        var joined = Partial.joined(&matched, classes: classCount)
+        joined.outcomes = outcomes
+        joined.agnostic = entries[..<kept]
+        joined.perClass = (0..<classCount).map { entries[classStarts[$0]..<classStarts[$0 + 1]] }
+        return joined
     }
 
     /// What happened to every face and which predictions matched nothing, without the metrics: the part of
