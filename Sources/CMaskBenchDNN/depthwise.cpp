@@ -194,11 +194,7 @@ class DepthwiseLayer final : public cv::dnn::Layer {
 
     bool getMemoryShapes(const std::vector<cv::dnn::MatShape> &inputs, const int, std::vector<cv::dnn::MatShape> &outputs,
                          std::vector<cv::dnn::MatShape> &) const override {
-        CV_Assert(inputs.size() == 1 && inputs[0].size() == 4 && inputs[0][1] == channels_);
-        int outH = window_.outH(inputs[0][2]);
-        int outW = window_.outW(inputs[0][3]);
-        CV_Assert(outH > 0 && outW > 0);
-        outputs.assign(1, cv::dnn::MatShape{inputs[0][0], channels_, outH, outW});
+        outputs.assign(1, window_.outputShape(inputs, channels_, channels_));
         return false;
     }
 

@@ -337,6 +337,20 @@ bool mbdnn::channelScaleShift(const cv::Ptr<cv::dnn::Layer> &top, int channels, 
     return perChannel(scale) && perChannel(shift);
 }
 
+bool mbdnn::takeScaleShift(const cv::Ptr<cv::dnn::Layer> &top, int channels, float *scale, float *bias) {
+    cv::Mat s, t;
+    if (top.empty() || !channelScaleShift(top, channels, s, t)) {
+        return false;
+    }
+    for (int c = 0; c < channels; c++) {
+        const float sc = s.empty() ? 1.0f : s.ptr<float>()[c];
+        const float sh = t.empty() ? 0.0f : t.ptr<float>()[c];
+        scale[c] *= sc;
+        bias[c] = bias[c] * sc + sh;
+    }
+    return true;
+}
+
 namespace {
 
 /// One axis of a window parameter: `axisName` (as `kernel_h`) if set, else `commonName` (as `kernel_size`),
@@ -371,4 +385,12 @@ mbdnn::Window::Window(const cv::dnn::LayerParams &params)
     padRight = params.get<int>("pad_r", padW);
     CV_Assert(kernelH > 0 && kernelW > 0 && strideH > 0 && strideW > 0 && dilationH > 0 && dilationW > 0);
     CV_Assert(padTop >= 0 && padBottom >= 0 && padLeft >= 0 && padRight >= 0);
+}
+
+cv::dnn::MatShape mbdnn::Window::outputShape(const std::vector<cv::dnn::MatShape> &inputs, int inChannels,
+                                             int outChannels) const {
+    CV_Assert(inputs.size() == 1 && inputs[0].size() == 4 && inputs[0][1] == inChannels);
+    const int height = outH(inputs[0][2]), width = outW(inputs[0][3]);
+    CV_Assert(height > 0 && width > 0);
+    return cv::dnn::MatShape{inputs[0][0], outChannels, height, width};
 }

@@ -96,6 +96,11 @@ struct Window {
     int outH(int inH) const { return (inH + padTop + padBottom - dilationH * (kernelH - 1) - 1) / strideH + 1; }
     /// The output's width for an input `inW` columns wide.
     int outW(int inW) const { return (inW + padLeft + padRight - dilationW * (kernelW - 1) - 1) / strideW + 1; }
+
+    /// The output shape (getMemoryShapes) of a layer with this window, `inChannels` in and `outChannels` out, for
+    /// its one NCHW input; an input of another shape, or one too small for the window, fails an assertion.
+    cv::dnn::MatShape outputShape(const std::vector<cv::dnn::MatShape> &inputs, int inChannels,
+                                  int outChannels) const;
 };
 
 /// A ReLU6 or plain ReLU that a layer takes in (OpenCV's setActivation) as a clamp of its outputs to [low, high].
@@ -111,6 +116,11 @@ struct Clamp {
 /// The per-channel scale and shift of `top` (a BatchNorm or Scale: OpenCV's getScaleShift) for a layer of
 /// `channels` outputs; false when it has none, or they are not one float per channel (an empty one means 1 or 0).
 bool channelScaleShift(const cv::Ptr<cv::dnn::Layer> &top, int channels, cv::Mat &scale, cv::Mat &shift);
+
+/// Takes `top`'s per-channel scale s and shift t (channelScaleShift) into a layer's sums' `scale` and `bias`
+/// (scale x s, bias x s + t, for the first `channels`), as the convolution layers apply them after each sum;
+/// false, and nothing changed, when `top` has none.
+bool takeScaleShift(const cv::Ptr<cv::dnn::Layer> &top, int channels, float *scale, float *bias);
 
 /// The layer type of depthwise.cpp's depthwise convolution (depth multiplier 1, no dilation, any padding).
 extern const char *const depthwiseLayerType;

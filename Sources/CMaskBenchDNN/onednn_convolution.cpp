@@ -90,26 +90,15 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
 
     bool getMemoryShapes(const std::vector<cv::dnn::MatShape> &inputs, const int,
                          std::vector<cv::dnn::MatShape> &outputs, std::vector<cv::dnn::MatShape> &) const override {
-        CV_Assert(inputs.size() == 1 && inputs[0].size() == 4 && inputs[0][1] == inChannels_);
-        int outH = window_.outH(inputs[0][2]);
-        int outW = window_.outW(inputs[0][3]);
-        CV_Assert(outH > 0 && outW > 0);
-        outputs.assign(1, cv::dnn::MatShape{inputs[0][0], outChannels_, outH, outW});
+        outputs.assign(1, window_.outputShape(inputs, inChannels_, outChannels_));
         return false;
     }
 
     /// Takes in a following BatchNorm or Scale (any layer with a per-channel scale and shift) as the scale and
     /// bias applied to each sum, not folded into the weights (see the file's comment).
     bool tryFuse(cv::Ptr<cv::dnn::Layer> &top) override {
-        cv::Mat scale, shift;
-        if (clamp_.taken || top.empty() || !mbdnn::channelScaleShift(top, outChannels_, scale, shift)) {
+        if (clamp_.taken || !mbdnn::takeScaleShift(top, outChannels_, scale_.data(), bias_.data())) {
             return false;
-        }
-        for (size_t c = 0; c < static_cast<size_t>(outChannels_); c++) {
-            float s = scale.empty() ? 1.0f : scale.ptr<float>()[c];
-            float t = shift.empty() ? 0.0f : shift.ptr<float>()[c];
-            scale_[c] *= s;
-            bias_[c] = bias_[c] * s + t;
         }
         scaled_ = true;
         built_ = Built();
