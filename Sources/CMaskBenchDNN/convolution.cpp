@@ -251,13 +251,7 @@ class ConvolutionLayer final : public cv::dnn::Layer {
                 tile[static_cast<size_t>(d) * tileRows] = k[d];
             }
         }
-        originalBias_.assign(rowTiles * tileRows, 0.0f);
-        if (params.blobs.size() > 1) {
-            CV_Assert(params.blobs[1].total() == static_cast<size_t>(outChannels_) &&
-                      params.blobs[1].type() == CV_32F);
-            const float *b = params.blobs[1].ptr<float>();
-            std::copy(b, b + outChannels_, originalBias_.begin());
-        }
+        originalBias_ = mbdnn::layerBias(params, outChannels_, rowTiles * tileRows);
         unfuse();
     }
 

@@ -175,12 +175,7 @@ class DepthwiseLayer final : public cv::dnn::Layer {
                   params.blobs[0].size[3] == window_.kernelW);
         CV_Assert(window_.dilationH == 1 && window_.dilationW == 1);
         originalKernel_ = params.blobs[0].reshape(1, channels_).clone();
-        originalBias_.assign(static_cast<size_t>(channels_), 0.0f);
-        if (params.blobs.size() > 1) {
-            CV_Assert(params.blobs[1].total() == static_cast<size_t>(channels_) && params.blobs[1].type() == CV_32F);
-            const float *b = params.blobs[1].ptr<float>();
-            std::copy(b, b + channels_, originalBias_.begin());
-        }
+        originalBias_ = mbdnn::layerBias(params, channels_, static_cast<size_t>(channels_));
         unfuse();
     }
 

@@ -337,6 +337,17 @@ bool mbdnn::channelScaleShift(const cv::Ptr<cv::dnn::Layer> &top, int channels, 
     return perChannel(scale) && perChannel(shift);
 }
 
+std::vector<float> mbdnn::layerBias(const cv::dnn::LayerParams &params, int channels, size_t size) {
+    CV_Assert(channels >= 0 && static_cast<size_t>(channels) <= size);
+    std::vector<float> bias(size, 0.0f);
+    if (params.blobs.size() > 1) {
+        CV_Assert(params.blobs[1].total() == static_cast<size_t>(channels) && params.blobs[1].type() == CV_32F);
+        const float *b = params.blobs[1].ptr<float>();
+        std::copy(b, b + channels, bias.begin());
+    }
+    return bias;
+}
+
 bool mbdnn::takeScaleShift(const cv::Ptr<cv::dnn::Layer> &top, int channels, float *scale, float *bias) {
     cv::Mat s, t;
     if (top.empty() || !channelScaleShift(top, channels, s, t)) {

@@ -117,6 +117,10 @@ struct Clamp {
 /// `channels` outputs; false when it has none, or they are not one float per channel (an empty one means 1 or 0).
 bool channelScaleShift(const cv::Ptr<cv::dnn::Layer> &top, int channels, cv::Mat &scale, cv::Mat &shift);
 
+/// A layer's own bias (its second blob, one float per channel of `channels`) padded with zeros to `size`
+/// floats; all zeros when the layer has none. A bias of another shape or type fails an assertion.
+std::vector<float> layerBias(const cv::dnn::LayerParams &params, int channels, size_t size);
+
 /// Takes `top`'s per-channel scale s and shift t (channelScaleShift) into a layer's sums' `scale` and `bias`
 /// (scale x s, bias x s + t, for the first `channels`), as the convolution layers apply them after each sum;
 /// false, and nothing changed, when `top` has none.

@@ -69,14 +69,8 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
         CV_Assert(params.blobs[0].size[2] == window_.kernelH && params.blobs[0].size[3] == window_.kernelW);
         CV_Assert(params.blobs[0].isContinuous());
         weights_ = params.blobs[0].clone();
-        originalBias_.assign(static_cast<size_t>(outChannels_), 0.0f);
+        originalBias_ = mbdnn::layerBias(params, outChannels_, static_cast<size_t>(outChannels_));
         hasBias_ = params.blobs.size() > 1;
-        if (hasBias_) {
-            CV_Assert(params.blobs[1].total() == static_cast<size_t>(outChannels_) &&
-                      params.blobs[1].type() == CV_32F);
-            const float *b = params.blobs[1].ptr<float>();
-            std::copy(b, b + outChannels_, originalBias_.begin());
-        }
         unfuse();
     }
 
