@@ -15,10 +15,13 @@ extern "C" {
  * own grouped Convolution (with a Padding layer for asymmetric pads) over the same seeded random input and
  * weights, both followed by a BatchNorm with random statistics and, when `relu6`, a ReLU6 (which the layer
  * folds into itself), once for every variant of the layer this CPU runs (baseline, AVX2, AVX-512), and writes
- * the largest absolute difference of the outputs. */
+ * the largest absolute difference of the outputs to `max_difference`, and to `fused_difference` the largest
+ * between the AVX2 and AVX-512 variants (the same fused multiply-adds in the same order: 0 expected; 0 too on a
+ * CPU without AVX-512). */
 int mbdnn_test_depthwise_check(int channels, int height, int width, int kernel_h, int kernel_w, int stride_h,
                                int stride_w, int pad_top, int pad_bottom, int pad_left, int pad_right, int relu6,
-                               unsigned seed, double *max_difference, char *err, size_t errlen);
+                               unsigned seed, double *max_difference, double *fused_difference, char *err,
+                               size_t errlen);
 
 /** Checks the Keras importer's convolution layer (CMaskBenchDNN/convolution.cpp) the same way against OpenCV's
  * Convolution (one group, a Padding layer for asymmetric pads) with `in_channels` inputs and `out_channels`
