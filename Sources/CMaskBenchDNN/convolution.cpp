@@ -7,8 +7,11 @@
 // at 20 GFLOP/s against 70 for the deep ones. Here the output is a matrix product of the weights (output
 // channels x input channels x taps) with a panel of input pixels, vectorised along the pixels: a tile of 8
 // output channels x 48 pixels sits in 24 AVX-512 registers while the sum runs over the input channels and taps,
-// one broadcast weight times 48 pixels per step. The panel (input channels x taps x 48 pixels, zeros outside
-// the image) is packed once and used by every tile of output channels. Compiled for AVX-512 and, as plain loops
+// one broadcast weight times 48 pixels per step. For a 1x1 window at stride 1 (all of MobileNetV2's but the
+// first) the panel is the input itself, read in place: its rows are the input channels' planes. Otherwise the
+// panel (input channels x taps x 48 pixels, zeros outside the image) is packed, one output row at a time, and
+// used by every tile of output channels. A tile of 8 pixels or fewer (the last of a 7x7 or 14x14 image: 49 =
+// 48 + 1, 196 = 4 x 48 + 4) is vectorised along its 8 output channels instead. Compiled for AVX-512 and, as plain loops
 // the compiler vectorises, for AVX2+FMA and the baseline, chosen at run time; the importer uses the layer only
 // where the AVX-512 tile runs (with the AVX2 loops the forward took 24 ms a face, OpenCV's 17-19 ms). Like
 // depthwise.cpp's layer it pads asymmetrically itself and takes in the following BatchNorm (tryFuse) and
@@ -35,6 +38,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <mutex>
 
 namespace {
@@ -51,73 +55,83 @@ struct Geometry {
     int depth() const { return channels * kernelH * kernelW; }
 };
 
+/// ceil(a / b) and floor(a / b) for b > 0 and any sign of a.
+inline int ceilDiv(int a, int b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
+inline int floorDiv(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
 /// Packs output pixels [first, first + count) of one image into `panel` (depth rows of tileColumns floats):
 /// row (c, ky, kx) holds the input pixel each output pixel reads through that tap, 0 outside the image and past
-/// `count`.
+/// `count`. The pixels are taken one output row at a time: a tap's input row is checked once per output row, and
+/// its columns inside the image are one strided copy.
 void packPanel(const Geometry &g, const float *in, int first, int count, float *panel) {
     const size_t plane = static_cast<size_t>(g.inH) * g.inW;
-    if (g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0) {
-        for (int c = 0; c < g.channels; c++) {
-            float *row = panel + static_cast<size_t>(c) * tileColumns;
-            std::memcpy(row, in + c * plane + first, sizeof(float) * count);
-            std::fill(row + count, row + tileColumns, 0.0f);
-        }
-        return;
-    }
-    int top[tileColumns], left[tileColumns];
-    for (int j = 0; j < count; j++) {
-        top[j] = (first + j) / g.outW * g.strideH - g.padTop;
-        left[j] = (first + j) % g.outW * g.strideW - g.padLeft;
-    }
-    float *row = panel;
-    for (int c = 0; c < g.channels; c++) {
-        const float *source = in + c * plane;
+    std::fill(panel, panel + static_cast<size_t>(g.depth()) * tileColumns, 0.0f);
+    for (int j = 0; j < count;) {
+        const int oy = (first + j) / g.outW, ox0 = (first + j) % g.outW;
+        const int run = std::min(count - j, g.outW - ox0);
         for (int ky = 0; ky < g.kernelH; ky++) {
-            for (int kx = 0; kx < g.kernelW; kx++, row += tileColumns) {
-                for (int j = 0; j < count; j++) {
-                    const int y = top[j] + ky, x = left[j] + kx;
-                    row[j] = static_cast<unsigned>(y) < static_cast<unsigned>(g.inH) &&
-                                     static_cast<unsigned>(x) < static_cast<unsigned>(g.inW)
-                                 ? source[static_cast<size_t>(y) * g.inW + x]
-                                 : 0.0f;
+            const int iy = oy * g.strideH - g.padTop + ky;
+            if (iy < 0 || iy >= g.inH) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kernelW; kx++) {
+                // Output columns ox0 + i (0 <= i < run) read input column (ox0 + i) * strideW - padLeft + kx.
+                const int base = ox0 * g.strideW - g.padLeft + kx;
+                const int lo = std::max(0, ceilDiv(-base, g.strideW));
+                const int hi = std::min(run - 1, floorDiv(g.inW - 1 - base, g.strideW));
+                for (int c = 0; c < g.channels; c++) {
+                    const float *source = in + c * plane + static_cast<size_t>(iy) * g.inW + base;
+                    float *row = panel + (static_cast<size_t>((c * g.kernelH + ky) * g.kernelW + kx)) * tileColumns + j;
+                    for (int i = lo; i <= hi; i++) {
+                        row[i] = source[i * g.strideW];
+                    }
                 }
-                std::fill(row + count, row + tileColumns, 0.0f);
             }
         }
+        j += run;
     }
+}
+
+/// Whether output pixels are input pixels (a 1x1 window at stride 1 without padding): then the input's own rows
+/// serve as the panel, with no copy.
+bool readsInputInPlace(const Geometry &g) {
+    return g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 &&
+           g.padLeft == 0 && g.inH == g.outH && g.inW == g.outW;
 }
 
 /// Products (input channels x taps) summed in registers before they are added to the running sum (tileBody).
 constexpr int blockDepth = 64;
 
 /// One tile: out[r][j] = clamp(scale[r] * (sum over d of weights[d][r] * panel[d][j]) + bias[r], low, high) for
-/// the first `rows` rows and `columns` columns; `weights` is depth x tileRows, `out` rows are `stride` floats
-/// apart.
-using TileFunction = void (*)(int depth, const float *weights, const float *panel, const float *scale,
-                              const float *bias, float low, float high, float *out, size_t stride, int rows,
-                              int columns);
+/// the first `rows` rows and `columns` columns; `weights` is depth x tileRows, the panel's rows are `panelStride`
+/// floats apart (tileColumns when packed, the input's plane when read in place) and only their first `columns`
+/// floats are read; `out` rows are `stride` floats apart.
+using TileFunction = void (*)(int depth, const float *weights, const float *panel, size_t panelStride,
+                              const float *scale, const float *bias, float low, float high, float *out, size_t stride,
+                              int rows, int columns);
 
 /// The tile as plain loops. The sum over d runs in blocks of blockDepth products: each block is summed in order
 /// from zero, then added to the sum of the blocks before it (kept in L1); scale and bias come last. The extra
 /// additions are one per blockDepth products (see the file's comment for why).
 __attribute__((always_inline)) inline void tileBody(int depth, const float *weights, const float *panel,
-                                                    const float *scale, const float *bias, float low, float high,
-                                                    float *out, size_t stride, int rows, int columns) {
+                                                    size_t panelStride, const float *scale, const float *bias,
+                                                    float low, float high, float *out, size_t stride, int rows,
+                                                    int columns) {
     float sum[tileRows][tileColumns] = {};
     for (int start = 0; start < depth; start += blockDepth) {
         float acc[tileRows][tileColumns] = {};
         for (int d = start; d < std::min(depth, start + blockDepth); d++) {
-            const float *x = panel + static_cast<size_t>(d) * tileColumns;
+            const float *x = panel + static_cast<size_t>(d) * panelStride;
             const float *w = weights + static_cast<size_t>(d) * tileRows;
             for (int r = 0; r < tileRows; r++) {
                 const float wr = w[r];
-                for (int j = 0; j < tileColumns; j++) {
+                for (int j = 0; j < columns; j++) {
                     acc[r][j] += wr * x[j];
                 }
             }
         }
         for (int r = 0; r < tileRows; r++) {
-            for (int j = 0; j < tileColumns; j++) {
+            for (int j = 0; j < columns; j++) {
                 sum[r][j] = start == 0 ? acc[r][j] : sum[r][j] + acc[r][j];
             }
         }
@@ -129,25 +143,30 @@ __attribute__((always_inline)) inline void tileBody(int depth, const float *weig
     }
 }
 
-void tileBaseline(int depth, const float *weights, const float *panel, const float *scale, const float *bias,
-                  float low, float high, float *out, size_t stride, int rows, int columns) {
-    tileBody(depth, weights, panel, scale, bias, low, high, out, stride, rows, columns);
+void tileBaseline(int depth, const float *weights, const float *panel, size_t panelStride, const float *scale,
+                  const float *bias, float low, float high, float *out, size_t stride, int rows, int columns) {
+    tileBody(depth, weights, panel, panelStride, scale, bias, low, high, out, stride, rows, columns);
 }
 
 __attribute__((target("avx2,fma"))) void tileAVX2(int depth, const float *weights, const float *panel,
-                                                   const float *scale, const float *bias, float low, float high,
-                                                   float *out, size_t stride, int rows, int columns) {
-    tileBody(depth, weights, panel, scale, bias, low, high, out, stride, rows, columns);
+                                                   size_t panelStride, const float *scale, const float *bias,
+                                                   float low, float high, float *out, size_t stride, int rows,
+                                                   int columns) {
+    tileBody(depth, weights, panel, panelStride, scale, bias, low, high, out, stride, rows, columns);
 }
 
 /// The AVX-512 tile over `vectors` (1...3) vectors of 16 pixels, summed as tileBody does: a block's 8 x vectors
-/// sums in registers, the blocks' running sum in `sum` (1.5 KB, in L1).
+/// sums in registers, the blocks' running sum in `sum` (1.5 KB, in L1). The last vector's load is masked to
+/// `columns`, so nothing past them is read.
 template <int vectors>
 __attribute__((target("avx512f"), always_inline)) inline void tileAVX512Vectors(
-    int depth, const float *weights, const float *panel, const float *scale, const float *bias, float low,
-    float high, float *out, size_t stride, int rows, int columns) {
+    int depth, const float *weights, const float *panel, size_t panelStride, const float *scale, const float *bias,
+    float low, float high, float *out, size_t stride, int rows, int columns) {
     alignas(64) float sum[tileRows][vectors][16];
     __m512 acc[tileRows][vectors];
+    const int lastColumns = columns - 16 * (vectors - 1);
+    const __mmask16 last = lastColumns >= 16 ? static_cast<__mmask16>(0xffff)
+                                             : static_cast<__mmask16>((1u << lastColumns) - 1);
     for (int start = 0; start < depth; start += blockDepth) {
         for (int r = 0; r < tileRows; r++) {
             for (int v = 0; v < vectors; v++) {
@@ -156,12 +175,13 @@ __attribute__((target("avx512f"), always_inline)) inline void tileAVX512Vectors(
         }
         const int end = std::min(depth, start + blockDepth);
         for (int d = start; d < end; d++) {
-            const float *x = panel + static_cast<size_t>(d) * tileColumns;
+            const float *x = panel + static_cast<size_t>(d) * panelStride;
             const float *w = weights + static_cast<size_t>(d) * tileRows;
             __m512 xs[vectors];
-            for (int v = 0; v < vectors; v++) {
+            for (int v = 0; v < vectors - 1; v++) {
                 xs[v] = _mm512_loadu_ps(x + 16 * v);
             }
+            xs[vectors - 1] = _mm512_maskz_loadu_ps(last, x + 16 * (vectors - 1));
             for (int r = 0; r < tileRows; r++) {
                 const __m512 wr = _mm512_set1_ps(w[r]);
                 for (int v = 0; v < vectors; v++) {
@@ -187,26 +207,76 @@ __attribute__((target("avx512f"), always_inline)) inline void tileAVX512Vectors(
         const __m512 s = _mm512_set1_ps(scale[r]), b = _mm512_set1_ps(bias[r]);
         for (int v = 0; v < vectors; v++) {
             const __m512 value = _mm512_min_ps(_mm512_max_ps(_mm512_fmadd_ps(acc[r][v], s, b), lo), hi);
-            const int left = columns - 16 * v;
-            if (left >= 16) {
+            if (v < vectors - 1) {
                 _mm512_storeu_ps(row + 16 * v, value);
-            } else if (left > 0) {
-                _mm512_mask_storeu_ps(row + 16 * v, static_cast<__mmask16>((1u << left) - 1), value);
+            } else {
+                _mm512_mask_storeu_ps(row + 16 * v, last, value);
             }
         }
     }
 }
 
-__attribute__((target("avx512f"))) void tileAVX512(int depth, const float *weights, const float *panel,
-                                                    const float *scale, const float *bias, float low, float high,
-                                                    float *out, size_t stride, int rows, int columns) {
-    if (columns > 32) {
-        tileAVX512Vectors<3>(depth, weights, panel, scale, bias, low, high, out, stride, rows, columns);
-    } else if (columns > 16) {
-        tileAVX512Vectors<2>(depth, weights, panel, scale, bias, low, high, out, stride, rows, columns);
-    } else {
-        tileAVX512Vectors<1>(depth, weights, panel, scale, bias, low, high, out, stride, rows, columns);
+/// A tile of `columns` (1...8) pixels, vectorised along its 8 output channels instead (one 8-lane vector of
+/// sums per pixel, one broadcast input per pixel and step): a 16-lane vector would be mostly idle there, as in
+/// the last tile of a 7x7 image (49 pixels: 48 and 1) or a 14x14 one (196: 4 x 48 and 4). Each output is summed
+/// exactly as tileAVX512Vectors sums it (the same fused multiply-adds in the same order), so the two agree to the
+/// bit.
+template <int columns>
+__attribute__((target("avx512f,avx2,fma"), always_inline)) inline void tileAVX512Narrow(
+    int depth, const float *weights, const float *panel, size_t panelStride, const float *scale, const float *bias,
+    float low, float high, float *out, size_t stride, int rows) {
+    __m256 sum[columns], acc[columns];
+    for (int start = 0; start < depth; start += blockDepth) {
+        for (int j = 0; j < columns; j++) {
+            acc[j] = _mm256_setzero_ps();
+        }
+        const int end = std::min(depth, start + blockDepth);
+        for (int d = start; d < end; d++) {
+            const float *x = panel + static_cast<size_t>(d) * panelStride;
+            const __m256 w = _mm256_loadu_ps(weights + static_cast<size_t>(d) * tileRows);
+            for (int j = 0; j < columns; j++) {
+                acc[j] = _mm256_fmadd_ps(w, _mm256_set1_ps(x[j]), acc[j]);
+            }
+        }
+        for (int j = 0; j < columns; j++) {
+            sum[j] = start == 0 ? acc[j] : _mm256_add_ps(sum[j], acc[j]);
+        }
     }
+    const __m256 s = _mm256_loadu_ps(scale), b = _mm256_loadu_ps(bias);
+    const __m256 lo = _mm256_set1_ps(low), hi = _mm256_set1_ps(high);
+    for (int j = 0; j < columns; j++) {
+        alignas(32) float value[tileRows];
+        _mm256_store_ps(value, _mm256_min_ps(_mm256_max_ps(_mm256_fmadd_ps(sum[j], s, b), lo), hi));
+        for (int r = 0; r < rows; r++) {
+            out[r * stride + j] = value[r];
+        }
+    }
+}
+
+__attribute__((target("avx512f,avx2,fma"))) void tileAVX512(int depth, const float *weights, const float *panel,
+                                                             size_t panelStride, const float *scale,
+                                                             const float *bias, float low, float high, float *out,
+                                                             size_t stride, int rows, int columns) {
+#define MB_TILE_ARGUMENTS depth, weights, panel, panelStride, scale, bias, low, high, out, stride, rows
+    switch (columns) {
+    case 1: return tileAVX512Narrow<1>(MB_TILE_ARGUMENTS);
+    case 2: return tileAVX512Narrow<2>(MB_TILE_ARGUMENTS);
+    case 3: return tileAVX512Narrow<3>(MB_TILE_ARGUMENTS);
+    case 4: return tileAVX512Narrow<4>(MB_TILE_ARGUMENTS);
+    case 5: return tileAVX512Narrow<5>(MB_TILE_ARGUMENTS);
+    case 6: return tileAVX512Narrow<6>(MB_TILE_ARGUMENTS);
+    case 7: return tileAVX512Narrow<7>(MB_TILE_ARGUMENTS);
+    case 8: return tileAVX512Narrow<8>(MB_TILE_ARGUMENTS);
+    default: break;
+    }
+    if (columns > 32) {
+        tileAVX512Vectors<3>(MB_TILE_ARGUMENTS, columns);
+    } else if (columns > 16) {
+        tileAVX512Vectors<2>(MB_TILE_ARGUMENTS, columns);
+    } else {
+        tileAVX512Vectors<1>(MB_TILE_ARGUMENTS, columns);
+    }
+#undef MB_TILE_ARGUMENTS
 }
 
 /// The variants this CPU runs, best last.
@@ -302,16 +372,24 @@ class ConvolutionLayer final : public cv::dnn::Layer {
         const size_t outImage = static_cast<size_t>(outChannels_) * pixels;
         const float *src = x.ptr<float>();
         float *dst = y.ptr<float>();
+        const bool inPlace = readsInputInPlace(g);
         cv::parallel_for_(cv::Range(0, x.size[0] * tilesPerImage), [&](const cv::Range &range) {
-            std::vector<float> panel(static_cast<size_t>(depth) * tileColumns);
+            // packPanel writes every float of the panel before a tile reads it.
+            std::unique_ptr<float[]> panel(inPlace ? nullptr : new float[static_cast<size_t>(depth) * tileColumns]);
             for (int t = range.start; t < range.end; t++) {
                 const int image = t / tilesPerImage;
                 const int first = t % tilesPerImage * tileColumns;
                 const int count = std::min(tileColumns, pixels - first);
-                packPanel(g, src + image * inImage, first, count, panel.data());
+                const float *columns = src + image * inImage + first;
+                size_t columnStride = static_cast<size_t>(pixels);
+                if (!inPlace) {
+                    packPanel(g, src + image * inImage, first, count, panel.get());
+                    columns = panel.get();
+                    columnStride = tileColumns;
+                }
                 for (int rt = 0; rt < rowTiles; rt++) {
                     const int row = rt * tileRows;
-                    tile_(depth, packed_.data() + static_cast<size_t>(rt) * depth * tileRows, panel.data(),
+                    tile_(depth, packed_.data() + static_cast<size_t>(rt) * depth * tileRows, columns, columnStride,
                           scale_.data() + row, bias_.data() + row, clamp_.low, clamp_.high,
                           dst + image * outImage + static_cast<size_t>(row) * pixels + first,
                           static_cast<size_t>(pixels), std::min(tileRows, outChannels_ - row), count);

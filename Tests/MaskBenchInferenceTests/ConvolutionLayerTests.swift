@@ -9,6 +9,10 @@ import Testing
         [16, 24, 7, 7, 1, 1, 1, 1, 0, 0, 0, 0],  // pointwise over 49 pixels: a tile of 48 and one of 1
         [24, 16, 14, 14, 1, 1, 1, 1, 0, 0, 0, 0],  // 196 pixels: four tiles of 48 and one of 4
         [32, 8, 5, 9, 1, 1, 1, 1, 0, 0, 0, 0],  // 45 pixels: one tile, its last vector partly used
+        [8, 16, 1, 53, 1, 1, 1, 1, 0, 0, 0, 0],  // 53 pixels: a tile of 48 and a narrow one of 5
+        [8, 16, 1, 61, 1, 1, 1, 1, 0, 0, 0, 0],  // 61 pixels: a tile of 48 and one of 13 (a partial vector)
+        [8, 8, 9, 9, 1, 1, 2, 2, 0, 0, 0, 0],  // 1x1 at stride 2: packed, not read in place
+        [6, 8, 5, 7, 1, 1, 1, 1, 1, 0, 2, 1],  // 1x1 with padding: packed, zeros around the image
         [5, 13, 6, 11, 1, 1, 1, 1, 0, 0, 0, 0],  // output channels not a multiple of the tile's 8
         [3, 16, 20, 20, 3, 3, 2, 2, 0, 1, 0, 1],  // MobileNetV2's first: 'same' at stride 2, extra pixel bottom/right
         [4, 8, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1],  // 3x3 'same' at stride 1
