@@ -14,8 +14,11 @@
 // 48 + 1, 196 = 4 x 48 + 4) is vectorised along its 8 output channels instead. Compiled for AVX-512 and, as plain loops
 // the compiler vectorises, for AVX2+FMA and the baseline, chosen at run time; the importer uses the layer only
 // where the AVX-512 tile runs (with the AVX2 loops the forward took 24 ms a face, OpenCV's 17-19 ms). Like
-// depthwise.cpp's layer it pads asymmetrically itself and takes in the following BatchNorm (tryFuse) and
-// ReLU/ReLU6 (setActivation). Tests check every variant against OpenCV's Convolution
+// depthwise.cpp's layer it pads asymmetrically itself and takes in the following BatchNorm and ReLU/ReLU6
+// (tryFuse). A 1x1 convolution also takes in a depthwise convolution after them and the 1x1 convolution after that
+// (MobileNetV2's inverted residual block: expand, depthwise, project) and runs the three a few rows at a time, so
+// that the expanded image (block_1's: 96 channels of 112x112, 4.8 MB) is never written whole and read back
+// (forwardBlock). Tests check every variant against OpenCV's Convolution and the block against its layers apart
 // (Sources/CMaskBenchDNNTestSupport).
 //
 // Rounding, so that the classifier's decisions stay TensorFlow's (the issue asks maskScore within 1e-5 of the
@@ -65,26 +68,32 @@ inline int floorDiv(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b);
 /// its columns inside the image are one strided copy.
 void packPanel(const Geometry &g, const float *in, int first, int count, float *panel) {
     const size_t plane = static_cast<size_t>(g.inH) * g.inW;
-    std::fill(panel, panel + static_cast<size_t>(g.depth()) * tileColumns, 0.0f);
+    const int depth = g.depth();
+    for (int d = 0; d < depth; d++) {
+        std::fill(panel + static_cast<size_t>(d) * tileColumns + count, panel + static_cast<size_t>(d + 1) * tileColumns,
+                  0.0f);
+    }
     for (int j = 0; j < count;) {
         const int oy = (first + j) / g.outW, ox0 = (first + j) % g.outW;
         const int run = std::min(count - j, g.outW - ox0);
         for (int ky = 0; ky < g.kernelH; ky++) {
             const int iy = oy * g.strideH - g.padTop + ky;
-            if (iy < 0 || iy >= g.inH) {
-                continue;
-            }
+            const bool inside = iy >= 0 && iy < g.inH;
             for (int kx = 0; kx < g.kernelW; kx++) {
                 // Output columns ox0 + i (0 <= i < run) read input column (ox0 + i) * strideW - padLeft + kx.
                 const int base = ox0 * g.strideW - g.padLeft + kx;
-                const int lo = std::max(0, ceilDiv(-base, g.strideW));
-                const int hi = std::min(run - 1, floorDiv(g.inW - 1 - base, g.strideW));
+                const int lo = inside ? std::max(0, ceilDiv(-base, g.strideW)) : run;
+                const int hi = inside ? std::min(run - 1, floorDiv(g.inW - 1 - base, g.strideW)) : run - 1;
                 for (int c = 0; c < g.channels; c++) {
-                    const float *source = in + c * plane + static_cast<size_t>(iy) * g.inW + base;
-                    float *row = panel + (static_cast<size_t>((c * g.kernelH + ky) * g.kernelW + kx)) * tileColumns + j;
-                    for (int i = lo; i <= hi; i++) {
-                        row[i] = source[i * g.strideW];
+                    float *row = panel + static_cast<size_t>((c * g.kernelH + ky) * g.kernelW + kx) * tileColumns + j;
+                    std::fill(row, row + std::min(lo, run), 0.0f);
+                    if (inside) {
+                        const float *source = in + c * plane + static_cast<size_t>(iy) * g.inW + base;
+                        for (int i = lo; i <= hi; i++) {
+                            row[i] = source[i * g.strideW];
+                        }
                     }
+                    std::fill(row + std::max(lo, hi + 1), row + run, 0.0f);
                 }
             }
         }
@@ -98,6 +107,11 @@ bool readsInputInPlace(const Geometry &g) {
     return g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 &&
            g.padLeft == 0 && g.inH == g.outH && g.inW == g.outW;
 }
+
+/// forwardBlock's buffer of expanded rows: an expanded image up to wholeImageBytes is computed whole, a larger
+/// one in strips of about stripBytes (a fraction of this CPU's 1 MB L2; measured with 64, 192 and 512 KB).
+constexpr size_t stripBytes = 192 * 1024;
+constexpr size_t wholeImageBytes = 1024 * 1024;
 
 /// Products (input channels x taps) summed in registers before they are added to the running sum (tileBody).
 constexpr int blockDepth = 64;
@@ -322,6 +336,8 @@ class ConvolutionLayer final : public cv::dnn::Layer {
             }
         }
         originalBias_ = mbdnn::layerBias(params, outChannels_, rowTiles * tileRows);
+        // A test builds the layers of a block apart with take_block = 0.
+        takesBlock_ = params.get<int>("take_block", 1) != 0;
         unfuse();
     }
 
@@ -339,18 +355,52 @@ class ConvolutionLayer final : public cv::dnn::Layer {
         return false;
     }
 
-    /// Takes in a following BatchNorm or Scale (any layer with a per-channel scale and shift) as the scale and
-    /// bias applied to each sum. Not folded into the weights: TensorFlow scales the convolution's output, and
-    /// scaling each weight first adds a rounding per product (see the file's comment).
+    /// Takes in the layers that follow, as OpenCV offers them one by one until one is refused: a BatchNorm or
+    /// Scale (any layer with a per-channel scale and shift) as the scale and bias applied to each sum, not folded
+    /// into the weights (TensorFlow scales the convolution's output, and scaling each weight first adds a rounding
+    /// per product: see the file's comment); a ReLU6 or plain ReLU as a clamp. A 1x1 convolution at stride 1 then
+    /// takes in a depthwise convolution over its outputs (depthwise.cpp's layer, with its own BatchNorm and
+    /// activation) and a 1x1 convolution after that (MobileNetV2's expand, depthwise and project): see
+    /// forwardBlock.
     bool tryFuse(cv::Ptr<cv::dnn::Layer> &top) override {
-        if (clamp_.taken || !mbdnn::takeScaleShift(top, outChannels_, scale_.data(), bias_.data())) {
+        if (top.empty()) {
             return false;
         }
-        return true;
+        if (depthwise_.empty()) {
+            if (takeScaleShiftOrClamp(top)) {
+                return true;
+            }
+            int channels = 0;
+            if (takesBlock_ && isPointwise() && mbdnn::depthwiseWindow(top, channels) != nullptr &&
+                channels == outChannels_) {
+                depthwise_ = top;
+                return true;
+            }
+            return false;
+        }
+        if (project_ == nullptr) {
+            if (depthwise_->tryFuse(top)) {
+                return true;
+            }
+            if (auto activation = top.dynamicCast<cv::dnn::ActivationLayer>()) {
+                return depthwise_->setActivation(activation);
+            }
+            auto *project = dynamic_cast<ConvolutionLayer *>(top.get());
+            if (project != nullptr && project != this && project->isPointwise() && project->depthwise_.empty() &&
+                project->inChannels_ == outChannels_) {
+                projectLayer_ = top;
+                project_ = project;
+                return true;
+            }
+            return false;
+        }
+        return project_->takeScaleShiftOrClamp(top);
     }
 
-    /// Takes a following ReLU6 or plain ReLU as a clamp.
-    bool setActivation(const cv::Ptr<cv::dnn::ActivationLayer> &layer) override { return clamp_.take(layer); }
+    /// Takes a following ReLU6 or plain ReLU as a clamp (when OpenCV offers it here rather than to tryFuse).
+    bool setActivation(const cv::Ptr<cv::dnn::ActivationLayer> &layer) override {
+        return depthwise_.empty() && clamp_.take(layer);
+    }
 
     void forward(cv::InputArrayOfArrays inputsArray, cv::OutputArrayOfArrays outputsArray,
                  cv::OutputArrayOfArrays) override {
@@ -372,6 +422,10 @@ class ConvolutionLayer final : public cv::dnn::Layer {
         const size_t outImage = static_cast<size_t>(outChannels_) * pixels;
         const float *src = x.ptr<float>();
         float *dst = y.ptr<float>();
+        if (!depthwise_.empty()) {
+            forwardBlock(x, y);
+            return;
+        }
         const bool inPlace = readsInputInPlace(g);
         cv::parallel_for_(cv::Range(0, x.size[0] * tilesPerImage), [&](const cv::Range &range) {
             // packPanel writes every float of the panel before a tile reads it.
@@ -399,21 +453,137 @@ class ConvolutionLayer final : public cv::dnn::Layer {
     }
 
   private:
-    /// The layer's own scale (1), bias and no activation.
+    /// The layer's own scale (1), bias and no activation, no layer taken in.
     void unfuse() {
         scale_.assign(originalBias_.size(), 1.0f);
         bias_ = originalBias_;
         clamp_ = mbdnn::Clamp();
+        depthwise_.release();
+        projectLayer_.release();
+        project_ = nullptr;
+    }
+
+    /// A 1x1 window at stride 1 without padding: the input is read in place.
+    bool isPointwise() const {
+        const mbdnn::Window &w = window_;
+        return w.kernelH == 1 && w.kernelW == 1 && w.strideH == 1 && w.strideW == 1 && w.padTop == 0 &&
+               w.padBottom == 0 && w.padLeft == 0 && w.padRight == 0;
+    }
+
+    /// Takes `top` as the scale and bias of each sum (before any activation) or as the clamp.
+    bool takeScaleShiftOrClamp(const cv::Ptr<cv::dnn::Layer> &top) {
+        if (!clamp_.taken && mbdnn::takeScaleShift(top, outChannels_, scale_.data(), bias_.data())) {
+            return true;
+        }
+        auto activation = top.dynamicCast<cv::dnn::ActivationLayer>();
+        return !activation.empty() && clamp_.take(activation);
+    }
+
+    /// The 1x1 convolution of `count` pixels read in place from `in` (input channels' rows `inStride` floats
+    /// apart) into `out` (output channels' rows `outStride` floats apart).
+    void pointwiseTiles(const float *in, size_t inStride, int count, float *out, size_t outStride) const {
+        const int rowTiles = (outChannels_ + tileRows - 1) / tileRows;
+        for (int first = 0; first < count; first += tileColumns) {
+            const int columns = std::min(tileColumns, count - first);
+            for (int rt = 0; rt < rowTiles; rt++) {
+                const int row = rt * tileRows;
+                tile_(inChannels_, packed_.data() + static_cast<size_t>(rt) * inChannels_ * tileRows, in + first,
+                      inStride, scale_.data() + row, bias_.data() + row, clamp_.low, clamp_.high,
+                      out + static_cast<size_t>(row) * outStride + first, outStride,
+                      std::min(tileRows, outChannels_ - row), columns);
+            }
+        }
+    }
+
+    /// This 1x1 convolution, the depthwise convolution it took in and the 1x1 convolution after that (when taken
+    /// in), a few output rows at a time: the expanded channels of the input rows those rows read are computed into
+    /// a buffer of about blockBufferBytes, the depthwise convolution reads them there and writes its rows into a
+    /// second buffer, which the last convolution reads. The expanded image (for MobileNetV2's block_1, 96 channels
+    /// of 112x112: 4.8 MB) is never written whole, to be read back from memory by the next layer; the input rows
+    /// two consecutive strips share are moved, not computed again. Each output is computed as the three layers
+    /// compute it apart, so the outputs are the same to the bit.
+    void forwardBlock(const cv::Mat &x, cv::Mat &y) const {
+        int channels = 0;
+        const mbdnn::Window *window = mbdnn::depthwiseWindow(depthwise_, channels);
+        CV_Assert(window != nullptr && channels == outChannels_);
+        const mbdnn::Window &dw = *window;
+        const int images = x.size[0], height = x.size[2], width = x.size[3];
+        const int outH = dw.outH(height), outW = dw.outW(width);
+        const int outChannels = project_ != nullptr ? project_->outChannels_ : outChannels_;
+        CV_Assert(x.size[1] == inChannels_ && y.size[0] == images && y.size[1] == outChannels &&
+                  y.size[2] == outH && y.size[3] == outW);
+        // Output rows per strip: as many as keep the expanded rows they read within the buffer's size.
+        const size_t rowBytes = sizeof(float) * static_cast<size_t>(outChannels_) * width;
+        const size_t bufferBytes = rowBytes * height <= wholeImageBytes ? rowBytes * height : stripBytes;
+        const int bufferRows = std::max(dw.kernelH + dw.strideH, static_cast<int>(bufferBytes / rowBytes));
+        const int stripRows = std::min(outH, (bufferRows - dw.kernelH) / dw.strideH + 1);
+        const int expandedRows = (stripRows - 1) * dw.strideH + dw.kernelH;
+        const size_t expandedPlane = static_cast<size_t>(expandedRows) * width;
+        const size_t stripPlane = static_cast<size_t>(stripRows) * outW;
+        // Each thread takes whole parts of an image's output rows (one part per image in a single thread).
+        const int parts = std::max(1, std::min(outH, cv::getNumThreads()));
+        const size_t inImage = static_cast<size_t>(inChannels_) * height * width;
+        const size_t outImage = static_cast<size_t>(outChannels) * outH * outW;
+        const float *src = x.ptr<float>();
+        float *dst = y.ptr<float>();
+        cv::parallel_for_(cv::Range(0, images * parts), [&](const cv::Range &range) {
+            // Grown, never shrunk: every float a layer reads it has written first.
+            thread_local std::vector<float> expanded, strip;
+            expanded.resize(std::max(expanded.size(), static_cast<size_t>(outChannels_) * expandedPlane));
+            strip.resize(std::max(strip.size(), static_cast<size_t>(outChannels_) * stripPlane));
+            for (int t = range.start; t < range.end; t++) {
+                const float *in = src + t / parts * inImage;
+                float *out = dst + t / parts * outImage;
+                const int part = t % parts;
+                const int partEnd = outH * (part + 1) / parts;
+                // Image rows [held, heldEnd) are in `expanded`.
+                int held = 0, heldEnd = 0;
+                for (int row = outH * part / parts; row < partEnd; row += stripRows) {
+                    const int rows = std::min(stripRows, partEnd - row);
+                    const int first = std::max(0, row * dw.strideH - dw.padTop);
+                    const int end = std::min(height, (row + rows - 1) * dw.strideH - dw.padTop + dw.kernelH);
+                    int kept = 0;
+                    if (held <= first && first < heldEnd) {
+                        kept = heldEnd - first;
+                        for (int c = 0; c < outChannels_ && first > held; c++) {
+                            float *plane = expanded.data() + c * expandedPlane;
+                            std::memmove(plane, plane + static_cast<size_t>(first - held) * width,
+                                         sizeof(float) * static_cast<size_t>(kept) * width);
+                        }
+                    }
+                    pointwiseTiles(in + static_cast<size_t>(first + kept) * width, static_cast<size_t>(height) * width,
+                                   (end - first - kept) * width, expanded.data() + static_cast<size_t>(kept) * width,
+                                   expandedPlane);
+                    held = first;
+                    heldEnd = end;
+                    if (project_ == nullptr) {
+                        mbdnn::depthwiseRows(depthwise_, expanded.data(), expandedPlane, first, end - first, width,
+                                             row, rows, outW, out + static_cast<size_t>(row) * outW,
+                                             static_cast<size_t>(outH) * outW);
+                        continue;
+                    }
+                    mbdnn::depthwiseRows(depthwise_, expanded.data(), expandedPlane, first, end - first, width, row,
+                                         rows, outW, strip.data(), stripPlane);
+                    project_->pointwiseTiles(strip.data(), stripPlane, rows * outW,
+                                             out + static_cast<size_t>(row) * outW, static_cast<size_t>(outH) * outW);
+                }
+            }
+        });
     }
 
     mbdnn::Window window_;
     int inChannels_ = 0, outChannels_ = 0;
+    /// Whether the layer may take in a depthwise convolution and what follows it (tryFuse).
+    bool takesBlock_ = true;
     TileFunction tile_ = nullptr;
     /// The packed weights (see the constructor).
     std::vector<float> packed_;
     /// Per output channel, padded to whole tiles: the layer's bias, and after tryFuse the scale and bias.
     std::vector<float> originalBias_, scale_, bias_;
     mbdnn::Clamp clamp_;
+    /// The depthwise convolution taken in (tryFuse), if any, and the 1x1 convolution after it, if any.
+    cv::Ptr<cv::dnn::Layer> depthwise_, projectLayer_;
+    ConvolutionLayer *project_ = nullptr;
 };
 
 } // namespace

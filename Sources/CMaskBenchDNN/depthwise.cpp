@@ -443,6 +443,26 @@ class DepthwiseLayer final : public cv::dnn::Layer {
         });
     }
 
+    /// The window and channel count (for a convolution that takes this layer in, convolution.cpp).
+    const mbdnn::Window &window() const { return window_; }
+    int channels() const { return channels_; }
+
+    /// Output rows [firstRow, firstRow + outH) of one image, every channel, from the input rows they read (see
+    /// mbdnn::depthwiseRows): each output is computed as forward computes it.
+    void forwardRows(const float *in, size_t inPlane, int inRow, int inH, int inW, int firstRow, int outH,
+                     int outW, float *out, size_t outPlane) const {
+        const mbdnn::Window &w = window_;
+        // Output row firstRow + o reads input row (firstRow + o) * strideH - padTop + ky, local row that - inRow.
+        const Geometry g{w.kernelH, w.kernelW, w.strideH, w.strideW, w.padTop - firstRow * w.strideH + inRow,
+                         w.padLeft, inH, inW, outH, outW};
+        thread_local std::vector<float> zeros;
+        zeros.assign(static_cast<size_t>(inW + w.kernelW), 0.0f);
+        for (int c = 0; c < channels_; c++) {
+            plane_(g, in + c * inPlane, kernel_.ptr<float>(c), bias_[static_cast<size_t>(c)], clamp_.low,
+                   clamp_.high, zeros.data(), out + c * outPlane);
+        }
+    }
+
   private:
     /// The weights before any fusion.
     void unfuse() {
@@ -473,5 +493,21 @@ void registerDepthwiseLayer() {
 }
 
 size_t depthwiseVariantCount() { return planeFunctions().size(); }
+
+const Window *depthwiseWindow(const cv::Ptr<cv::dnn::Layer> &layer, int &channels) {
+    const auto *depthwise = dynamic_cast<const DepthwiseLayer *>(layer.get());
+    if (depthwise == nullptr) {
+        return nullptr;
+    }
+    channels = depthwise->channels();
+    return &depthwise->window();
+}
+
+void depthwiseRows(const cv::Ptr<cv::dnn::Layer> &layer, const float *in, size_t inPlane, int inRow, int inH,
+                   int inW, int firstRow, int outH, int outW, float *out, size_t outPlane) {
+    const auto *depthwise = dynamic_cast<const DepthwiseLayer *>(layer.get());
+    CV_Assert(depthwise != nullptr);
+    depthwise->forwardRows(in, inPlane, inRow, inH, inW, firstRow, outH, outW, out, outPlane);
+}
 
 } // namespace mbdnn

@@ -136,6 +136,17 @@ void registerDepthwiseLayer();
 /// with the layer parameter `variant` (0 is the baseline, the default -1 the best).
 size_t depthwiseVariantCount();
 
+/// The window of `layer` and its channel count when it is depthwise.cpp's layer; nullptr otherwise.
+const Window *depthwiseWindow(const cv::Ptr<cv::dnn::Layer> &layer, int &channels);
+
+/// Runs depthwise.cpp's `layer` (its BatchNorm and activation taken in) on part of one image, for a convolution
+/// that takes the layer in: output rows [firstRow, firstRow + outH) of every channel, `outW` wide, into `out`
+/// (channel planes `outPlane` floats apart), from input rows [inRow, inRow + inH) of an image `inW` wide in `in`
+/// (channel planes `inPlane` floats apart, local row 0 = image row inRow). Rows the outputs read outside those
+/// must lie outside the image (they read as zeros). Each output is the one the layer's forward computes.
+void depthwiseRows(const cv::Ptr<cv::dnn::Layer> &layer, const float *in, size_t inPlane, int inRow, int inH,
+                   int inW, int firstRow, int outH, int outW, float *out, size_t outPlane);
+
 /// The layer type of convolution.cpp's convolution (one group, no dilation, any padding).
 extern const char *const convolutionLayerType;
 

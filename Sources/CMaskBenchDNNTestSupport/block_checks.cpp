@@ -1,0 +1,152 @@
+// CMaskBenchDNNTestSupport: checks of convolution.cpp's block (a 1x1 convolution taking in the depthwise
+// convolution and the 1x1 convolution after it) against the same layers apart and against OpenCV's, for tests only.
+
+#include "CMaskBenchDNNTestSupport.h"
+#include "dnn_internal.hpp"
+
+#include <opencv2/core.hpp>
+#include <opencv2/dnn.hpp>
+
+#include <algorithm>
+#include <vector>
+
+namespace {
+
+/// A block's random weights: the expanding convolution's, the depthwise convolution's and the projecting
+/// convolution's kernels and biases, each followed by a BatchNorm's statistics.
+struct Weights {
+    cv::Mat expand, expandBias, depthwise, depthwiseBias, project, projectBias;
+    std::vector<cv::Mat> norms[3];
+};
+
+/// A random matrix of `shape`, uniform in [low, high).
+cv::Mat randomMat(cv::RNG &rng, std::vector<int> shape, double low, double high) {
+    cv::Mat m(static_cast<int>(shape.size()), shape.data(), CV_32F);
+    rng.fill(m, cv::RNG::UNIFORM, low, high);
+    return m;
+}
+
+/// A BatchNorm's mean, variance (positive), scale and shift for `channels`.
+std::vector<cv::Mat> randomNorm(cv::RNG &rng, int channels) {
+    return {randomMat(rng, {1, channels}, -1, 1), randomMat(rng, {1, channels}, 0.1, 2),
+            randomMat(rng, {1, channels}, -1, 1), randomMat(rng, {1, channels}, -1, 1)};
+}
+
+void addNorm(cv::dnn::Net &net, const char *name, const std::vector<cv::Mat> &statistics) {
+    cv::dnn::LayerParams norm;
+    norm.set("eps", 1e-3f);
+    norm.set("has_weight", true);
+    norm.set("has_bias", true);
+    norm.blobs = statistics;
+    net.addLayerToPrev(name, "BatchNorm", norm);
+}
+
+void addReLU6(cv::dnn::Net &net, const char *name) {
+    cv::dnn::LayerParams clamp;
+    clamp.set("min_value", 0.0f);
+    clamp.set("max_value", 6.0f);
+    net.addLayerToPrev(name, "ReLU6", clamp);
+}
+
+/// input -> 1x1 -> BatchNorm -> ReLU6 -> 3x3 depthwise at `stride` ('same' as TensorFlow pads it) -> BatchNorm ->
+/// ReLU6 [-> 1x1 -> BatchNorm when there are projecting weights], with CMaskBenchDNN's layers (`ours`; `block`:
+/// the first convolution may take in the others) or OpenCV's; returns the output.
+cv::Mat runBlock(bool ours, bool block, const Weights &w, const cv::Mat &input, int stride) {
+    cv::dnn::Net net;
+    const int expanded = w.expand.size[0];
+    auto pointwise = [&](const char *name, const cv::Mat &kernel, const cv::Mat &bias, bool takesBlock) {
+        cv::dnn::LayerParams conv;
+        conv.set("kernel_h", 1);
+        conv.set("kernel_w", 1);
+        conv.blobs = {kernel.clone(), bias.clone()};
+        if (ours) {
+            conv.set("take_block", takesBlock ? 1 : 0);
+            net.addLayerToPrev(name, mbdnn::convolutionLayerType, conv);
+        } else {
+            conv.set("num_output", kernel.size[0]);
+            conv.set("bias_term", true);
+            net.addLayerToPrev(name, "Convolution", conv);
+        }
+    };
+    pointwise("expand", w.expand, w.expandBias, block);
+    addNorm(net, "expand_norm", w.norms[0]);
+    addReLU6(net, "expand_relu6");
+    // TensorFlow's 'same': the total padding max((ceil(n / stride) - 1) * stride + 3 - n, 0), the larger half after.
+    auto same = [&](int n) {
+        const int total = std::max(((n + stride - 1) / stride - 1) * stride + 3 - n, 0);
+        return std::make_pair(total / 2, total - total / 2);
+    };
+    const auto [top, bottom] = same(input.size[2]);
+    const auto [left, right] = same(input.size[3]);
+    cv::dnn::LayerParams dw;
+    dw.set("kernel_h", 3);
+    dw.set("kernel_w", 3);
+    dw.set("stride_h", stride);
+    dw.set("stride_w", stride);
+    dw.blobs = {w.depthwise.clone(), w.depthwiseBias.clone()};
+    if (ours) {
+        dw.set("pad_t", top);
+        dw.set("pad_b", bottom);
+        dw.set("pad_l", left);
+        dw.set("pad_r", right);
+        net.addLayerToPrev("depthwise", mbdnn::depthwiseLayerType, dw);
+    } else {
+        if (top != bottom || left != right) {
+            cv::dnn::LayerParams pad;
+            int paddings[8] = {0, 0, 0, 0, top, bottom, left, right};
+            pad.set("paddings", cv::dnn::DictValue::arrayInt(paddings, 8));
+            pad.set("input_dims", 4);
+            net.addLayerToPrev("pad", "Padding", pad);
+        }
+        const bool symmetric = top == bottom && left == right;
+        dw.set("pad_h", symmetric ? top : 0);
+        dw.set("pad_w", symmetric ? left : 0);
+        dw.set("num_output", expanded);
+        dw.set("group", expanded);
+        dw.set("bias_term", true);
+        net.addLayerToPrev("depthwise", "Convolution", dw);
+    }
+    addNorm(net, "depthwise_norm", w.norms[1]);
+    addReLU6(net, "depthwise_relu6");
+    if (!w.project.empty()) {
+        pointwise("project", w.project, w.projectBias, false);
+        addNorm(net, "project_norm", w.norms[2]);
+    }
+    net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    net.setInput(input);
+    return net.forward().clone();
+}
+
+} // namespace
+
+extern "C" int mbdnn_test_block_check(int in_channels, int expanded, int out_channels, int height, int width,
+                                      int stride, unsigned seed, double *block_difference,
+                                      double *opencv_difference, char *err, size_t errlen) {
+    return mbdnn::guarded("mbdnn_test_block_check", err, errlen, [&] {
+        mbdnn::require(block_difference != nullptr && opencv_difference != nullptr, "a difference is NULL");
+        mbdnn::registerConvolutionLayer();
+        mbdnn::registerDepthwiseLayer();
+        cv::RNG rng(seed);
+        Weights w;
+        w.expand = randomMat(rng, {expanded, in_channels, 1, 1}, -1, 1);
+        w.expandBias = randomMat(rng, {1, expanded}, -1, 1);
+        w.norms[0] = randomNorm(rng, expanded);
+        w.depthwise = randomMat(rng, {expanded, 1, 3, 3}, -1, 1);
+        w.depthwiseBias = randomMat(rng, {1, expanded}, -1, 1);
+        w.norms[1] = randomNorm(rng, expanded);
+        if (out_channels > 0) {
+            w.project = randomMat(rng, {out_channels, expanded, 1, 1}, -1, 1);
+            w.projectBias = randomMat(rng, {1, out_channels}, -1, 1);
+            w.norms[2] = randomNorm(rng, out_channels);
+        }
+        const cv::Mat input = randomMat(rng, {2, in_channels, height, width}, -3, 3);
+        const cv::Mat block = runBlock(true, true, w, input, stride);
+        const cv::Mat apart = runBlock(true, false, w, input, stride);
+        const cv::Mat theirs = runBlock(false, false, w, input, stride);
+        mbdnn::require(block.total() == theirs.total() && apart.total() == theirs.total() &&
+                           std::equal(block.size.p, block.size.p + 4, theirs.size.p),
+                       "the outputs differ in shape");
+        *block_difference = cv::norm(block, apart, cv::NORM_INF);
+        *opencv_difference = cv::norm(block, theirs, cv::NORM_INF) / std::max(1.0, cv::norm(theirs, cv::NORM_INF));
+    });
+}
