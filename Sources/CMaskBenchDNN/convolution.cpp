@@ -181,10 +181,14 @@ __attribute__((target("avx512f"), always_inline)) inline void tileAVX512Vectors(
     const int lastColumns = columns - 16 * (vectors - 1);
     const __mmask16 last = lastColumns >= 16 ? static_cast<__mmask16>(0xffff)
                                              : static_cast<__mmask16>((1u << lastColumns) - 1);
+    // A zero the compiler cannot see through: with _mm512_setzero_ps it wrote the 24 zeros to the stack with a
+    // call to memset and loaded them back, once per block (2% of a run's samples).
+    __m512 zero;
+    asm("vpxord %0, %0, %0" : "=v"(zero));
     for (int start = 0; start < depth; start += blockDepth) {
         for (int r = 0; r < tileRows; r++) {
             for (int v = 0; v < vectors; v++) {
-                acc[r][v] = _mm512_setzero_ps();
+                acc[r][v] = zero;
             }
         }
         const int end = std::min(depth, start + blockDepth);
@@ -310,6 +314,68 @@ const std::vector<TileFunction> &tileFunctions() {
     return variants;
 }
 
+/// A kernel's weights as the tiles read them: for each tile of 8 output channels, depth rows of 8 (zeros past the
+/// last channel). A BatchNorm does not change them (tryFuse), so they are packed once.
+struct PackedWeights {
+    int outChannels = 0, depth = 0;
+    std::vector<float> packed;
+
+    /// Where output channel o's weight d is.
+    size_t index(int o, int d) const {
+        return static_cast<size_t>(o / tileRows) * depth * tileRows + static_cast<size_t>(d) * tileRows + o % tileRows;
+    }
+
+    /// Whether these are `rows` (output channels x depth) packed, to the bit.
+    bool packs(const cv::Mat &rows) const {
+        if (rows.rows != outChannels || rows.cols != depth) {
+            return false;
+        }
+        for (int o = 0; o < outChannels; o++) {
+            const float *k = rows.ptr<float>(o);
+            for (int d = 0; d < depth; d++) {
+                if (std::memcmp(&k[d], &packed[index(o, d)], sizeof(float)) != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+};
+
+/// The packed weights of `kernel` (output channels x input channels x taps), shared by every layer alive whose
+/// kernel has the same shape and bits (compared with the packed copy itself): each worker of `maskbench run` loads
+/// its own network from the same model file, and one copy of the classifier's 14 MB of weights, rather than one
+/// per worker, then fills the caches the workers share.
+std::shared_ptr<const PackedWeights> packedWeights(const cv::Mat &kernel) {
+    const cv::Mat rows = kernel.reshape(1, kernel.size[0]);
+    static std::mutex mutex;
+    static std::vector<std::weak_ptr<const PackedWeights>> alive;
+    const std::lock_guard<std::mutex> lock(mutex);
+    for (auto it = alive.begin(); it != alive.end();) {
+        auto weights = it->lock();
+        if (weights == nullptr) {
+            it = alive.erase(it);
+        } else if (weights->packs(rows)) {
+            return weights;
+        } else {
+            ++it;
+        }
+    }
+    auto weights = std::make_shared<PackedWeights>();
+    weights->outChannels = rows.rows;
+    weights->depth = rows.cols;
+    const size_t rowTiles = static_cast<size_t>(rows.rows + tileRows - 1) / tileRows;
+    weights->packed.assign(rowTiles * rows.cols * tileRows, 0.0f);
+    for (int o = 0; o < rows.rows; o++) {
+        const float *k = rows.ptr<float>(o);
+        for (int d = 0; d < rows.cols; d++) {
+            weights->packed[weights->index(o, d)] = k[d];
+        }
+    }
+    alive.push_back(weights);
+    return weights;
+}
+
 class ConvolutionLayer final : public cv::dnn::Layer {
   public:
     explicit ConvolutionLayer(const cv::dnn::LayerParams &params) : cv::dnn::Layer(params), window_(params) {
@@ -322,19 +388,9 @@ class ConvolutionLayer final : public cv::dnn::Layer {
         inChannels_ = params.blobs[0].size[1];
         CV_Assert(params.blobs[0].size[2] == window_.kernelH && params.blobs[0].size[3] == window_.kernelW);
         CV_Assert(window_.dilationH == 1 && window_.dilationW == 1);
-        // The weights as the tiles read them: for each tile of 8 output channels, depth rows of 8 (zeros past the
-        // last channel). A BatchNorm does not change them (tryFuse), so they are packed once.
-        const cv::Mat kernel = params.blobs[0].reshape(1, outChannels_);
-        const int depth = kernel.cols;
+        weights_ = packedWeights(params.blobs[0]);
+        packed_ = weights_->packed.data();
         const size_t rowTiles = static_cast<size_t>(outChannels_ + tileRows - 1) / tileRows;
-        packed_.assign(rowTiles * depth * tileRows, 0.0f);
-        for (int o = 0; o < outChannels_; o++) {
-            const float *k = kernel.ptr<float>(o);
-            float *tile = packed_.data() + static_cast<size_t>(o / tileRows) * depth * tileRows + o % tileRows;
-            for (int d = 0; d < depth; d++) {
-                tile[static_cast<size_t>(d) * tileRows] = k[d];
-            }
-        }
         originalBias_ = mbdnn::layerBias(params, outChannels_, rowTiles * tileRows);
         // A test builds the layers of a block apart with take_block = 0.
         takesBlock_ = params.get<int>("take_block", 1) != 0;
@@ -443,7 +499,7 @@ class ConvolutionLayer final : public cv::dnn::Layer {
                 }
                 for (int rt = 0; rt < rowTiles; rt++) {
                     const int row = rt * tileRows;
-                    tile_(depth, packed_.data() + static_cast<size_t>(rt) * depth * tileRows, columns, columnStride,
+                    tile_(depth, packed_ + static_cast<size_t>(rt) * depth * tileRows, columns, columnStride,
                           scale_.data() + row, bias_.data() + row, clamp_.low, clamp_.high,
                           dst + image * outImage + static_cast<size_t>(row) * pixels + first,
                           static_cast<size_t>(pixels), std::min(tileRows, outChannels_ - row), count);
@@ -487,7 +543,7 @@ class ConvolutionLayer final : public cv::dnn::Layer {
             const int columns = std::min(tileColumns, count - first);
             for (int rt = 0; rt < rowTiles; rt++) {
                 const int row = rt * tileRows;
-                tile_(inChannels_, packed_.data() + static_cast<size_t>(rt) * inChannels_ * tileRows, in + first,
+                tile_(inChannels_, packed_ + static_cast<size_t>(rt) * inChannels_ * tileRows, in + first,
                       inStride, scale_.data() + row, bias_.data() + row, clamp_.low, clamp_.high,
                       out + static_cast<size_t>(row) * outStride + first, outStride,
                       std::min(tileRows, outChannels_ - row), columns);
@@ -576,8 +632,9 @@ class ConvolutionLayer final : public cv::dnn::Layer {
     /// Whether the layer may take in a depthwise convolution and what follows it (tryFuse).
     bool takesBlock_ = true;
     TileFunction tile_ = nullptr;
-    /// The packed weights (see the constructor).
-    std::vector<float> packed_;
+    /// The packed weights (packedWeights), and their first float.
+    std::shared_ptr<const PackedWeights> weights_;
+    const float *packed_ = nullptr;
     /// Per output channel, padded to whole tiles: the layer's bias, and after tryFuse the scale and bias.
     std::vector<float> originalBias_, scale_, bias_;
     mbdnn::Clamp clamp_;

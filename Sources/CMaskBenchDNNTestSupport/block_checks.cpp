@@ -8,6 +8,7 @@
 #include <opencv2/dnn.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace {
@@ -148,5 +149,50 @@ extern "C" int mbdnn_test_block_check(int in_channels, int expanded, int out_cha
                        "the outputs differ in shape");
         *block_difference = cv::norm(block, apart, cv::NORM_INF);
         *opencv_difference = cv::norm(block, theirs, cv::NORM_INF) / std::max(1.0, cv::norm(theirs, cv::NORM_INF));
+    });
+}
+
+namespace {
+
+/// A network of one convolution.cpp 1x1 convolution with `kernel` (no bias).
+cv::dnn::Net pointwiseNet(const cv::Mat &kernel) {
+    cv::dnn::Net net;
+    cv::dnn::LayerParams conv;
+    conv.set("kernel_h", 1);
+    conv.set("kernel_w", 1);
+    conv.blobs = {kernel.clone()};
+    net.addLayerToPrev("conv", mbdnn::convolutionLayerType, conv);
+    net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    return net;
+}
+
+cv::Mat forwardOnce(cv::dnn::Net &net, const cv::Mat &input) {
+    net.setInput(input);
+    return net.forward().clone();
+}
+
+} // namespace
+
+extern "C" int mbdnn_test_shared_weights_check(int *same_shared, int *different_apart, char *err, size_t errlen) {
+    return mbdnn::guarded("mbdnn_test_shared_weights_check", err, errlen, [&] {
+        mbdnn::require(same_shared != nullptr && different_apart != nullptr, "a result is NULL");
+        mbdnn::registerConvolutionLayer();
+        cv::RNG rng(7);
+        const cv::Mat kernel = randomMat(rng, {20, 12, 1, 1}, -1, 1);
+        // The same kernel with its last weight one unit in the last place larger.
+        cv::Mat nudged = kernel.clone();
+        float &last = nudged.ptr<float>()[nudged.total() - 1];
+        last = std::nextafter(last, 2.0f);
+        const cv::Mat input = randomMat(rng, {1, 12, 5, 7}, -3, 3);
+        cv::Mat alone;
+        {
+            cv::dnn::Net net = pointwiseNet(nudged);
+            alone = forwardOnce(net, input);
+        }
+        // Three networks alive at once: the first two share their weights, the third must not take them.
+        cv::dnn::Net first = pointwiseNet(kernel), second = pointwiseNet(kernel), third = pointwiseNet(nudged);
+        const cv::Mat a = forwardOnce(first, input), b = forwardOnce(second, input), c = forwardOnce(third, input);
+        *same_shared = cv::norm(a, b, cv::NORM_INF) == 0 ? 1 : 0;
+        *different_apart = cv::norm(c, alone, cv::NORM_INF) == 0 && cv::norm(c, a, cv::NORM_INF) > 0 ? 1 : 0;
     });
 }

@@ -32,4 +32,16 @@ import Testing
         // Relative to the largest output: float32 sums in another order differ by a few units in the last place.
         #expect(opencv >= 0 && opencv < 1e-5, "largest relative difference from OpenCV's layers \(opencv)")
     }
+
+    /// Layers alive at once (one network per worker) share their packed weights only when the kernels are equal.
+    @Test func sharesPackedWeightsOnlyBetweenEqualKernels() {
+        var same: Int32 = 0
+        var different: Int32 = 0
+        var message = [CChar](repeating: 0, count: 512)
+        let status = mbdnn_test_shared_weights_check(&same, &different, &message, message.count)
+        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        #expect(status == 0, "\(text)")
+        #expect(same == 1, "two networks with the same kernel gave different outputs")
+        #expect(different == 1, "a network with a kernel one ulp apart took another network's weights")
+    }
 }

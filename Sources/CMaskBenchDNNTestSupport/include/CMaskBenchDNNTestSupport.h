@@ -53,6 +53,12 @@ int mbdnn_test_block_check(int in_channels, int expanded, int out_channels, int 
                            unsigned seed, double *block_difference, double *opencv_difference, char *err,
                            size_t errlen);
 
+/** Checks that convolution.cpp's layers alive at once share packed weights only when their kernels are the same to
+ * the bit: two networks with the same random kernel must give the same output (`same_shared` = 1), and a third with
+ * that kernel's last weight one unit in the last place larger, built while they are alive, the output it gives
+ * built alone, not theirs (`different_apart` = 1). */
+int mbdnn_test_shared_weights_check(int *same_shared, int *different_apart, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif
