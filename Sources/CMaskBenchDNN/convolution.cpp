@@ -427,7 +427,7 @@ class ConvolutionLayer final : public cv::dnn::Layer {
                 return true;
             }
             int channels = 0;
-            if (takesBlock_ && isPointwise() && mbdnn::depthwiseWindow(top, channels) != nullptr &&
+            if (takesBlock_ && mbdnn::depthwiseWindow(top, channels) != nullptr &&
                 channels == outChannels_) {
                 depthwise_ = top;
                 return true;
@@ -466,44 +466,24 @@ class ConvolutionLayer final : public cv::dnn::Layer {
         CV_Assert(inputs.size() == 1 && outputs.size() == 1 && inputs[0].type() == CV_32F);
         const cv::Mat &x = inputs[0];
         cv::Mat &y = outputs[0];
-        CV_Assert(x.isContinuous() && y.isContinuous() && x.dims == 4 && y.dims == 4);
-        const mbdnn::Window &w = window_;
-        const Geometry g{inChannels_, w.kernelH,  w.kernelW,  w.strideH,  w.strideW, w.padTop,
-                         w.padLeft,   x.size[2], x.size[3], y.size[2], y.size[3]};
-        const int depth = g.depth();
-        const int pixels = g.outH * g.outW;
-        const int tilesPerImage = (pixels + tileColumns - 1) / tileColumns;
-        const int rowTiles = (outChannels_ + tileRows - 1) / tileRows;
-        const size_t inImage = static_cast<size_t>(inChannels_) * g.inH * g.inW;
-        const size_t outImage = static_cast<size_t>(outChannels_) * pixels;
-        const float *src = x.ptr<float>();
-        float *dst = y.ptr<float>();
+        CV_Assert(x.isContinuous() && y.isContinuous() && x.dims == 4 && y.dims == 4 && x.size[1] == inChannels_);
         if (!depthwise_.empty()) {
             forwardBlock(x, y);
             return;
         }
-        const bool inPlace = readsInputInPlace(g);
+        const Geometry g = geometry(x.size[2], x.size[3]);
+        CV_Assert(y.size[0] == x.size[0] && y.size[1] == outChannels_ && y.size[2] == g.outH && y.size[3] == g.outW);
+        const int pixels = g.outH * g.outW;
+        const int tilesPerImage = (pixels + tileColumns - 1) / tileColumns;
+        const size_t inImage = static_cast<size_t>(inChannels_) * g.inH * g.inW;
+        const size_t outImage = static_cast<size_t>(outChannels_) * pixels;
+        const float *src = x.ptr<float>();
+        float *dst = y.ptr<float>();
         cv::parallel_for_(cv::Range(0, x.size[0] * tilesPerImage), [&](const cv::Range &range) {
-            // packPanel writes every float of the panel before a tile reads it.
-            std::unique_ptr<float[]> panel(inPlace ? nullptr : new float[static_cast<size_t>(depth) * tileColumns]);
             for (int t = range.start; t < range.end; t++) {
-                const int image = t / tilesPerImage;
                 const int first = t % tilesPerImage * tileColumns;
-                const int count = std::min(tileColumns, pixels - first);
-                const float *columns = src + image * inImage + first;
-                size_t columnStride = static_cast<size_t>(pixels);
-                if (!inPlace) {
-                    packPanel(g, src + image * inImage, first, count, panel.get());
-                    columns = panel.get();
-                    columnStride = tileColumns;
-                }
-                for (int rt = 0; rt < rowTiles; rt++) {
-                    const int row = rt * tileRows;
-                    tile_(depth, packed_ + static_cast<size_t>(rt) * depth * tileRows, columns, columnStride,
-                          scale_.data() + row, bias_.data() + row, clamp_.low, clamp_.high,
-                          dst + image * outImage + static_cast<size_t>(row) * pixels + first,
-                          static_cast<size_t>(pixels), std::min(tileRows, outChannels_ - row), count);
-                }
+                outputTiles(g, src + t / tilesPerImage * inImage, first, std::min(tileColumns, pixels - first),
+                            dst + t / tilesPerImage * outImage + first, static_cast<size_t>(pixels));
             }
         });
     }
@@ -535,6 +515,39 @@ class ConvolutionLayer final : public cv::dnn::Layer {
         return !activation.empty() && clamp_.take(activation);
     }
 
+    /// This layer's geometry over an input of `height` x `width`.
+    Geometry geometry(int height, int width) const {
+        const mbdnn::Window &w = window_;
+        return Geometry{inChannels_, w.kernelH, w.kernelW, w.strideH, w.strideW, w.padTop, w.padLeft,
+                        height,      width,     w.outH(height), w.outW(width)};
+    }
+
+    /// Output pixels [first, first + count) of one image (`in`: its input) into `out` (output channels' rows
+    /// `outStride` floats apart, starting at pixel `first`): the input read in place for a 1x1 window at stride 1,
+    /// else packed 48 pixels at a time (into a buffer of this thread's).
+    void outputTiles(const Geometry &g, const float *in, int first, int count, float *out, size_t outStride) const {
+        if (readsInputInPlace(g)) {
+            pointwiseTiles(in + first, static_cast<size_t>(g.inH) * g.inW, count, out, outStride);
+            return;
+        }
+        const int depth = g.depth();
+        const int rowTiles = (outChannels_ + tileRows - 1) / tileRows;
+        // packPanel writes every float of the panel before a tile reads it.
+        thread_local std::vector<float> panel;
+        panel.resize(std::max(panel.size(), static_cast<size_t>(depth) * tileColumns));
+        for (int done = 0; done < count; done += tileColumns) {
+            const int columns = std::min(tileColumns, count - done);
+            packPanel(g, in, first + done, columns, panel.data());
+            for (int rt = 0; rt < rowTiles; rt++) {
+                const int row = rt * tileRows;
+                tile_(depth, packed_ + static_cast<size_t>(rt) * depth * tileRows, panel.data(), tileColumns,
+                      scale_.data() + row, bias_.data() + row, clamp_.low, clamp_.high,
+                      out + static_cast<size_t>(row) * outStride + done, outStride,
+                      std::min(tileRows, outChannels_ - row), columns);
+            }
+        }
+    }
+
     /// The 1x1 convolution of `count` pixels read in place from `in` (input channels' rows `inStride` floats
     /// apart) into `out` (output channels' rows `outStride` floats apart).
     void pointwiseTiles(const float *in, size_t inStride, int count, float *out, size_t outStride) const {
@@ -563,11 +576,12 @@ class ConvolutionLayer final : public cv::dnn::Layer {
         const mbdnn::Window *window = mbdnn::depthwiseWindow(depthwise_, channels);
         CV_Assert(window != nullptr && channels == outChannels_);
         const mbdnn::Window &dw = *window;
-        const int images = x.size[0], height = x.size[2], width = x.size[3];
+        // The expanded image is this layer's output (for a 1x1 window at stride 1, the input's size).
+        const Geometry g = geometry(x.size[2], x.size[3]);
+        const int images = x.size[0], height = g.outH, width = g.outW;
         const int outH = dw.outH(height), outW = dw.outW(width);
         const int outChannels = project_ != nullptr ? project_->outChannels_ : outChannels_;
-        CV_Assert(x.size[1] == inChannels_ && y.size[0] == images && y.size[1] == outChannels &&
-                  y.size[2] == outH && y.size[3] == outW);
+        CV_Assert(y.size[0] == images && y.size[1] == outChannels && y.size[2] == outH && y.size[3] == outW);
         // Output rows per strip: as many as keep the expanded rows they read within the buffer's size.
         const size_t rowBytes = sizeof(float) * static_cast<size_t>(outChannels_) * width;
         const size_t bufferBytes = rowBytes * height <= wholeImageBytes ? rowBytes * height : stripBytes;
@@ -578,7 +592,7 @@ class ConvolutionLayer final : public cv::dnn::Layer {
         const size_t stripPlane = static_cast<size_t>(stripRows) * outW;
         // Each thread takes whole parts of an image's output rows (one part per image in a single thread).
         const int parts = std::max(1, std::min(outH, cv::getNumThreads()));
-        const size_t inImage = static_cast<size_t>(inChannels_) * height * width;
+        const size_t inImage = static_cast<size_t>(inChannels_) * g.inH * g.inW;
         const size_t outImage = static_cast<size_t>(outChannels) * outH * outW;
         const float *src = x.ptr<float>();
         float *dst = y.ptr<float>();
@@ -607,9 +621,8 @@ class ConvolutionLayer final : public cv::dnn::Layer {
                                          sizeof(float) * static_cast<size_t>(kept) * width);
                         }
                     }
-                    pointwiseTiles(in + static_cast<size_t>(first + kept) * width, static_cast<size_t>(height) * width,
-                                   (end - first - kept) * width, expanded.data() + static_cast<size_t>(kept) * width,
-                                   expandedPlane);
+                    outputTiles(g, in, (first + kept) * width, (end - first - kept) * width,
+                                expanded.data() + static_cast<size_t>(kept) * width, expandedPlane);
                     held = first;
                     heldEnd = end;
                     if (project_ == nullptr) {

@@ -8,6 +8,7 @@
 #include <opencv2/dnn.hpp>
 
 #include <algorithm>
+#include <string>
 #include <cmath>
 #include <vector>
 
@@ -52,33 +53,56 @@ void addReLU6(cv::dnn::Net &net, const char *name) {
 /// input -> 1x1 -> BatchNorm -> ReLU6 -> 3x3 depthwise at `stride` ('same' as TensorFlow pads it) -> BatchNorm ->
 /// ReLU6 [-> 1x1 -> BatchNorm when there are projecting weights], with CMaskBenchDNN's layers (`ours`; `block`:
 /// the first convolution may take in the others) or OpenCV's; returns the output.
-cv::Mat runBlock(bool ours, bool block, const Weights &w, const cv::Mat &input, int stride) {
+cv::Mat runBlock(bool ours, bool block, const Weights &w, const cv::Mat &input, int expandStride, int stride) {
     cv::dnn::Net net;
     const int expanded = w.expand.size[0];
-    auto pointwise = [&](const char *name, const cv::Mat &kernel, const cv::Mat &bias, bool takesBlock) {
-        cv::dnn::LayerParams conv;
-        conv.set("kernel_h", 1);
-        conv.set("kernel_w", 1);
-        conv.blobs = {kernel.clone(), bias.clone()};
-        if (ours) {
-            conv.set("take_block", takesBlock ? 1 : 0);
-            net.addLayerToPrev(name, mbdnn::convolutionLayerType, conv);
-        } else {
-            conv.set("num_output", kernel.size[0]);
-            conv.set("bias_term", true);
-            net.addLayerToPrev(name, "Convolution", conv);
-        }
-    };
-    pointwise("expand", w.expand, w.expandBias, block);
-    addNorm(net, "expand_norm", w.norms[0]);
-    addReLU6(net, "expand_relu6");
-    // TensorFlow's 'same': the total padding max((ceil(n / stride) - 1) * stride + 3 - n, 0), the larger half after.
-    auto same = [&](int n) {
-        const int total = std::max(((n + stride - 1) / stride - 1) * stride + 3 - n, 0);
+    // TensorFlow's 'same' for `kernel` at `step`: the total padding max((ceil(n / step) - 1) * step + kernel - n,
+    // 0), the larger half after.
+    auto same = [](int n, int kernel, int step) {
+        const int total = std::max(((n + step - 1) / step - 1) * step + kernel - n, 0);
         return std::make_pair(total / 2, total - total / 2);
     };
-    const auto [top, bottom] = same(input.size[2]);
-    const auto [left, right] = same(input.size[3]);
+    auto convolution = [&](const char *name, const cv::Mat &kernel, const cv::Mat &bias, int step, bool takesBlock,
+                           int height, int width) {
+        const int size = kernel.size[2];
+        const auto [top, bottom] = same(height, size, step);
+        const auto [left, right] = same(width, size, step);
+        cv::dnn::LayerParams conv;
+        conv.set("kernel_h", size);
+        conv.set("kernel_w", size);
+        conv.set("stride_h", step);
+        conv.set("stride_w", step);
+        conv.blobs = {kernel.clone(), bias.clone()};
+        if (ours) {
+            conv.set("pad_t", top);
+            conv.set("pad_b", bottom);
+            conv.set("pad_l", left);
+            conv.set("pad_r", right);
+            conv.set("take_block", takesBlock ? 1 : 0);
+            net.addLayerToPrev(name, mbdnn::convolutionLayerType, conv);
+            return;
+        }
+        if (top != bottom || left != right) {
+            cv::dnn::LayerParams pad;
+            int paddings[8] = {0, 0, 0, 0, top, bottom, left, right};
+            pad.set("paddings", cv::dnn::DictValue::arrayInt(paddings, 8));
+            pad.set("input_dims", 4);
+            net.addLayerToPrev(std::string(name) + "_pad", "Padding", pad);
+        }
+        const bool symmetric = top == bottom && left == right;
+        conv.set("pad_h", symmetric ? top : 0);
+        conv.set("pad_w", symmetric ? left : 0);
+        conv.set("num_output", kernel.size[0]);
+        conv.set("bias_term", true);
+        net.addLayerToPrev(name, "Convolution", conv);
+    };
+    convolution("expand", w.expand, w.expandBias, expandStride, block, input.size[2], input.size[3]);
+    addNorm(net, "expand_norm", w.norms[0]);
+    addReLU6(net, "expand_relu6");
+    const int height = (input.size[2] + expandStride - 1) / expandStride;
+    const int width = (input.size[3] + expandStride - 1) / expandStride;
+    const auto [top, bottom] = same(height, 3, stride);
+    const auto [left, right] = same(width, 3, stride);
     cv::dnn::LayerParams dw;
     dw.set("kernel_h", 3);
     dw.set("kernel_w", 3);
@@ -110,7 +134,7 @@ cv::Mat runBlock(bool ours, bool block, const Weights &w, const cv::Mat &input, 
     addNorm(net, "depthwise_norm", w.norms[1]);
     addReLU6(net, "depthwise_relu6");
     if (!w.project.empty()) {
-        pointwise("project", w.project, w.projectBias, false);
+        convolution("project", w.project, w.projectBias, 1, false, 0, 0);
         addNorm(net, "project_norm", w.norms[2]);
     }
     net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
@@ -121,7 +145,8 @@ cv::Mat runBlock(bool ours, bool block, const Weights &w, const cv::Mat &input, 
 } // namespace
 
 extern "C" int mbdnn_test_block_check(int in_channels, int expanded, int out_channels, int height, int width,
-                                      int stride, unsigned seed, double *block_difference,
+                                      int expand_kernel, int expand_stride, int stride, unsigned seed,
+                                      double *block_difference,
                                       double *opencv_difference, char *err, size_t errlen) {
     return mbdnn::guarded("mbdnn_test_block_check", err, errlen, [&] {
         mbdnn::require(block_difference != nullptr && opencv_difference != nullptr, "a difference is NULL");
@@ -129,7 +154,7 @@ extern "C" int mbdnn_test_block_check(int in_channels, int expanded, int out_cha
         mbdnn::registerDepthwiseLayer();
         cv::RNG rng(seed);
         Weights w;
-        w.expand = randomMat(rng, {expanded, in_channels, 1, 1}, -1, 1);
+        w.expand = randomMat(rng, {expanded, in_channels, expand_kernel, expand_kernel}, -1, 1);
         w.expandBias = randomMat(rng, {1, expanded}, -1, 1);
         w.norms[0] = randomNorm(rng, expanded);
         w.depthwise = randomMat(rng, {expanded, 1, 3, 3}, -1, 1);
@@ -141,9 +166,9 @@ extern "C" int mbdnn_test_block_check(int in_channels, int expanded, int out_cha
             w.norms[2] = randomNorm(rng, out_channels);
         }
         const cv::Mat input = randomMat(rng, {2, in_channels, height, width}, -3, 3);
-        const cv::Mat block = runBlock(true, true, w, input, stride);
-        const cv::Mat apart = runBlock(true, false, w, input, stride);
-        const cv::Mat theirs = runBlock(false, false, w, input, stride);
+        const cv::Mat block = runBlock(true, true, w, input, expand_stride, stride);
+        const cv::Mat apart = runBlock(true, false, w, input, expand_stride, stride);
+        const cv::Mat theirs = runBlock(false, false, w, input, expand_stride, stride);
         mbdnn::require(block.total() == theirs.total() && apart.total() == theirs.total() &&
                            std::equal(block.size.p, block.size.p + 4, theirs.size.p),
                        "the outputs differ in shape");

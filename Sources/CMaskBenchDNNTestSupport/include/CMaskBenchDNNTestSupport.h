@@ -41,16 +41,17 @@ int mbdnn_test_onednn_convolution_check(int in_channels, int out_channels, int g
                                         int activation, unsigned seed, double *max_difference, char *err,
                                         size_t errlen);
 
-/** Checks convolution.cpp's block: a 1x1 convolution (`in_channels` to `expanded`), BatchNorm, ReLU6, a 3x3 depthwise
- * convolution at `stride` with TensorFlow's 'same' padding, BatchNorm, ReLU6 and, when `out_channels` > 0, a 1x1
+/** Checks convolution.cpp's block: a convolution (`in_channels` to `expanded`, `expand_kernel` square at
+ * `expand_stride`, TensorFlow's 'same' padding: 1 and 1 for MobileNetV2's blocks, 3 and 2 for its first
+ * convolution), BatchNorm, ReLU6, a 3x3 depthwise convolution at `stride` with TensorFlow's 'same' padding, BatchNorm, ReLU6 and, when `out_channels` > 0, a 1x1
  * convolution and BatchNorm (MobileNetV2's inverted residual block without its addition), on seeded random weights
  * and 2 random images. Builds it three times: with CMaskBenchDNN's layers as the importer does (the first
  * convolution takes in the others), with the same layers kept apart, and with OpenCV's layers. Writes the largest
  * absolute difference between the first two in `block_difference` (0 when the block computes every output as the
  * layers apart do) and between the first and OpenCV's, divided by the largest absolute output (at least 1), in
  * `opencv_difference`. */
-int mbdnn_test_block_check(int in_channels, int expanded, int out_channels, int height, int width, int stride,
-                           unsigned seed, double *block_difference, double *opencv_difference, char *err,
+int mbdnn_test_block_check(int in_channels, int expanded, int out_channels, int height, int width,
+                           int expand_kernel, int expand_stride, int stride, unsigned seed, double *block_difference, double *opencv_difference, char *err,
                            size_t errlen);
 
 /** Checks that convolution.cpp's layers alive at once share packed weights only when their kernels are the same to
