@@ -392,7 +392,7 @@ class ConvolutionLayer final : public cv::dnn::Layer {
         packed_ = weights_->packed.data();
         const size_t rowTiles = static_cast<size_t>(outChannels_ + tileRows - 1) / tileRows;
         originalBias_ = mbdnn::layerBias(params, outChannels_, rowTiles * tileRows);
-        // A test builds the layers of a block apart with take_block = 0.
+        // A test builds the layers of a block apart with take_block = 0 (the importer: keepConvolutionApart).
         takesBlock_ = params.get<int>("take_block", 1) != 0;
         unfuse();
     }
@@ -404,6 +404,9 @@ class ConvolutionLayer final : public cv::dnn::Layer {
     static cv::Ptr<cv::dnn::Layer> create(cv::dnn::LayerParams &params) {
         return cv::makePtr<ConvolutionLayer>(params);
     }
+
+    /// Keeps the layers after this one apart (mbdnn::keepConvolutionApart).
+    void keepApart() { takesBlock_ = false; }
 
     bool getMemoryShapes(const std::vector<cv::dnn::MatShape> &inputs, const int,
                          std::vector<cv::dnn::MatShape> &outputs, std::vector<cv::dnn::MatShape> &) const override {
@@ -666,6 +669,12 @@ void registerConvolutionLayer() {
     static std::once_flag once;
     std::call_once(once,
                    [] { cv::dnn::LayerFactory::registerLayer(convolutionLayerType, ConvolutionLayer::create); });
+}
+
+void keepConvolutionApart(const cv::Ptr<cv::dnn::Layer> &layer) {
+    if (auto *convolution = dynamic_cast<ConvolutionLayer *>(layer.get())) {
+        convolution->keepApart();
+    }
 }
 
 size_t convolutionVariantCount() { return tileFunctions().size(); }

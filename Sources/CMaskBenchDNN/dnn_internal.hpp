@@ -153,6 +153,10 @@ extern const char *const convolutionLayerType;
 /// Registers convolution.cpp's layer with OpenCV's layer factory (once; later calls do nothing).
 void registerConvolutionLayer();
 
+/// Stops `layer`, when it is convolution.cpp's, from taking in a depthwise convolution and what follows it (whose
+/// outputs it then does not write): for a model with several outputs. Other layers are left as they are.
+void keepConvolutionApart(const cv::Ptr<cv::dnn::Layer> &layer);
+
 /// The layer type of onednn_convolution.cpp's convolution on oneDNN (any groups, dilation and padding).
 extern const char *const oneDNNConvolutionLayerType;
 

@@ -351,6 +351,13 @@ class Importer {
             }
             out_.defaultOutputs.push_back(layerNames_.at(tensor.layerId));
         }
+        // A convolution that takes in the layers after it leaves their outputs unwritten, and OpenCV lets it even
+        // when one of them is an output asked for: with several outputs, each layer writes its own.
+        if (outputs.size() > 1) {
+            for (const auto &name : out_.net.getLayerNames()) {
+                mbdnn::keepConvolutionApart(out_.net.getLayer(out_.net.getLayerId(name)));
+            }
+        }
     }
 
   private:

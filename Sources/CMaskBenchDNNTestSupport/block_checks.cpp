@@ -53,7 +53,16 @@ void addReLU6(cv::dnn::Net &net, const char *name) {
 /// input -> 1x1 -> BatchNorm -> ReLU6 -> 3x3 depthwise at `stride` ('same' as TensorFlow pads it) -> BatchNorm ->
 /// ReLU6 [-> 1x1 -> BatchNorm when there are projecting weights], with CMaskBenchDNN's layers (`ours`; `block`:
 /// the first convolution may take in the others) or OpenCV's; returns the output.
+cv::dnn::Net blockNet(bool ours, bool block, const Weights &w, const cv::Mat &input, int expandStride, int stride);
+
 cv::Mat runBlock(bool ours, bool block, const Weights &w, const cv::Mat &input, int expandStride, int stride) {
+    cv::dnn::Net net = blockNet(ours, block, w, input, expandStride, stride);
+    net.setInput(input);
+    return net.forward().clone();
+}
+
+/// runBlock's network, not yet run.
+cv::dnn::Net blockNet(bool ours, bool block, const Weights &w, const cv::Mat &input, int expandStride, int stride) {
     cv::dnn::Net net;
     const int expanded = w.expand.size[0];
     // TensorFlow's 'same' for `kernel` at `step`: the total padding max((ceil(n / step) - 1) * step + kernel - n,
@@ -138,11 +147,50 @@ cv::Mat runBlock(bool ours, bool block, const Weights &w, const cv::Mat &input, 
         addNorm(net, "project_norm", w.norms[2]);
     }
     net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-    net.setInput(input);
-    return net.forward().clone();
+    return net;
+}
+
+/// Seeded random weights of a block (`out_channels` 0: no projecting convolution).
+Weights randomWeights(cv::RNG &rng, int in_channels, int expanded, int out_channels, int expand_kernel) {
+    Weights w;
+    w.expand = randomMat(rng, {expanded, in_channels, expand_kernel, expand_kernel}, -1, 1);
+    w.expandBias = randomMat(rng, {1, expanded}, -1, 1);
+    w.norms[0] = randomNorm(rng, expanded);
+    w.depthwise = randomMat(rng, {expanded, 1, 3, 3}, -1, 1);
+    w.depthwiseBias = randomMat(rng, {1, expanded}, -1, 1);
+    w.norms[1] = randomNorm(rng, expanded);
+    if (out_channels > 0) {
+        w.project = randomMat(rng, {out_channels, expanded, 1, 1}, -1, 1);
+        w.projectBias = randomMat(rng, {1, out_channels}, -1, 1);
+        w.norms[2] = randomNorm(rng, out_channels);
+    }
+    return w;
 }
 
 } // namespace
+
+extern "C" int mbdnn_test_block_outputs_check(double *max_difference, char *err, size_t errlen) {
+    return mbdnn::guarded("mbdnn_test_block_outputs_check", err, errlen, [&] {
+        mbdnn::require(max_difference != nullptr, "max_difference is NULL");
+        mbdnn::registerConvolutionLayer();
+        mbdnn::registerDepthwiseLayer();
+        cv::RNG rng(11);
+        const Weights w = randomWeights(rng, 8, 48, 8, 1);
+        const cv::Mat input = randomMat(rng, {2, 8, 30, 30}, -3, 3);
+        const std::vector<cv::String> names{"depthwise_relu6", "project_norm"};
+        // As the importer leaves a model with several outputs: the first convolution kept apart.
+        cv::dnn::Net kept = blockNet(true, true, w, input, 1, 1);
+        mbdnn::keepConvolutionApart(kept.getLayer(kept.getLayerId("expand")));
+        cv::dnn::Net apart = blockNet(true, false, w, input, 1, 1);
+        std::vector<cv::Mat> ours, theirs;
+        kept.setInput(input);
+        kept.forward(ours, names);
+        apart.setInput(input);
+        apart.forward(theirs, names);
+        mbdnn::require(ours.size() == 2 && theirs.size() == 2, "two outputs were asked for");
+        *max_difference = std::max(cv::norm(ours[0], theirs[0], cv::NORM_INF), cv::norm(ours[1], theirs[1], cv::NORM_INF));
+    });
+}
 
 extern "C" int mbdnn_test_block_check(int in_channels, int expanded, int out_channels, int height, int width,
                                       int expand_kernel, int expand_stride, int stride, unsigned seed,
@@ -153,18 +201,7 @@ extern "C" int mbdnn_test_block_check(int in_channels, int expanded, int out_cha
         mbdnn::registerConvolutionLayer();
         mbdnn::registerDepthwiseLayer();
         cv::RNG rng(seed);
-        Weights w;
-        w.expand = randomMat(rng, {expanded, in_channels, expand_kernel, expand_kernel}, -1, 1);
-        w.expandBias = randomMat(rng, {1, expanded}, -1, 1);
-        w.norms[0] = randomNorm(rng, expanded);
-        w.depthwise = randomMat(rng, {expanded, 1, 3, 3}, -1, 1);
-        w.depthwiseBias = randomMat(rng, {1, expanded}, -1, 1);
-        w.norms[1] = randomNorm(rng, expanded);
-        if (out_channels > 0) {
-            w.project = randomMat(rng, {out_channels, expanded, 1, 1}, -1, 1);
-            w.projectBias = randomMat(rng, {1, out_channels}, -1, 1);
-            w.norms[2] = randomNorm(rng, out_channels);
-        }
+        const Weights w = randomWeights(rng, in_channels, expanded, out_channels, expand_kernel);
         const cv::Mat input = randomMat(rng, {2, in_channels, height, width}, -3, 3);
         const cv::Mat block = runBlock(true, true, w, input, expand_stride, stride);
         const cv::Mat apart = runBlock(true, false, w, input, expand_stride, stride);

@@ -47,4 +47,14 @@ import Testing
         #expect(same == 1, "two networks with the same kernel gave different outputs")
         #expect(different == 1, "a network with a kernel one ulp apart took another network's weights")
     }
+
+    /// A model with several outputs keeps its layers apart, so that an output inside a block is written.
+    @Test func keptApartWritesEveryOutputAskedFor() {
+        var difference = -1.0
+        var message = [CChar](repeating: 0, count: 512)
+        let status = mbdnn_test_block_outputs_check(&difference, &message, message.count)
+        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        #expect(status == 0, "\(text)")
+        #expect(difference == 0, "an output differs from the layers' own by \(difference)")
+    }
 }

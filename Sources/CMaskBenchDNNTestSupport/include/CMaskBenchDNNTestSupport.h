@@ -60,6 +60,11 @@ int mbdnn_test_block_check(int in_channels, int expanded, int out_channels, int 
  * built alone, not theirs (`different_apart` = 1). */
 int mbdnn_test_shared_weights_check(int *same_shared, int *different_apart, char *err, size_t errlen);
 
+/** Checks a block whose first convolution is kept apart (mbdnn::keepConvolutionApart, as the Keras importer does for
+ * a model with several outputs) when two of its layers' outputs are asked for, the depthwise convolution's and the
+ * last: writes their largest difference from the same layers built apart (0 when each layer wrote its own). */
+int mbdnn_test_block_outputs_check(double *max_difference, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif
