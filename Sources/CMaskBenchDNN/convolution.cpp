@@ -1,25 +1,24 @@
-// CMaskBenchDNN: a convolution layer for OpenCV DNN ("MBConvolution"), used by the Keras importer for Conv2D
-// with one group and no dilation (MobileNetV2's pointwise convolutions and its first 3x3 convolution).
+// CMaskBenchDNN: a convolution layer for OpenCV DNN ("MBConvolution"), used by the Keras importer for Conv2D with
+// one group and no dilation (MobileNetV2's pointwise convolutions and its first 3x3 convolution).
 //
-// OpenCV 4.6 runs a convolution as dot products along the input channels (an AVX-512 kernel reducing 16 lanes
-// at a time, then summing them across), which wastes most of its work when there are few input channels: in
-// the seeds' MobileNetV2 the 1x1 convolutions with 16 to 96 input channels over 112x112 and 56x56 pixels ran
-// at 20 GFLOP/s against 70 for the deep ones. Here the output is a matrix product of the weights (output
-// channels x input channels x taps) with a panel of input pixels, vectorised along the pixels: a tile of 8
-// output channels x 48 pixels sits in 24 AVX-512 registers while the sum runs over the input channels and taps,
-// one broadcast weight times 48 pixels per step. For a 1x1 window at stride 1 (all of MobileNetV2's but the
-// first) the panel is the input itself, read in place: its rows are the input channels' planes. Otherwise the
-// panel (input channels x taps x 48 pixels, zeros outside the image) is packed, one output row at a time, and
-// used by every tile of output channels. A tile of 8 pixels or fewer (the last of a 7x7 or 14x14 image: 49 =
-// 48 + 1, 196 = 4 x 48 + 4) is vectorised along its 8 output channels instead. Compiled for AVX-512 and, as plain loops
-// the compiler vectorises, for AVX2+FMA and the baseline, chosen at run time; the importer uses the layer only
-// where the AVX-512 tile runs (with the AVX2 loops the forward took 24 ms a face, OpenCV's 17-19 ms). Like
-// depthwise.cpp's layer it pads asymmetrically itself and takes in the following BatchNorm and ReLU/ReLU6
-// (tryFuse). A 1x1 convolution also takes in a depthwise convolution after them and the 1x1 convolution after that
-// (MobileNetV2's inverted residual block: expand, depthwise, project) and runs the three a few rows at a time, so
-// that the expanded image (block_1's: 96 channels of 112x112, 4.8 MB) is never written whole and read back
-// (forwardBlock). Tests check every variant against OpenCV's Convolution and the block against its layers apart
-// (Sources/CMaskBenchDNNTestSupport).
+// OpenCV 4.6 runs a convolution as dot products along the input channels (an AVX-512 kernel reducing 16 lanes at a
+// time, then summing them across), which wastes most of its work when there are few input channels: in the seeds'
+// MobileNetV2 the 1x1 convolutions with 16 to 96 input channels over 112x112 and 56x56 pixels ran at 20 GFLOP/s
+// against 70 for the deep ones. Here the output is a matrix product of the weights (output channels x input channels
+// x taps) with a panel of input pixels, vectorised along the pixels: a tile of 8 output channels x 48 pixels sits in
+// 24 AVX-512 registers while the sum runs over the input channels and taps, one broadcast weight times 48 pixels per
+// step. For a 1x1 window at stride 1 (all of MobileNetV2's but the first) the panel is the input itself, read in
+// place: its rows are the input channels' planes. Otherwise the panel (input channels x taps x 48 pixels, zeros
+// outside the image) is packed, one output row at a time, and used by every tile of output channels. A tile of 8
+// pixels or fewer (the last of a 7x7 or 14x14 image: 49 = 48 + 1, 196 = 4 x 48 + 4) is vectorised along its 8 output
+// channels instead. Compiled for AVX-512 and, as plain loops the compiler vectorises, for AVX2+FMA and the baseline,
+// chosen at run time; the importer uses the layer only where the AVX-512 tile runs (with the AVX2 loops the forward
+// took 24 ms a face, OpenCV's 17-19 ms). Like depthwise.cpp's layer it pads asymmetrically itself and takes in the
+// following BatchNorm and ReLU/ReLU6 (tryFuse). It also takes in a depthwise convolution after them and the 1x1
+// convolution after that (MobileNetV2's inverted residual block: expand, depthwise, project; and its first
+// convolution) and runs the three a few rows at a time, so that the expanded image (block_1's: 96 channels of
+// 112x112, 4.8 MB) is never written whole and read back (forwardBlock). Tests check every variant against OpenCV's
+// Convolution and the block against its layers apart (Sources/CMaskBenchDNNTestSupport).
 //
 // Rounding, so that the classifier's decisions stay TensorFlow's (the issue asks maskScore within 1e-5 of the
 // seed's; OpenCV's own convolution is 7.9e-6 from it over the Kaggle set's 335 detected faces). (1) The
@@ -113,6 +112,12 @@ bool readsInputInPlace(const Geometry &g) {
 constexpr size_t stripBytes = 192 * 1024;
 constexpr size_t wholeImageBytes = 1024 * 1024;
 
+/// How far ahead (floats: 64 steps of the sum) the AVX-512 tile prefetches its weights into L1. A face's forward
+/// reads 14 MB of weights, which the other layers and res10 push out of the caches between two faces; one
+/// prefetch per cache line of weights. Measured with the classifier driver (6 interleaved pairs, load 1.2-1.6):
+/// 9.79 -> 9.36 ms a face (256 floats: 9.71).
+constexpr int prefetchAhead = 512;
+
 /// Products (input channels x taps) summed in registers before they are added to the running sum (tileBody).
 constexpr int blockDepth = 64;
 
@@ -195,6 +200,9 @@ __attribute__((target("avx512f"), always_inline)) inline void tileAVX512Vectors(
         for (int d = start; d < end; d++) {
             const float *x = panel + static_cast<size_t>(d) * panelStride;
             const float *w = weights + static_cast<size_t>(d) * tileRows;
+            if ((d & 1) == 0) {
+                _mm_prefetch(reinterpret_cast<const char *>(w + prefetchAhead), _MM_HINT_T0);
+            }
             __m512 xs[vectors];
             for (int v = 0; v < vectors - 1; v++) {
                 xs[v] = _mm512_loadu_ps(x + 16 * v);
