@@ -110,11 +110,12 @@ cv::dnn::Net blockNet(bool ours, bool block, const Weights &w, const cv::Mat &in
     addReLU6(net, "expand_relu6");
     const int height = (input.size[2] + expandStride - 1) / expandStride;
     const int width = (input.size[3] + expandStride - 1) / expandStride;
-    const auto [top, bottom] = same(height, 3, stride);
-    const auto [left, right] = same(width, 3, stride);
+    const int size = w.depthwise.size[2];
+    const auto [top, bottom] = same(height, size, stride);
+    const auto [left, right] = same(width, size, stride);
     cv::dnn::LayerParams dw;
-    dw.set("kernel_h", 3);
-    dw.set("kernel_w", 3);
+    dw.set("kernel_h", size);
+    dw.set("kernel_w", size);
     dw.set("stride_h", stride);
     dw.set("stride_w", stride);
     dw.blobs = {w.depthwise.clone(), w.depthwiseBias.clone()};
@@ -151,12 +152,13 @@ cv::dnn::Net blockNet(bool ours, bool block, const Weights &w, const cv::Mat &in
 }
 
 /// Seeded random weights of a block (`out_channels` 0: no projecting convolution).
-Weights randomWeights(cv::RNG &rng, int in_channels, int expanded, int out_channels, int expand_kernel) {
+Weights randomWeights(cv::RNG &rng, int in_channels, int expanded, int out_channels, int expand_kernel,
+                      int depthwise_kernel) {
     Weights w;
     w.expand = randomMat(rng, {expanded, in_channels, expand_kernel, expand_kernel}, -1, 1);
     w.expandBias = randomMat(rng, {1, expanded}, -1, 1);
     w.norms[0] = randomNorm(rng, expanded);
-    w.depthwise = randomMat(rng, {expanded, 1, 3, 3}, -1, 1);
+    w.depthwise = randomMat(rng, {expanded, 1, depthwise_kernel, depthwise_kernel}, -1, 1);
     w.depthwiseBias = randomMat(rng, {1, expanded}, -1, 1);
     w.norms[1] = randomNorm(rng, expanded);
     if (out_channels > 0) {
@@ -175,7 +177,7 @@ extern "C" int mbdnn_test_block_outputs_check(double *max_difference, char *err,
         mbdnn::registerConvolutionLayer();
         mbdnn::registerDepthwiseLayer();
         cv::RNG rng(11);
-        const Weights w = randomWeights(rng, 8, 48, 8, 1);
+        const Weights w = randomWeights(rng, 8, 48, 8, 1, 3);
         const cv::Mat input = randomMat(rng, {2, 8, 30, 30}, -3, 3);
         const std::vector<cv::String> names{"depthwise_relu6", "project_norm"};
         // As the importer leaves a model with several outputs: the first convolution kept apart.
@@ -193,7 +195,8 @@ extern "C" int mbdnn_test_block_outputs_check(double *max_difference, char *err,
 }
 
 extern "C" int mbdnn_test_block_check(int in_channels, int expanded, int out_channels, int height, int width,
-                                      int expand_kernel, int expand_stride, int stride, unsigned seed,
+                                      int expand_kernel, int expand_stride, int depthwise_kernel, int stride,
+                                      unsigned seed,
                                       double *block_difference,
                                       double *opencv_difference, char *err, size_t errlen) {
     return mbdnn::guarded("mbdnn_test_block_check", err, errlen, [&] {
@@ -201,7 +204,7 @@ extern "C" int mbdnn_test_block_check(int in_channels, int expanded, int out_cha
         mbdnn::registerConvolutionLayer();
         mbdnn::registerDepthwiseLayer();
         cv::RNG rng(seed);
-        const Weights w = randomWeights(rng, in_channels, expanded, out_channels, expand_kernel);
+        const Weights w = randomWeights(rng, in_channels, expanded, out_channels, expand_kernel, depthwise_kernel);
         const cv::Mat input = randomMat(rng, {2, in_channels, height, width}, -3, 3);
         const cv::Mat block = runBlock(true, true, w, input, expand_stride, stride);
         const cv::Mat apart = runBlock(true, false, w, input, expand_stride, stride);

@@ -6,19 +6,21 @@ import Testing
 /// match to the bit, and against OpenCV's layers, on seeded random data.
 @Suite struct InvertedResidualBlockTests {
     /// input channels, expanded channels, output channels (0: no projecting convolution), height, width, the
-    /// expanding convolution's kernel and stride, the depthwise convolution's stride.
+    /// expanding convolution's kernel and stride, the depthwise convolution's kernel and stride.
     static let geometries: [[Int32]] = [
-        [16, 96, 24, 112, 112, 1, 1, 2],  // MobileNetV2's block_1: 4.8 MB expanded, in strips of 2 output rows
-        [24, 144, 24, 56, 56, 1, 1, 1],  // block_2: strips at stride 1, the two shared rows moved between strips
-        [3, 32, 16, 224, 224, 3, 2, 1],  // its first convolution (3x3 at stride 2, packed), depthwise and project
-        [3, 200, 8, 91, 87, 3, 2, 2],  // a packed expansion in strips (200 x 46 x 44: 1.6 MB), odd sizes
-        [4, 300, 8, 41, 37, 1, 1, 2],  // odd sizes in strips
-        [4, 300, 8, 40, 33, 1, 1, 1],
-        [8, 24, 8, 9, 7, 1, 1, 1],  // small: the whole image at once
-        [8, 24, 0, 10, 10, 1, 1, 2],  // no projecting convolution: the depthwise rows are the output
-        [3, 16, 5, 1, 1, 1, 1, 1],  // a 1x1 image
-        [5, 20, 7, 2, 3, 1, 1, 2],
-        [7, 13, 9, 12, 12, 1, 1, 1],  // channel counts not multiples of the tile's 8
+        [16, 96, 24, 112, 112, 1, 1, 3, 2],  // MobileNetV2's block_1: 4.8 MB expanded, in strips of 2 output rows
+        [24, 144, 24, 56, 56, 1, 1, 3, 1],  // block_2: strips at stride 1, the two shared rows moved between strips
+        [3, 32, 16, 224, 224, 3, 2, 3, 1],  // its first convolution (3x3 at stride 2, packed), depthwise and project
+        [3, 200, 8, 91, 87, 3, 2, 3, 2],  // a packed expansion in strips (200 x 46 x 44: 1.6 MB), odd sizes
+        [4, 300, 8, 41, 37, 1, 1, 3, 2],  // odd sizes in strips
+        [4, 300, 8, 40, 33, 1, 1, 3, 1],
+        [8, 24, 8, 9, 7, 1, 1, 3, 1],  // small: the whole image at once
+        [8, 24, 0, 10, 10, 1, 1, 3, 2],  // no projecting convolution: the depthwise rows are the output
+        [3, 16, 5, 1, 1, 1, 1, 3, 1],  // a 1x1 image
+        [5, 20, 7, 2, 3, 1, 1, 3, 2],
+        [7, 13, 9, 12, 12, 1, 1, 3, 1],  // channel counts not multiples of the tile's 8
+        [16, 240, 24, 56, 56, 1, 1, 5, 2],  // 5x5 depthwise (MobileNetV3's, EfficientNet's) in strips at stride 2
+        [8, 200, 8, 40, 34, 1, 1, 5, 1],  // and at stride 1 (four rows shared between strips)
     ]
 
     @Test(arguments: 0..<geometries.count)
@@ -28,7 +30,7 @@ import Testing
         var opencv = -1.0
         var message = [CChar](repeating: 0, count: 512)
         let status = mbdnn_test_block_check(
-            g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], 42, &block, &opencv, &message, message.count)
+            g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], 42, &block, &opencv, &message, message.count)
         let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         #expect(status == 0, "\(text)")
         #expect(block == 0, "the block differs from its layers apart by \(block)")

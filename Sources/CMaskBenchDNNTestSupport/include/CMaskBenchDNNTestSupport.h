@@ -43,7 +43,8 @@ int mbdnn_test_onednn_convolution_check(int in_channels, int out_channels, int g
 
 /** Checks convolution.cpp's block: a convolution (`in_channels` to `expanded`, `expand_kernel` square at
  * `expand_stride`, TensorFlow's 'same' padding: 1 and 1 for MobileNetV2's blocks, 3 and 2 for its first
- * convolution), BatchNorm, ReLU6, a 3x3 depthwise convolution at `stride` with TensorFlow's 'same' padding, BatchNorm, ReLU6 and, when `out_channels` > 0, a 1x1
+ * convolution), BatchNorm, ReLU6, a `depthwise_kernel` square depthwise convolution (3 in MobileNetV2, 5 in later networks) at `stride` with
+ * TensorFlow's 'same' padding, BatchNorm, ReLU6 and, when `out_channels` > 0, a 1x1
  * convolution and BatchNorm (MobileNetV2's inverted residual block without its addition), on seeded random weights
  * and 2 random images. Builds it three times: with CMaskBenchDNN's layers as the importer does (the first
  * convolution takes in the others), with the same layers kept apart, and with OpenCV's layers. Writes the largest
@@ -51,8 +52,8 @@ int mbdnn_test_onednn_convolution_check(int in_channels, int out_channels, int g
  * layers apart do) and between the first and OpenCV's, divided by the largest absolute output (at least 1), in
  * `opencv_difference`. */
 int mbdnn_test_block_check(int in_channels, int expanded, int out_channels, int height, int width,
-                           int expand_kernel, int expand_stride, int stride, unsigned seed, double *block_difference, double *opencv_difference, char *err,
-                           size_t errlen);
+                           int expand_kernel, int expand_stride, int depthwise_kernel, int stride, unsigned seed,
+                           double *block_difference, double *opencv_difference, char *err, size_t errlen);
 
 /** Checks that convolution.cpp's layers alive at once share packed weights only when their kernels are the same to
  * the bit: two networks with the same random kernel must give the same output (`same_shared` = 1), and a third with
