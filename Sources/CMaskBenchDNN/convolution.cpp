@@ -100,13 +100,6 @@ void packPanel(const Geometry &g, const float *in, int first, int count, float *
     }
 }
 
-/// Whether output pixels are input pixels (a 1x1 window at stride 1 without padding): then the input's own rows
-/// serve as the panel, with no copy.
-bool readsInputInPlace(const Geometry &g) {
-    return g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 &&
-           g.padLeft == 0 && g.inH == g.outH && g.inW == g.outW;
-}
-
 /// forwardBlock's buffer of expanded rows: an expanded image up to wholeImageBytes is computed whole, a larger
 /// one in strips of about stripBytes (a fraction of this CPU's 1 MB L2; measured with 64, 192 and 512 KB).
 constexpr size_t stripBytes = 192 * 1024;
@@ -471,13 +464,8 @@ class ConvolutionLayer final : public cv::dnn::Layer {
 
     void forward(cv::InputArrayOfArrays inputsArray, cv::OutputArrayOfArrays outputsArray,
                  cv::OutputArrayOfArrays) override {
-        std::vector<cv::Mat> inputs, outputs;
-        inputsArray.getMatVector(inputs);
-        outputsArray.getMatVector(outputs);
-        CV_Assert(inputs.size() == 1 && outputs.size() == 1 && inputs[0].type() == CV_32F);
-        const cv::Mat &x = inputs[0];
-        cv::Mat &y = outputs[0];
-        CV_Assert(x.isContinuous() && y.isContinuous() && x.dims == 4 && y.dims == 4 && x.size[1] == inChannels_);
+        auto [x, y] = mbdnn::forwardBlobs(inputsArray, outputsArray);
+        CV_Assert(x.size[1] == inChannels_);
         if (!depthwise_.empty()) {
             forwardBlock(x, y);
             return;
@@ -537,7 +525,7 @@ class ConvolutionLayer final : public cv::dnn::Layer {
     /// `outStride` floats apart, starting at pixel `first`): the input read in place for a 1x1 window at stride 1,
     /// else packed 48 pixels at a time (into a buffer of this thread's).
     void outputTiles(const Geometry &g, const float *in, int first, int count, float *out, size_t outStride) const {
-        if (readsInputInPlace(g)) {
+        if (isPointwise()) {
             pointwiseTiles(in + first, static_cast<size_t>(g.inH) * g.inW, count, out, outStride);
             return;
         }

@@ -417,13 +417,7 @@ class DepthwiseLayer final : public cv::dnn::Layer {
 
     void forward(cv::InputArrayOfArrays inputsArray, cv::OutputArrayOfArrays outputsArray,
                  cv::OutputArrayOfArrays) override {
-        std::vector<cv::Mat> inputs, outputs;
-        inputsArray.getMatVector(inputs);
-        outputsArray.getMatVector(outputs);
-        CV_Assert(inputs.size() == 1 && outputs.size() == 1 && inputs[0].type() == CV_32F);
-        const cv::Mat &x = inputs[0];
-        cv::Mat &y = outputs[0];
-        CV_Assert(x.isContinuous() && y.isContinuous() && x.dims == 4 && y.dims == 4);
+        auto [x, y] = mbdnn::forwardBlobs(inputsArray, outputsArray);
         const mbdnn::Window &w = window_;
         const Geometry g{w.kernelH, w.kernelW, w.strideH,  w.strideW,  w.padTop,
                          w.padLeft, x.size[2], x.size[3], y.size[2], y.size[3]};

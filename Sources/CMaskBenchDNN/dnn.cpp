@@ -337,6 +337,16 @@ bool mbdnn::channelScaleShift(const cv::Ptr<cv::dnn::Layer> &top, int channels, 
     return perChannel(scale) && perChannel(shift);
 }
 
+std::pair<cv::Mat, cv::Mat> mbdnn::forwardBlobs(cv::InputArrayOfArrays inputsArray,
+                                                cv::OutputArrayOfArrays outputsArray) {
+    std::vector<cv::Mat> inputs, outputs;
+    inputsArray.getMatVector(inputs);
+    outputsArray.getMatVector(outputs);
+    CV_Assert(inputs.size() == 1 && outputs.size() == 1 && inputs[0].type() == CV_32F);
+    CV_Assert(inputs[0].isContinuous() && outputs[0].isContinuous() && inputs[0].dims == 4 && outputs[0].dims == 4);
+    return {inputs[0], outputs[0]};
+}
+
 std::vector<float> mbdnn::layerBias(const cv::dnn::LayerParams &params, int channels, size_t size) {
     CV_Assert(channels >= 0 && static_cast<size_t>(channels) <= size);
     std::vector<float> bias(size, 0.0f);

@@ -103,6 +103,10 @@ struct Window {
                                   int outChannels) const;
 };
 
+/// The one input and the one output of our layers' forward (headers sharing the blobs' data): both 4-dimensional
+/// and continuous, the input float; anything else fails an assertion.
+std::pair<cv::Mat, cv::Mat> forwardBlobs(cv::InputArrayOfArrays inputs, cv::OutputArrayOfArrays outputs);
+
 /// A ReLU6 or plain ReLU that a layer takes in (OpenCV's setActivation) as a clamp of its outputs to [low, high].
 struct Clamp {
     bool taken = false;

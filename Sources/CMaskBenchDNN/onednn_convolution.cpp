@@ -110,13 +110,7 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
 
     void forward(cv::InputArrayOfArrays inputsArray, cv::OutputArrayOfArrays outputsArray,
                  cv::OutputArrayOfArrays) override {
-        std::vector<cv::Mat> inputs, outputs;
-        inputsArray.getMatVector(inputs);
-        outputsArray.getMatVector(outputs);
-        CV_Assert(inputs.size() == 1 && outputs.size() == 1 && inputs[0].type() == CV_32F);
-        const cv::Mat &x = inputs[0];
-        cv::Mat &y = outputs[0];
-        CV_Assert(x.isContinuous() && y.isContinuous() && x.dims == 4 && y.dims == 4);
+        auto [x, y] = mbdnn::forwardBlobs(inputsArray, outputsArray);
         const dnnl::memory::dims src{x.size[0], x.size[1], x.size[2], x.size[3]};
         try {
             // Per calling thread (libgomp's threads-per-region setting is thread-local): see the file's comment.
