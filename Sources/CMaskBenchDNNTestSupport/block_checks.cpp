@@ -71,8 +71,10 @@ cv::dnn::Net blockNet(bool ours, bool block, const Weights &w, const cv::Mat &in
         const int total = std::max(((n + step - 1) / step - 1) * step + kernel - n, 0);
         return std::make_pair(total / 2, total - total / 2);
     };
-    auto convolution = [&](const char *name, const cv::Mat &kernel, const cv::Mat &bias, int step, bool takesBlock,
-                           int height, int width) {
+    // A convolution of `kernel` (square) at `step` with 'same' padding over a height x width input: ours, of type
+    // `ourType` (which pads itself), or OpenCV's with `groups` groups (with a Padding layer when asymmetric).
+    auto convolution = [&](const char *name, const char *ourType, const cv::Mat &kernel, const cv::Mat &bias,
+                           int step, int groups, bool takesBlock, int height, int width) {
         const int size = kernel.size[2];
         const auto [top, bottom] = same(height, size, step);
         const auto [left, right] = same(width, size, step);
@@ -88,7 +90,7 @@ cv::dnn::Net blockNet(bool ours, bool block, const Weights &w, const cv::Mat &in
             conv.set("pad_l", left);
             conv.set("pad_r", right);
             conv.set("take_block", takesBlock ? 1 : 0);
-            net.addLayerToPrev(name, mbdnn::convolutionLayerType, conv);
+            net.addLayerToPrev(name, ourType, conv);
             return;
         }
         if (top != bottom || left != right) {
@@ -102,49 +104,20 @@ cv::dnn::Net blockNet(bool ours, bool block, const Weights &w, const cv::Mat &in
         conv.set("pad_h", symmetric ? top : 0);
         conv.set("pad_w", symmetric ? left : 0);
         conv.set("num_output", kernel.size[0]);
+        conv.set("group", groups);
         conv.set("bias_term", true);
         net.addLayerToPrev(name, "Convolution", conv);
     };
-    convolution("expand", w.expand, w.expandBias, expandStride, block, input.size[2], input.size[3]);
+    convolution("expand", mbdnn::convolutionLayerType, w.expand, w.expandBias, expandStride, 1, block,
+                input.size[2], input.size[3]);
     addNorm(net, "expand_norm", w.norms[0]);
     addReLU6(net, "expand_relu6");
-    const int height = (input.size[2] + expandStride - 1) / expandStride;
-    const int width = (input.size[3] + expandStride - 1) / expandStride;
-    const int size = w.depthwise.size[2];
-    const auto [top, bottom] = same(height, size, stride);
-    const auto [left, right] = same(width, size, stride);
-    cv::dnn::LayerParams dw;
-    dw.set("kernel_h", size);
-    dw.set("kernel_w", size);
-    dw.set("stride_h", stride);
-    dw.set("stride_w", stride);
-    dw.blobs = {w.depthwise.clone(), w.depthwiseBias.clone()};
-    if (ours) {
-        dw.set("pad_t", top);
-        dw.set("pad_b", bottom);
-        dw.set("pad_l", left);
-        dw.set("pad_r", right);
-        net.addLayerToPrev("depthwise", mbdnn::depthwiseLayerType, dw);
-    } else {
-        if (top != bottom || left != right) {
-            cv::dnn::LayerParams pad;
-            int paddings[8] = {0, 0, 0, 0, top, bottom, left, right};
-            pad.set("paddings", cv::dnn::DictValue::arrayInt(paddings, 8));
-            pad.set("input_dims", 4);
-            net.addLayerToPrev("pad", "Padding", pad);
-        }
-        const bool symmetric = top == bottom && left == right;
-        dw.set("pad_h", symmetric ? top : 0);
-        dw.set("pad_w", symmetric ? left : 0);
-        dw.set("num_output", expanded);
-        dw.set("group", expanded);
-        dw.set("bias_term", true);
-        net.addLayerToPrev("depthwise", "Convolution", dw);
-    }
+    convolution("depthwise", mbdnn::depthwiseLayerType, w.depthwise, w.depthwiseBias, stride, expanded, false,
+                (input.size[2] + expandStride - 1) / expandStride, (input.size[3] + expandStride - 1) / expandStride);
     addNorm(net, "depthwise_norm", w.norms[1]);
     addReLU6(net, "depthwise_relu6");
     if (!w.project.empty()) {
-        convolution("project", w.project, w.projectBias, 1, false, 0, 0);
+        convolution("project", mbdnn::convolutionLayerType, w.project, w.projectBias, 1, 1, false, 0, 0);
         addNorm(net, "project_norm", w.norms[2]);
     }
     net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
