@@ -7,7 +7,8 @@ import Testing
     /// channels, height, width, kernel h/w, stride h/w, pads top/bottom/left/right. The AVX-512 variant takes a
     /// 3x3 kernel at stride 1 with one padding column each side as one flat run of 16-output vectors (rows of any
     /// width, the image's first and last rows and columns masked), other 3x3 cases at horizontal stride 1 or 2
-    /// row by row in runs of 16 columns, and everything else on the generic path.
+    /// row by row in runs of 16 columns, and everything else on the generic path; planes of up to 196 pixels at
+    /// stride 1 with one padding pixel each side 16 channels at a time.
     static let geometries: [[Int32]] = [
         [8, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1],  // MobileNet's stride 1, 'same'
         [8, 10, 10, 3, 3, 2, 2, 0, 1, 0, 1],  // TensorFlow's 'same' at stride 2: the extra pixel bottom/right
@@ -45,6 +46,15 @@ import Testing
         [4, 13, 40, 3, 3, 2, 2, 2, 0, 0, 2],
         [4, 9, 40, 3, 3, 1, 2, 1, 1, 0, 1],  // stride 2 across, 1 down
         [4, 13, 13, 3, 3, 3, 2, 1, 1, 1, 1],  // stride 3 down
+        // Planes of up to 196 pixels at stride 1, 'same', 16 channels at a time as one flat run whose vectors
+        // straddle two planes (7x7: 49 vectors for 16 planes), the channels past a multiple of 16 one by one.
+        [48, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1],
+        [40, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1],
+        [16, 13, 15, 3, 3, 1, 1, 1, 1, 1, 1],
+        [16, 14, 15, 3, 3, 1, 1, 1, 1, 1, 1],  // 210 pixels: one plane at a time
+        [32, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1],
+        [16, 2, 5, 3, 3, 1, 1, 1, 1, 1, 1],
+        [16, 7, 7, 3, 3, 1, 1, 0, 2, 1, 1],  // asymmetric padding: one plane at a time
         // 3x3 at a horizontal stride of 3, and 2x2: the generic path.
         [4, 9, 10, 3, 3, 1, 3, 1, 1, 1, 1],
         [4, 8, 9, 2, 2, 1, 1, 0, 1, 0, 1],

@@ -19,6 +19,8 @@ import Testing
         [3, 16, 5, 1, 1, 1, 1, 3, 1],  // a 1x1 image
         [5, 20, 7, 2, 3, 1, 1, 3, 2],
         [7, 13, 9, 12, 12, 1, 1, 3, 1],  // channel counts not multiples of the tile's 8
+        [160, 960, 160, 7, 7, 1, 1, 3, 1],  // block_14: the depthwise convolution 16 channels at a time
+        [64, 392, 0, 14, 14, 1, 1, 3, 1],  // 24 groups of 16 and 8 channels one by one, no projection
         [16, 240, 24, 56, 56, 1, 1, 5, 2],  // 5x5 depthwise (MobileNetV3's, EfficientNet's) in strips at stride 2
         [8, 200, 8, 40, 34, 1, 1, 5, 1],  // and at stride 1 (four rows shared between strips)
     ]
