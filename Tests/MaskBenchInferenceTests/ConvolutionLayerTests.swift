@@ -22,6 +22,11 @@ import Testing
         [128, 16, 5, 5, 1, 1, 1, 1, 0, 0, 0, 0],  // 128 products: exactly two blocks
         [200, 9, 4, 3, 1, 1, 1, 1, 0, 0, 0, 0],  // 200 products: three blocks and 8, 9 output channels
         [16, 8, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1],  // 144 products: blocks end inside a channel's 9 taps
+        // A tail of one or two pixels takes four or two tiles of output channels at once (AVX-512).
+        [40, 30, 7, 7, 1, 1, 1, 1, 0, 0, 0, 0],  // one pixel: a group of four tiles, the last of 6 channels
+        [16, 72, 5, 10, 1, 1, 1, 1, 0, 0, 0, 0],  // two pixels: four groups of two tiles and one tile alone
+        [100, 40, 1, 49, 1, 1, 1, 1, 0, 0, 0, 0],  // one pixel, two blocks of products, a group and a tile
+        [8, 36, 14, 14, 1, 1, 2, 2, 0, 0, 0, 0],  // 49 pixels packed: a tail of one, a group and a tile
     ]
 
     @Test(arguments: 0..<geometries.count, [false, true])
