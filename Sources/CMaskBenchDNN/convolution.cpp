@@ -657,12 +657,15 @@ class ConvolutionLayer final : public cv::dnn::Layer {
         const int outH = dw.outH(height), outW = dw.outW(width);
         const int outChannels = project_ != nullptr ? project_->outChannels_ : outChannels_;
         CV_Assert(y.size[0] == images && y.size[1] == outChannels && y.size[2] == outH && y.size[3] == outW);
-        // Output rows per strip: as many as keep the expanded rows they read within the buffer's size.
+        // Output rows per strip: all of them when the expanded image fits in wholeImageBytes (the buffer then holds
+        // its rows, the padding rows not being stored: sized for the window's rows, a 7x7 image went in strips of 5
+        // and 2 rows, a 14x14 one in 12 and 2), else as many as keep the expanded rows they read within
+        // stripBytes.
         const size_t rowBytes = sizeof(float) * static_cast<size_t>(outChannels_) * width;
-        const size_t bufferBytes = rowBytes * height <= wholeImageBytes ? rowBytes * height : stripBytes;
-        const int bufferRows = std::max(dw.kernelH + dw.strideH, static_cast<int>(bufferBytes / rowBytes));
-        const int stripRows = std::min(outH, (bufferRows - dw.kernelH) / dw.strideH + 1);
-        const int expandedRows = (stripRows - 1) * dw.strideH + dw.kernelH;
+        const bool whole = rowBytes * height <= wholeImageBytes;
+        const int bufferRows = std::max(dw.kernelH + dw.strideH, static_cast<int>(stripBytes / rowBytes));
+        const int stripRows = whole ? outH : std::min(outH, (bufferRows - dw.kernelH) / dw.strideH + 1);
+        const int expandedRows = whole ? height : (stripRows - 1) * dw.strideH + dw.kernelH;
         const size_t expandedPlane = static_cast<size_t>(expandedRows) * width;
         const size_t stripPlane = static_cast<size_t>(stripRows) * outW;
         // Each thread takes whole parts of an image's output rows (one part per image in a single thread).
