@@ -150,19 +150,27 @@ package final class MaskClassifier {
     private func run(_ crops: [Crop]) throws -> [Float] {
         let side = spec.inputSize
         let plane = side * side
-        var input = [Float](repeating: 0, count: crops.count * 3 * plane)
-        for (index, crop) in crops.enumerated() {
-            // cv2.resize works on each channel alike, so the channels are put in the model's order afterwards.
-            let resized = try OpenCVImaging.resize(
-                crop.pixels, width: crop.width, height: crop.height, channels: 3, rowStride: crop.rowStride,
-                toWidth: side, height: side, interpolation: .linear)
-            for channel in 0..<3 {
-                let source = sourceChannels[channel]
-                let lookUp = channel * 256
-                let base = (index * 3 + channel) * plane
-                for pixel in 0..<plane {
-                    input[base + pixel] = table[lookUp + Int(resized[pixel * 3 + source])]
+        // Every float is written below: the faces' planes one after the other.
+        let input = try [Float](unsafeUninitializedCapacity: crops.count * 3 * plane) { buffer, count in
+            for (index, crop) in crops.enumerated() {
+                // cv2.resize works on each channel alike, so the channels are put in the model's order afterwards.
+                let resized = try OpenCVImaging.resize(
+                    crop.pixels, width: crop.width, height: crop.height, channels: 3, rowStride: crop.rowStride,
+                    toWidth: side, height: side, interpolation: .linear)
+                // Unchecked: 150,528 look-ups a face, 1% of a whole run's time with the arrays' bounds checks.
+                resized.withUnsafeBufferPointer { pixels in
+                    table.withUnsafeBufferPointer { table in
+                        for channel in 0..<3 {
+                            let source = sourceChannels[channel]
+                            let lookUp = table.baseAddress! + channel * 256
+                            let base = buffer.baseAddress! + (index * 3 + channel) * plane
+                            for pixel in 0..<plane {
+                                (base + pixel).initialize(to: lookUp[Int(pixels[pixel * 3 + source])])
+                            }
+                        }
+                    }
                 }
+                count = (index + 1) * 3 * plane
             }
         }
         try network.setInput(input, shape: [crops.count, 3, side, side])
