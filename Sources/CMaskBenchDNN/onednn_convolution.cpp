@@ -36,7 +36,9 @@
 #include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <string>
 #include <unordered_map>
+#include <utility>
 
 // libgomp's, declared here rather than through <omp.h>, which clang finds only with its own OpenMP runtime
 // installed. The corresponding library is linked in Package.swift ("gomp").
@@ -174,8 +176,6 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
                                                  w.kernelH, w.kernelW};
         const dims channels{1, outChannels_, 1, 1};
         const auto f32 = dnnl::memory::data_type::f32;
-        const dnnl::memory::desc anySrc(src, f32, tag::any), anyWeights(weights, f32, tag::any),
-            anyDst(dst, f32, tag::any);
         // With a fused BatchNorm the bias is the post-ops' (sum x scale + bias); otherwise the layer's own, if any.
         const bool convolutionBias = hasBias_ && !scaled_;
         const dnnl::memory::desc biasDesc = convolutionBias ? plainDesc({outChannels_}) : dnnl::memory::desc();
@@ -196,12 +196,25 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
         attr.set_post_ops(ops);
         attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
 
-        // oneDNN counts dilation from 0 (no gap between taps).
-        const dnnl::convolution_forward::desc desc(
-            dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, anySrc, anyWeights, biasDesc,
-            anyDst, dims{w.strideH, w.strideW}, dims{w.dilationH - 1, w.dilationW - 1}, dims{w.padTop, w.padLeft},
-            dims{w.padBottom, w.padRight});
-        const dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);
+        // The layouts of the input and output: see layouts(). oneDNN counts dilation from 0 (no gap between taps).
+        const auto describe = [&](tag srcTag, tag dstTag) {
+            return dnnl::convolution_forward::desc(
+                dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                dnnl::memory::desc(src, f32, srcTag), dnnl::memory::desc(weights, f32, tag::any), biasDesc,
+                dnnl::memory::desc(dst, f32, dstTag), dims{w.strideH, w.strideW},
+                dims{w.dilationH - 1, w.dilationW - 1}, dims{w.padTop, w.padLeft}, dims{w.padBottom, w.padRight});
+        };
+        const auto [srcTag, dstTag] = layouts();
+        dnnl::convolution_forward::primitive_desc pd;
+        try {
+            pd = dnnl::convolution_forward::primitive_desc(describe(srcTag, dstTag), attr, engine);
+        } catch (const dnnl::error &) {
+            // No implementation takes these layouts: let oneDNN choose.
+        }
+        if (!pd || std::string(pd.impl_info_str()).rfind("ref", 0) == 0) {
+            // Nor is its reference loop (100 times slower) worth them.
+            pd = dnnl::convolution_forward::primitive_desc(describe(tag::any, tag::any), attr, engine);
+        }
         b.convolution = dnnl::convolution_forward(pd);
         b.scratchpad = dnnl::memory(pd.scratchpad_desc(), engine);
 
@@ -237,6 +250,21 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
             b.dstReorder = dnnl::reorder(b.dst, b.userDst);
         }
         built_ = std::move(b);
+    }
+
+    /// The layouts asked of oneDNN for the input and output (tag::any: its choice). Left to choose, oneDNN 2.6 takes
+    /// NHWC for all of res10's layers (its brgconv kernels), and the reorders from and to OpenCV's NCHW are
+    /// transposes: 4.4 ms an image, 1 ms of it res10's first layer (3 input channels, 32 outputs of 150 x 150).
+    /// There NCHW input and an output in blocks of 16 channels (nChw16c) select oneDNN's "first convolution"
+    /// kernel, which reads the image as it is and writes runs of 16 floats that reorder at half the cost. On the
+    /// other layers nChw16c cuts the reorders as much but selects other kernels, whose sums in another order
+    /// change res10's scores in the last bits (Benchmarks/README.md); grouped layers were not measured.
+    std::pair<dnnl::memory::format_tag, dnnl::memory::format_tag> layouts() const {
+        using tag = dnnl::memory::format_tag;
+        if (groups_ == 1 && inChannels_ < 16) {
+            return {tag::abcd, tag::aBcd16b};
+        }
+        return {tag::any, tag::any};
     }
 
     /// The layer's own bias, a scale of 1 and no activation; the primitive is built again on the next forward.

@@ -9,6 +9,8 @@ import Testing
     /// dilation, BatchNorm (1) or none (0).
     static let geometries: [[Int32]] = [
         [3, 32, 1, 40, 40, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1],  // res10's conv1_h: 7x7 stride 2 on 3 channels
+        [3, 32, 1, 300, 300, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1],  // the same at res10's input size
+        [3, 13, 1, 23, 17, 7, 7, 2, 2, 3, 3, 3, 3, 1, 0],  // NCHW input, outputs not a whole block of 16
         [32, 32, 1, 19, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1],  // 3x3 'same', as layer_64_1
         [32, 128, 1, 19, 19, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1],  // 3x3 stride 2, odd size
         [32, 128, 1, 19, 19, 1, 1, 2, 2, 0, 0, 0, 0, 1, 0],  // 1x1 stride 2 (conv_expand), no BatchNorm
