@@ -482,14 +482,14 @@ std::string withConfidenceThreshold(std::string prototxt, double confidence) {
     return prototxt.replace(start, static_cast<size_t>(end - begin), value);
 }
 
-/// The prototxt with every `type: "Convolution"` layer made onednn_convolution.cpp's layer, about twice as fast
-/// as OpenCV 4.6's on res10's shapes (Benchmarks/README.md). OpenCV's own "Convolution" stays registered as it
-/// is: other detectors' importers, on other threads, build that type.
-std::string withOneDNNConvolutions(std::string prototxt) {
-    static const std::string from = "type: \"Convolution\"";
-    const std::string to = std::string("type: \"") + mbdnn::oneDNNConvolutionLayerType + "\"";
-    for (size_t at = prototxt.find(from); at != std::string::npos; at = prototxt.find(from, at + to.size())) {
-        prototxt.replace(at, from.size(), to);
+/// The prototxt with every layer of type `from` made CMaskBenchDNN's layer `to`: res10's convolutions
+/// onednn_convolution.cpp's, about twice as fast as OpenCV 4.6's on res10's shapes (Benchmarks/README.md), its
+/// DetectionOutput detection_output.cpp's, which decodes only the boxes that pass the threshold. OpenCV's own
+/// types stay registered as they are: other detectors' importers, on other threads, build them.
+std::string withLayerType(std::string prototxt, const std::string &from, const char *to) {
+    const std::string source = "type: \"" + from + "\"", target = std::string("type: \"") + to + "\"";
+    for (size_t at = prototxt.find(source); at != std::string::npos; at = prototxt.find(source, at + target.size())) {
+        prototxt.replace(at, source.size(), target);
     }
     return prototxt;
 }
@@ -506,9 +506,17 @@ extern "C" int mbdet_res10_create(const char *prototxt, const char *caffemodel, 
         auto detector = std::make_unique<mbdet_detector>();
         detector->kind = mbdet_detector::res10;
         mbdnn::registerOneDNNConvolutionLayer();
-        const std::string text = withOneDNNConvolutions(withConfidenceThreshold(readWhole(prototxt), confidence));
+        mbdnn::registerDetectionOutputLayer();
+        std::string text = withConfidenceThreshold(readWhole(prototxt), confidence);
+        text = withLayerType(text, "Convolution", mbdnn::oneDNNConvolutionLayerType);
+        text = withLayerType(text, "DetectionOutput", mbdnn::detectionOutputLayerType);
         const std::string weights = readWhole(caffemodel);
         detector->ssd = cv::dnn::readNetFromCaffe(text.data(), text.size(), weights.data(), weights.size());
+        // OpenCV builds the layers on the first forward: build them now, so that a prototxt whose DetectionOutput
+        // has parameters detection_output.cpp refuses fails here, naming the parameter.
+        for (const cv::String &name : detector->ssd.getLayerNames()) {
+            detector->ssd.getLayer(detector->ssd.getLayerId(name));
+        }
         detector->ssdInputSize = input_size;
         *out = detector.release();
     });

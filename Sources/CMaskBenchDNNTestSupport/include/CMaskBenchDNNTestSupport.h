@@ -6,6 +6,7 @@
  * leaves this API. */
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -65,6 +66,28 @@ int mbdnn_test_shared_weights_check(int *same_shared, int *different_apart, char
  * a model with several outputs) when two of its layers' outputs are asked for, the depthwise convolution's and the
  * last: writes their largest difference from the same layers built apart (0 when each layer wrote its own). */
 int mbdnn_test_block_outputs_check(double *max_difference, char *err, size_t errlen);
+
+/** Checks res10's DetectionOutput layer (CMaskBenchDNN/detection_output.cpp) against OpenCV's DetectionOutput on
+ * res10's own blobs: runs the network of `prototxt` and `caffemodel` (OpenCV's layers) on the BGR image (`width` x
+ * `height`, rows packed) resized to 300 x 300 as the detector does, takes the DetectionOutput layer's three inputs,
+ * and runs both layers on them with res10's parameters and each of the `count` confidence thresholds. Writes for
+ * each threshold the rows OpenCV's layer filled to `rows` and 1 to `identical_outputs` when the two outputs have
+ * the same shape and the same bits, else 0. */
+int mbdnn_test_detection_output_res10_check(const char *prototxt, const char *caffemodel, const uint8_t *bgr,
+                                            int width, int height, const float *thresholds, int count, int *rows,
+                                            int *identical_outputs, char *err, size_t errlen);
+
+/** The same check on seeded random inputs: `images` images of `priors` priors on a coarse grid of centres (so
+ * that boxes overlap; one in 16 inverted, an empty box), normal locations, and scores taking `levels` + 1 values
+ * (0, 1/levels, ..., 1: ties) or any value when `levels` is 0; res10's parameters with `top_k`, `keep_top_k`,
+ * the threshold `confidence` and `nms`. */
+int mbdnn_test_detection_output_synthetic_check(int images, int priors, int levels, int top_k, int keep_top_k,
+                                                float confidence, float nms, unsigned seed, int *rows,
+                                                int *identical_outputs, char *err, size_t errlen);
+
+/** Builds res10's DetectionOutput layer with res10's parameters and `parameter` set to `value` (a number when it
+ * reads as one, else a string): MBDNN_OK when the layer takes it, else an error naming what it refuses. */
+int mbdnn_test_detection_output_refusal(const char *parameter, const char *value, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

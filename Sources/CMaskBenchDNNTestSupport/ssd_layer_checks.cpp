@@ -1,0 +1,168 @@
+// CMaskBenchDNNTestSupport: checks of CMaskBenchDNN's layers for res10's SSD post-processing (detection_output.cpp)
+// against OpenCV's own layers built in the same process, for tests only.
+
+#include "CMaskBenchDNNTestSupport.h"
+#include "dnn_internal.hpp"
+
+#include <opencv2/core.hpp>
+#include <opencv2/dnn.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+/// res10's detection_output_param (models/deploy.prototxt) with `confidence` as its threshold.
+cv::dnn::LayerParams res10DetectionParams(float confidence, int topK, int keepTopK, float nms) {
+    cv::dnn::LayerParams params;
+    params.set("num_classes", 2);
+    params.set("share_location", true);
+    params.set("background_label_id", 0);
+    params.set("nms_threshold", nms);
+    params.set("top_k", topK);
+    params.set("code_type", cv::String("CENTER_SIZE"));
+    params.set("keep_top_k", keepTopK);
+    params.set("confidence_threshold", confidence);
+    return params;
+}
+
+/// Runs a network of one layer of `type` with `params` on `inputs` (locations, scores, priors) and returns its
+/// output.
+cv::Mat runLayer(const char *type, cv::dnn::LayerParams params, const std::vector<cv::Mat> &inputs) {
+    cv::dnn::Net net;
+    params.name = "layer";
+    params.type = type;
+    const int id = net.addLayer(params.name, type, params);
+    std::vector<cv::String> names;
+    for (size_t i = 0; i < inputs.size(); i++) {
+        names.push_back("input" + std::to_string(i));
+        net.connect(0, static_cast<int>(i), id, static_cast<int>(i));
+    }
+    net.setInputsNames(names);
+    for (size_t i = 0; i < inputs.size(); i++) {
+        net.setInput(inputs[i], names[i]);
+    }
+    net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    return net.forward().clone();
+}
+
+/// Whether `a` and `b` have the same shape and the same bytes.
+bool identical(const cv::Mat &a, const cv::Mat &b) {
+    return a.type() == b.type() && a.dims == b.dims && std::equal(a.size.p, a.size.p + a.dims, b.size.p) &&
+           a.isContinuous() && b.isContinuous() && std::memcmp(a.data, b.data, a.total() * a.elemSize()) == 0;
+}
+
+/// The rows of a DetectionOutput output (1 x 1 x R x 7) that a detection filled (label not 0).
+int filledRows(const cv::Mat &out) {
+    int rows = 0;
+    const float *r = out.ptr<float>();
+    for (size_t i = 0; i < out.total() / 7; i++) {
+        rows += r[i * 7 + 1] != 0;
+    }
+    return rows;
+}
+
+/// Both DetectionOutput layers on `inputs`: writes OpenCV's filled rows and whether the outputs are identical.
+void compareDetectionOutputs(const cv::dnn::LayerParams &params, const std::vector<cv::Mat> &inputs, int &rows,
+                             bool &same) {
+    mbdnn::registerDetectionOutputLayer();
+    const cv::Mat theirs = runLayer("DetectionOutput", params, inputs);
+    const cv::Mat ours = runLayer(mbdnn::detectionOutputLayerType, params, inputs);
+    rows = filledRows(theirs);
+    same = identical(ours, theirs);
+}
+
+} // namespace
+
+extern "C" int mbdnn_test_detection_output_res10_check(const char *prototxt, const char *caffemodel,
+                                                       const uint8_t *bgr, int width, int height,
+                                                       const float *thresholds, int count, int *rows,
+                                                       int *identical_outputs, char *err, size_t errlen) {
+    return mbdnn::guarded("mbdnn_test_detection_output_res10_check", err, errlen, [&] {
+        mbdnn::require(bgr != nullptr && width > 0 && height > 0, "empty image");
+        mbdnn::require(thresholds != nullptr && rows != nullptr && identical_outputs != nullptr && count > 0,
+                       "an array is NULL or empty");
+        mbdnn::requireReadableFile(prototxt, "Caffe prototxt");
+        mbdnn::requireReadableFile(caffemodel, "Caffe model");
+        // res10 with OpenCV's own layers, as far as DetectionOutput's inputs.
+        cv::dnn::Net net = cv::dnn::readNetFromCaffe(prototxt, caffemodel);
+        const cv::Mat image(height, width, CV_8UC3, const_cast<uint8_t *>(bgr));
+        net.setInput(cv::dnn::blobFromImage(image, 1.0, cv::Size(300, 300), cv::Scalar(104, 177, 123)));
+        std::vector<cv::Mat> inputs;
+        net.forward(inputs, std::vector<cv::String>{"mbox_loc", "mbox_conf_flatten", "mbox_priorbox"});
+        for (cv::Mat &m : inputs) {
+            m = m.clone();
+        }
+        for (int i = 0; i < count; i++) {
+            bool same = false;
+            compareDetectionOutputs(res10DetectionParams(thresholds[i], 400, 200, 0.45f), inputs, rows[i], same);
+            identical_outputs[i] = same ? 1 : 0;
+        }
+    });
+}
+
+extern "C" int mbdnn_test_detection_output_synthetic_check(int images, int priors, int levels, int top_k,
+                                                           int keep_top_k, float confidence, float nms,
+                                                           unsigned seed, int *rows, int *identical_outputs,
+                                                           char *err, size_t errlen) {
+    return mbdnn::guarded("mbdnn_test_detection_output_synthetic_check", err, errlen, [&] {
+        mbdnn::require(rows != nullptr && identical_outputs != nullptr, "an output pointer is NULL");
+        mbdnn::require(images > 0 && priors > 0 && levels >= 0, "images and priors must be positive");
+        cv::RNG rng(seed);
+        int priorShape[3] = {1, 2, priors * 4};
+        cv::Mat priorData(3, priorShape, CV_32F);
+        float *p = priorData.ptr<float>();
+        for (int i = 0; i < priors; i++) {
+            // Centres on a coarse grid, so that many boxes overlap; one prior in 16 inverted (an empty box).
+            const float cx = rng.uniform(0, 5) * 0.2f + 0.1f, cy = rng.uniform(0, 5) * 0.2f + 0.1f;
+            const float w = rng.uniform(0.02f, 0.6f), h = rng.uniform(0.02f, 0.6f);
+            const float sign = rng.uniform(0, 16) == 0 ? -1.0f : 1.0f;
+            const float box[4] = {cx - sign * w / 2, cy - sign * h / 2, cx + sign * w / 2, cy + sign * h / 2};
+            std::copy(box, box + 4, p + i * 4);
+            const float variances[4] = {0.1f, 0.1f, 0.2f, 0.2f};
+            std::copy(variances, variances + 4, p + (priors + i) * 4);
+        }
+        int locationShape[2] = {images, priors * 4};
+        cv::Mat locations(2, locationShape, CV_32F);
+        rng.fill(locations, cv::RNG::NORMAL, 0.0, 1.5);
+        int scoreShape[2] = {images, priors * 2};
+        cv::Mat scores(2, scoreShape, CV_32F);
+        float *s = scores.ptr<float>();
+        for (int i = 0; i < images * priors; i++) {
+            // `levels` distinct scores make ties; 0 makes every score its own.
+            float score = levels > 0 ? static_cast<float>(rng.uniform(0, levels + 1)) / static_cast<float>(levels)
+                                     : rng.uniform(0.0f, 1.0f);
+            s[i * 2] = 1.0f - score;
+            s[i * 2 + 1] = score;
+        }
+        bool same = false;
+        compareDetectionOutputs(res10DetectionParams(confidence, top_k, keep_top_k, nms),
+                                {locations, scores, priorData}, *rows, same);
+        *identical_outputs = same ? 1 : 0;
+    });
+}
+
+extern "C" int mbdnn_test_detection_output_refusal(const char *parameter, const char *value, char *err,
+                                                   size_t errlen) {
+    return mbdnn::guarded("mbdnn_test_detection_output_refusal", err, errlen, [&] {
+        mbdnn::require(parameter != nullptr && value != nullptr, "parameter or value is NULL");
+        mbdnn::registerDetectionOutputLayer();
+        cv::dnn::LayerParams params = res10DetectionParams(0.01f, 400, 200, 0.45f);
+        char *end = nullptr;
+        const double number = std::strtod(value, &end);
+        if (end == value || *end != '\0') {
+            params.set(parameter, cv::String(value));
+        } else if (number == std::floor(number)) {
+            params.set(parameter, static_cast<int>(number));
+        } else {
+            params.set(parameter, number);
+        }
+        params.name = "detection_out";
+        params.type = mbdnn::detectionOutputLayerType;
+        cv::dnn::LayerFactory::createLayerInstance(params.type, params);
+    });
+}
