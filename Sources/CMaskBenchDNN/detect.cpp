@@ -483,9 +483,10 @@ std::string withConfidenceThreshold(std::string prototxt, double confidence) {
 }
 
 /// The prototxt with every layer of type `from` made CMaskBenchDNN's layer `to`: res10's convolutions
-/// onednn_convolution.cpp's, about twice as fast as OpenCV 4.6's on res10's shapes (Benchmarks/README.md), its
-/// DetectionOutput detection_output.cpp's, which decodes only the boxes that pass the threshold. OpenCV's own
-/// types stay registered as they are: other detectors' importers, on other threads, build them.
+/// onednn_convolution.cpp's, about twice as fast as OpenCV 4.6's on res10's shapes (Benchmarks/README.md); its
+/// DetectionOutput detection_output.cpp's, which decodes only the boxes that pass the threshold; its Normalize
+/// normalize.cpp's, two passes over its input where OpenCV's makes seven (both give OpenCV's outputs to the bit).
+/// OpenCV's own types stay registered as they are: other detectors' importers, on other threads, build them.
 std::string withLayerType(std::string prototxt, const std::string &from, const char *to) {
     const std::string source = "type: \"" + from + "\"", target = std::string("type: \"") + to + "\"";
     for (size_t at = prototxt.find(source); at != std::string::npos; at = prototxt.find(source, at + target.size())) {
@@ -507,13 +508,15 @@ extern "C" int mbdet_res10_create(const char *prototxt, const char *caffemodel, 
         detector->kind = mbdet_detector::res10;
         mbdnn::registerOneDNNConvolutionLayer();
         mbdnn::registerDetectionOutputLayer();
+        mbdnn::registerNormalizeLayer();
         std::string text = withConfidenceThreshold(readWhole(prototxt), confidence);
         text = withLayerType(text, "Convolution", mbdnn::oneDNNConvolutionLayerType);
         text = withLayerType(text, "DetectionOutput", mbdnn::detectionOutputLayerType);
+        text = withLayerType(text, "Normalize", mbdnn::normalizeLayerType);
         const std::string weights = readWhole(caffemodel);
         detector->ssd = cv::dnn::readNetFromCaffe(text.data(), text.size(), weights.data(), weights.size());
         // OpenCV builds the layers on the first forward: build them now, so that a prototxt whose DetectionOutput
-        // has parameters detection_output.cpp refuses fails here, naming the parameter.
+        // or Normalize has parameters our layers refuse fails here, naming the parameter.
         for (const cv::String &name : detector->ssd.getLayerNames()) {
             detector->ssd.getLayer(detector->ssd.getLayerId(name));
         }

@@ -173,6 +173,12 @@ extern const char *const detectionOutputLayerType;
 /// Registers detection_output.cpp's layer with OpenCV's layer factory (once; later calls do nothing).
 void registerDetectionOutputLayer();
 
+/// The layer type of normalize.cpp's SSD Normalize (res10's parameters only; others are refused).
+extern const char *const normalizeLayerType;
+
+/// Registers normalize.cpp's layer with OpenCV's layer factory (once; later calls do nothing).
+void registerNormalizeLayer();
+
 /// How many implementations of the convolution layer this CPU runs (baseline, AVX2, AVX-512): a test picks one
 /// with the layer parameter `variant` (0 is the baseline, the default -1 the best).
 size_t convolutionVariantCount();

@@ -1,5 +1,5 @@
-// CMaskBenchDNNTestSupport: checks of CMaskBenchDNN's layers for res10's SSD post-processing (detection_output.cpp)
-// against OpenCV's own layers built in the same process, for tests only.
+// CMaskBenchDNNTestSupport: checks of CMaskBenchDNN's layers for res10's SSD post-processing (detection_output.cpp,
+// normalize.cpp) against OpenCV's own layers built in the same process, for tests only.
 
 #include "CMaskBenchDNNTestSupport.h"
 #include "dnn_internal.hpp"
@@ -76,6 +76,50 @@ void compareDetectionOutputs(const cv::dnn::LayerParams &params, const std::vect
     same = identical(ours, theirs);
 }
 
+/// res10 (`prototxt`, `caffemodel`) with OpenCV's own layers on the BGR image resized to 300 x 300 as the detector
+/// does: the outputs of the layers `names` (copies), and the network for its weights.
+std::vector<cv::Mat> res10Blobs(const char *prototxt, const char *caffemodel, const uint8_t *bgr, int width,
+                                int height, const std::vector<cv::String> &names, cv::dnn::Net &net) {
+    mbdnn::require(bgr != nullptr && width > 0 && height > 0, "empty image");
+    mbdnn::requireReadableFile(prototxt, "Caffe prototxt");
+    mbdnn::requireReadableFile(caffemodel, "Caffe model");
+    net = cv::dnn::readNetFromCaffe(prototxt, caffemodel);
+    const cv::Mat image(height, width, CV_8UC3, const_cast<uint8_t *>(bgr));
+    net.setInput(cv::dnn::blobFromImage(image, 1.0, cv::Size(300, 300), cv::Scalar(104, 177, 123)));
+    std::vector<cv::Mat> blobs;
+    net.forward(blobs, names);
+    for (cv::Mat &m : blobs) {
+        m = m.clone();
+    }
+    return blobs;
+}
+
+/// res10's norm_param (across_spatial false, channel_shared false) with the scales `scale`.
+cv::dnn::LayerParams res10NormalizeParams(const cv::Mat &scale) {
+    cv::dnn::LayerParams params;
+    params.set("across_spatial", false);
+    params.set("channel_shared", false);
+    params.blobs = {scale.clone()};
+    return params;
+}
+
+/// Both Normalize layers on `input`: whether the outputs are identical; writes the largest difference in units
+/// in the last place to `ulps` (0 when identical).
+bool compareNormalizations(const cv::dnn::LayerParams &params, const cv::Mat &input, double &ulps) {
+    mbdnn::registerNormalizeLayer();
+    const cv::Mat theirs = runLayer("Normalize", params, {input});
+    const cv::Mat ours = runLayer(mbdnn::normalizeLayerType, params, {input});
+    ulps = 0;
+    if (ours.total() == theirs.total()) {
+        for (size_t i = 0; i < ours.total(); i++) {
+            const float a = ours.ptr<float>()[i], b = theirs.ptr<float>()[i];
+            const double ulp = std::abs(static_cast<double>(std::nextafter(b, INFINITY)) - b);
+            ulps = std::max(ulps, a == b ? 0.0 : std::abs(static_cast<double>(a) - b) / ulp);
+        }
+    }
+    return identical(ours, theirs);
+}
+
 } // namespace
 
 extern "C" int mbdnn_test_detection_output_res10_check(const char *prototxt, const char *caffemodel,
@@ -83,20 +127,11 @@ extern "C" int mbdnn_test_detection_output_res10_check(const char *prototxt, con
                                                        const float *thresholds, int count, int *rows,
                                                        int *identical_outputs, char *err, size_t errlen) {
     return mbdnn::guarded("mbdnn_test_detection_output_res10_check", err, errlen, [&] {
-        mbdnn::require(bgr != nullptr && width > 0 && height > 0, "empty image");
         mbdnn::require(thresholds != nullptr && rows != nullptr && identical_outputs != nullptr && count > 0,
                        "an array is NULL or empty");
-        mbdnn::requireReadableFile(prototxt, "Caffe prototxt");
-        mbdnn::requireReadableFile(caffemodel, "Caffe model");
-        // res10 with OpenCV's own layers, as far as DetectionOutput's inputs.
-        cv::dnn::Net net = cv::dnn::readNetFromCaffe(prototxt, caffemodel);
-        const cv::Mat image(height, width, CV_8UC3, const_cast<uint8_t *>(bgr));
-        net.setInput(cv::dnn::blobFromImage(image, 1.0, cv::Size(300, 300), cv::Scalar(104, 177, 123)));
-        std::vector<cv::Mat> inputs;
-        net.forward(inputs, std::vector<cv::String>{"mbox_loc", "mbox_conf_flatten", "mbox_priorbox"});
-        for (cv::Mat &m : inputs) {
-            m = m.clone();
-        }
+        cv::dnn::Net net;
+        const std::vector<cv::Mat> inputs = res10Blobs(prototxt, caffemodel, bgr, width, height,
+                                                       {"mbox_loc", "mbox_conf_flatten", "mbox_priorbox"}, net);
         for (int i = 0; i < count; i++) {
             bool same = false;
             compareDetectionOutputs(res10DetectionParams(thresholds[i], 400, 200, 0.45f), inputs, rows[i], same);
@@ -163,6 +198,70 @@ extern "C" int mbdnn_test_detection_output_refusal(const char *parameter, const 
         }
         params.name = "detection_out";
         params.type = mbdnn::detectionOutputLayerType;
+        cv::dnn::LayerFactory::createLayerInstance(params.type, params);
+    });
+}
+
+extern "C" int mbdnn_test_normalize_res10_check(const char *prototxt, const char *caffemodel, const uint8_t *bgr,
+                                                int width, int height, int *identical_outputs, double *ulps,
+                                                char *err, size_t errlen) {
+    return mbdnn::guarded("mbdnn_test_normalize_res10_check", err, errlen, [&] {
+        mbdnn::require(identical_outputs != nullptr && ulps != nullptr, "an output pointer is NULL");
+        cv::dnn::Net net;
+        // conv4_3_norm's input: the output of the ReLU before it (its BatchNorm and Scale work in place).
+        const std::vector<cv::Mat> blobs =
+            res10Blobs(prototxt, caffemodel, bgr, width, height, {"layer_256_1_relu1"}, net);
+        const cv::Ptr<cv::dnn::Layer> norm = net.getLayer(net.getLayerId("conv4_3_norm"));
+        mbdnn::require(!norm.empty() && norm->blobs.size() == 1, "res10 has no conv4_3_norm with its scales");
+        *identical_outputs = compareNormalizations(res10NormalizeParams(norm->blobs[0]), blobs[0], *ulps) ? 1 : 0;
+    });
+}
+
+extern "C" int mbdnn_test_normalize_synthetic_check(int images, int channels, int height, int width, double range,
+                                                    unsigned seed, int *identical_outputs, double *ulps, char *err,
+                                                    size_t errlen) {
+    return mbdnn::guarded("mbdnn_test_normalize_synthetic_check", err, errlen, [&] {
+        mbdnn::require(identical_outputs != nullptr && ulps != nullptr, "an output pointer is NULL");
+        mbdnn::require(images > 0 && channels > 1 && height > 0 && width > 0, "empty shape");
+        cv::RNG rng(seed);
+        int shape[4] = {images, channels, height, width};
+        cv::Mat input(4, shape, CV_32F);
+        rng.fill(input, cv::RNG::UNIFORM, -range, range);
+        // Some pixels zero in every channel (a norm of eps alone), some after a ReLU (half the values zero).
+        float *data = input.ptr<float>();
+        const size_t plane = static_cast<size_t>(height) * width;
+        for (int n = 0; n < images; n++) {
+            for (size_t j = 0; j < plane; j += 7) {
+                for (int c = 0; c < channels; c++) {
+                    data[(static_cast<size_t>(n) * channels + c) * plane + j] = 0;
+                }
+            }
+        }
+        for (size_t i = 0; i < input.total(); i += 2) {
+            data[i] = std::max(data[i], 0.0f);
+        }
+        cv::Mat scale(channels, 1, CV_32F);
+        rng.fill(scale, cv::RNG::UNIFORM, -30.0, 30.0);
+        *identical_outputs = compareNormalizations(res10NormalizeParams(scale), input, *ulps) ? 1 : 0;
+    });
+}
+
+extern "C" int mbdnn_test_normalize_refusal(const char *parameter, const char *value, char *err, size_t errlen) {
+    return mbdnn::guarded("mbdnn_test_normalize_refusal", err, errlen, [&] {
+        mbdnn::require(parameter != nullptr && value != nullptr, "parameter or value is NULL");
+        mbdnn::registerNormalizeLayer();
+        cv::dnn::LayerParams params = res10NormalizeParams(cv::Mat(4, 1, CV_32F, cv::Scalar(20)));
+        char *end = nullptr;
+        const double number = std::strtod(value, &end);
+        if (end == value || *end != '\0') {
+            params.set(parameter, cv::String(value));
+        } else if (number == std::floor(number)) {
+            params.set(parameter, static_cast<int>(number));
+        } else {
+            params.set(parameter, number);
+        }
+        params.name = "conv4_3_norm";
+        params.type = mbdnn::normalizeLayerType;
         cv::dnn::LayerFactory::createLayerInstance(params.type, params);
     });
 }

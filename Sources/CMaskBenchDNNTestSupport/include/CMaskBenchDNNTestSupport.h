@@ -89,6 +89,24 @@ int mbdnn_test_detection_output_synthetic_check(int images, int priors, int leve
  * reads as one, else a string): MBDNN_OK when the layer takes it, else an error naming what it refuses. */
 int mbdnn_test_detection_output_refusal(const char *parameter, const char *value, char *err, size_t errlen);
 
+/** Checks res10's Normalize layer (CMaskBenchDNN/normalize.cpp) against OpenCV's Normalize on res10's own blob:
+ * runs the network (OpenCV's layers) on the image as mbdnn_test_detection_output_res10_check does, and both layers
+ * on conv4_3_norm's input with its parameters and scales. Writes 1 to `identical_outputs` when the outputs have the
+ * same shape and bits, else 0, and the largest difference in units in the last place of OpenCV's output to `ulps`. */
+int mbdnn_test_normalize_res10_check(const char *prototxt, const char *caffemodel, const uint8_t *bgr, int width,
+                                     int height, int *identical_outputs, double *ulps, char *err, size_t errlen);
+
+/** The same check on a seeded random `images` x `channels` x `height` x `width` input, uniform in [-range, range],
+ * with every 7th pixel zero in all channels and every other value clamped at 0 (as after a ReLU), and random
+ * scales. */
+int mbdnn_test_normalize_synthetic_check(int images, int channels, int height, int width, double range,
+                                         unsigned seed, int *identical_outputs, double *ulps, char *err,
+                                         size_t errlen);
+
+/** Builds res10's Normalize layer with res10's parameters and `parameter` set to `value` (as
+ * mbdnn_test_detection_output_refusal does): MBDNN_OK when the layer takes it, else an error naming it. */
+int mbdnn_test_normalize_refusal(const char *parameter, const char *value, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif
