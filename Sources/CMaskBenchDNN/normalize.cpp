@@ -1,10 +1,10 @@
 // CMaskBenchDNN: an SSD Normalize layer for OpenCV DNN ("MBNormalize"), used for res10's conv4_3_norm (detect.cpp
 // rewrites its type in the prototxt).
 //
-// Why. OpenCV 4.6's Normalize took 0.87 ms an image (getPerfProfile, one thread) for res10's 128 x 38 x 38 floats,
-// far above what 3 flops an element cost: it goes through whole-matrix operations, each a pass over the 740 KB
-// blob or a copy of its size (abs, pow, reduce, repeat of the norms, multiply, repeat of the scales, multiply).
-// This layer reads the input twice and writes the output once.
+// Why. OpenCV 4.6's Normalize took 1.0-1.7 ms an image (getPerfProfile, one thread, load 4-6) for res10's
+// 128 x 38 x 38 floats, far above what 3 flops an element cost: it goes through whole-matrix operations, each a
+// pass over the 740 KB blob or a copy of its size (abs, pow, reduce, repeat of the norms, multiply, repeat of the
+// scales, multiply). This layer reads the input twice and writes the output once: 0.19-0.28 ms.
 //
 // What it computes, as OpenCV 4.6's NormalizeBBoxLayer (modules/dnn/src/layers/normalize_bbox_layer.cpp) does for
 // res10's parameters (across_spatial false, the L2 norm, one learned scale per channel): for each image and each
