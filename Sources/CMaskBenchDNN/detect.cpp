@@ -485,7 +485,8 @@ std::string withConfidenceThreshold(std::string prototxt, double confidence) {
 /// The prototxt with every layer of type `from` made CMaskBenchDNN's layer `to`: res10's convolutions
 /// onednn_convolution.cpp's, about twice as fast as OpenCV 4.6's on res10's shapes (Benchmarks/README.md); its
 /// DetectionOutput detection_output.cpp's, which decodes only the boxes that pass the threshold; its Normalize
-/// normalize.cpp's, two passes over its input where OpenCV's makes seven (both give OpenCV's outputs to the bit).
+/// normalize.cpp's, two passes over its input where OpenCV's makes seven; its Eltwise sums sum.cpp's, vectorised
+/// where OpenCV's loop is scalar (the last three give OpenCV's outputs to the bit).
 /// OpenCV's own types stay registered as they are: other detectors' importers, on other threads, build them.
 std::string withLayerType(std::string prototxt, const std::string &from, const char *to) {
     const std::string source = "type: \"" + from + "\"", target = std::string("type: \"") + to + "\"";
@@ -509,14 +510,16 @@ extern "C" int mbdet_res10_create(const char *prototxt, const char *caffemodel, 
         mbdnn::registerOneDNNConvolutionLayer();
         mbdnn::registerDetectionOutputLayer();
         mbdnn::registerNormalizeLayer();
+        mbdnn::registerSumLayer();
         std::string text = withConfidenceThreshold(readWhole(prototxt), confidence);
         text = withLayerType(text, "Convolution", mbdnn::oneDNNConvolutionLayerType);
         text = withLayerType(text, "DetectionOutput", mbdnn::detectionOutputLayerType);
         text = withLayerType(text, "Normalize", mbdnn::normalizeLayerType);
+        text = withLayerType(text, "Eltwise", mbdnn::sumLayerType);
         const std::string weights = readWhole(caffemodel);
         detector->ssd = cv::dnn::readNetFromCaffe(text.data(), text.size(), weights.data(), weights.size());
-        // OpenCV builds the layers on the first forward: build them now, so that a prototxt whose DetectionOutput
-        // or Normalize has parameters our layers refuse fails here, naming the parameter.
+        // OpenCV builds the layers on the first forward: build them now, so that a prototxt whose DetectionOutput,
+        // Normalize or Eltwise has parameters our layers refuse fails here, naming the parameter.
         for (const cv::String &name : detector->ssd.getLayerNames()) {
             detector->ssd.getLayer(detector->ssd.getLayerId(name));
         }

@@ -179,6 +179,12 @@ extern const char *const normalizeLayerType;
 /// Registers normalize.cpp's layer with OpenCV's layer factory (once; later calls do nothing).
 void registerNormalizeLayer();
 
+/// The layer type of sum.cpp's element-wise sum (of inputs of one shape, coefficients 1; others are refused).
+extern const char *const sumLayerType;
+
+/// Registers sum.cpp's layer with OpenCV's layer factory (once; later calls do nothing).
+void registerSumLayer();
+
 /// How many implementations of the convolution layer this CPU runs (baseline, AVX2, AVX-512): a test picks one
 /// with the layer parameter `variant` (0 is the baseline, the default -1 the best).
 size_t convolutionVariantCount();

@@ -11,7 +11,7 @@
 //   DepthwiseConv2D with depth multiplier 1 and no dilation becomes depthwise.cpp's layer instead, which pads
 //   by itself, also for a ZeroPadding2D just before it (a ZeroPadding2D is added to the net only when
 //   another kind of layer reads it).
-//   BatchNormalization -> BatchNorm with the file's epsilon. ReLU(max 6) -> ReLU6. Add -> Eltwise sum.
+//   BatchNormalization -> BatchNorm with the file's epsilon. ReLU(max 6) -> ReLU6. Add -> sum.cpp's layer.
 //   Concatenate -> Concat with the axis remapped. Pooling floors (ceil_mode false) and averages only over
 //   real pixels (ave_pool_padded_area false). Flatten over H*W > 1 -> Permute (0,2,3,1) then Flatten (Keras
 //   flattens NHWC). Dense -> InnerProduct with the kernel transposed. Dropout -> nothing. Activations become
@@ -1075,7 +1075,11 @@ class Importer {
                                        shapeString(t.shape));
             }
         }
-        params.set("operation", layer.className == "Add" ? "sum" : layer.className == "Multiply" ? "prod" : "max");
+        // Add is sum.cpp's layer (OpenCV's Eltwise sum adds with a scalar loop; the same bits).
+        if (layer.className == "Add") {
+            return add(layer.prefix + layer.name, sumLayerType, params, inputs, inputs[0].shape);
+        }
+        params.set("operation", layer.className == "Multiply" ? "prod" : "max");
         return add(layer.prefix + layer.name, "Eltwise", params, inputs, inputs[0].shape);
     }
 
@@ -1188,6 +1192,7 @@ class Importer {
 void importKeras(const std::string &path, mbdnn_net &out) {
     registerDepthwiseLayer();
     registerConvolutionLayer();
+    registerSumLayer();
     std::string configText;
     std::lock_guard<std::mutex> lock(hdf5Mutex());
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); // errors are reported by return codes, not printed

@@ -1,5 +1,6 @@
 // CMaskBenchDNNTestSupport: checks of CMaskBenchDNN's layers for res10's SSD post-processing (detection_output.cpp,
-// normalize.cpp) against OpenCV's own layers built in the same process, for tests only.
+// normalize.cpp) and of its element-wise sum (sum.cpp) against OpenCV's own layers built in the same process, for
+// tests only.
 
 #include "CMaskBenchDNNTestSupport.h"
 #include "dnn_internal.hpp"
@@ -262,6 +263,67 @@ extern "C" int mbdnn_test_normalize_refusal(const char *parameter, const char *v
         }
         params.name = "conv4_3_norm";
         params.type = mbdnn::normalizeLayerType;
+        cv::dnn::LayerFactory::createLayerInstance(params.type, params);
+    });
+}
+
+extern "C" int mbdnn_test_sum_check(int inputs, int images, int channels, int height, int width, unsigned seed,
+                                    int *identical_outputs, char *err, size_t errlen) {
+    return mbdnn::guarded("mbdnn_test_sum_check", err, errlen, [&] {
+        mbdnn::require(identical_outputs != nullptr, "identical_outputs is NULL");
+        mbdnn::require(inputs >= 2 && images > 0 && channels > 0 && height > 0 && width > 0, "empty case");
+        mbdnn::registerSumLayer();
+        cv::RNG rng(seed);
+        int shape[4] = {images, channels, height, width};
+        std::vector<cv::Mat> blobs;
+        for (int i = 0; i < inputs; i++) {
+            cv::Mat blob(4, shape, CV_32F);
+            rng.fill(blob, cv::RNG::UNIFORM, -1.0, 1.0);
+            // Magnitudes from 1e-6 to 1e6, so that most sums round.
+            float *data = blob.ptr<float>();
+            for (size_t j = 0; j < blob.total(); j++) {
+                data[j] *= std::pow(10.0f, static_cast<float>(rng.uniform(-6, 7)));
+            }
+            blobs.push_back(blob);
+        }
+        cv::dnn::LayerParams params;
+        params.set("operation", "sum");
+        const cv::Mat theirs = runLayer("Eltwise", params, blobs);
+        const cv::Mat ours = runLayer(mbdnn::sumLayerType, params, blobs);
+        *identical_outputs = identical(ours, theirs) ? 1 : 0;
+    });
+}
+
+extern "C" int mbdnn_test_sum_refusal(const char *parameter, const char *value, char *err, size_t errlen) {
+    return mbdnn::guarded("mbdnn_test_sum_refusal", err, errlen, [&] {
+        mbdnn::require(parameter != nullptr && value != nullptr, "parameter or value is NULL");
+        mbdnn::registerSumLayer();
+        cv::dnn::LayerParams params;
+        const std::string name = parameter, text = value;
+        if (name == "inputs") {
+            int a[4] = {1, 2, 3, 3}, b[4] = {1, 3, 3, 3};
+            runLayer(mbdnn::sumLayerType, params, {cv::Mat(4, a, CV_32F, cv::Scalar(1)), cv::Mat(4, b, CV_32F, cv::Scalar(1))});
+            return;
+        }
+        if (text.find(',') != std::string::npos) {
+            std::vector<double> numbers;
+            for (size_t start = 0; start <= text.size();) {
+                const size_t end = std::min(text.find(',', start), text.size());
+                numbers.push_back(std::strtod(text.substr(start, end - start).c_str(), nullptr));
+                start = end + 1;
+            }
+            params.set(name, cv::dnn::DictValue::arrayReal(numbers.data(), static_cast<int>(numbers.size())));
+        } else {
+            char *end = nullptr;
+            const double number = std::strtod(value, &end);
+            if (end == value || *end != '\0') {
+                params.set(name, cv::String(value));
+            } else {
+                params.set(name, number);
+            }
+        }
+        params.name = "sum";
+        params.type = mbdnn::sumLayerType;
         cv::dnn::LayerFactory::createLayerInstance(params.type, params);
     });
 }

@@ -107,6 +107,17 @@ int mbdnn_test_normalize_synthetic_check(int images, int channels, int height, i
  * mbdnn_test_detection_output_refusal does): MBDNN_OK when the layer takes it, else an error naming it. */
 int mbdnn_test_normalize_refusal(const char *parameter, const char *value, char *err, size_t errlen);
 
+/** Checks the element-wise sum layer (CMaskBenchDNN/sum.cpp) against OpenCV's Eltwise sum: `inputs` seeded random
+ * `images` x `channels` x `height` x `width` blobs, values of all magnitudes (so that the additions round), summed
+ * by both layers. Writes 1 to `identical_outputs` when the outputs have the same shape and bits, else 0. */
+int mbdnn_test_sum_check(int inputs, int images, int channels, int height, int width, unsigned seed,
+                         int *identical_outputs, char *err, size_t errlen);
+
+/** Builds the sum layer with `parameter` set to `value` (a list of numbers when it holds a comma, a number when it
+ * reads as one, else a string): MBDNN_OK when the layer takes it, else an error naming what it refuses. With
+ * `parameter` "inputs", runs it on two inputs of different shapes instead. */
+int mbdnn_test_sum_refusal(const char *parameter, const char *value, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif
