@@ -51,6 +51,31 @@ cv::Mat runLayer(const char *type, cv::dnn::LayerParams params, const std::vecto
     return net.forward().clone();
 }
 
+/// Sets `name` in `params` from `value`'s text: a list of numbers when it holds a comma, an integer or a real when
+/// it reads as a number, else a string (as a prototxt or the Keras importer would give it).
+void setFromText(cv::dnn::LayerParams &params, const std::string &name, const char *value) {
+    const std::string text = value;
+    if (text.find(',') != std::string::npos) {
+        std::vector<double> numbers;
+        for (size_t start = 0; start <= text.size();) {
+            const size_t end = std::min(text.find(',', start), text.size());
+            numbers.push_back(std::strtod(text.substr(start, end - start).c_str(), nullptr));
+            start = end + 1;
+        }
+        params.set(name, cv::dnn::DictValue::arrayReal(numbers.data(), static_cast<int>(numbers.size())));
+        return;
+    }
+    char *end = nullptr;
+    const double number = std::strtod(value, &end);
+    if (end == value || *end != '\0') {
+        params.set(name, cv::String(value));
+    } else if (number == std::floor(number)) {
+        params.set(name, static_cast<int>(number));
+    } else {
+        params.set(name, number);
+    }
+}
+
 /// Whether `a` and `b` have the same shape and the same bytes.
 bool identical(const cv::Mat &a, const cv::Mat &b) {
     return a.type() == b.type() && a.dims == b.dims && std::equal(a.size.p, a.size.p + a.dims, b.size.p) &&
@@ -188,15 +213,7 @@ extern "C" int mbdnn_test_detection_output_refusal(const char *parameter, const 
         mbdnn::require(parameter != nullptr && value != nullptr, "parameter or value is NULL");
         mbdnn::registerDetectionOutputLayer();
         cv::dnn::LayerParams params = res10DetectionParams(0.01f, 400, 200, 0.45f);
-        char *end = nullptr;
-        const double number = std::strtod(value, &end);
-        if (end == value || *end != '\0') {
-            params.set(parameter, cv::String(value));
-        } else if (number == std::floor(number)) {
-            params.set(parameter, static_cast<int>(number));
-        } else {
-            params.set(parameter, number);
-        }
+        setFromText(params, parameter, value);
         params.name = "detection_out";
         params.type = mbdnn::detectionOutputLayerType;
         cv::dnn::LayerFactory::createLayerInstance(params.type, params);
@@ -252,15 +269,7 @@ extern "C" int mbdnn_test_normalize_refusal(const char *parameter, const char *v
         mbdnn::require(parameter != nullptr && value != nullptr, "parameter or value is NULL");
         mbdnn::registerNormalizeLayer();
         cv::dnn::LayerParams params = res10NormalizeParams(cv::Mat(4, 1, CV_32F, cv::Scalar(20)));
-        char *end = nullptr;
-        const double number = std::strtod(value, &end);
-        if (end == value || *end != '\0') {
-            params.set(parameter, cv::String(value));
-        } else if (number == std::floor(number)) {
-            params.set(parameter, static_cast<int>(number));
-        } else {
-            params.set(parameter, number);
-        }
+        setFromText(params, parameter, value);
         params.name = "conv4_3_norm";
         params.type = mbdnn::normalizeLayerType;
         cv::dnn::LayerFactory::createLayerInstance(params.type, params);
@@ -299,29 +308,13 @@ extern "C" int mbdnn_test_sum_refusal(const char *parameter, const char *value, 
         mbdnn::require(parameter != nullptr && value != nullptr, "parameter or value is NULL");
         mbdnn::registerSumLayer();
         cv::dnn::LayerParams params;
-        const std::string name = parameter, text = value;
+        const std::string name = parameter;
         if (name == "inputs") {
             int a[4] = {1, 2, 3, 3}, b[4] = {1, 3, 3, 3};
             runLayer(mbdnn::sumLayerType, params, {cv::Mat(4, a, CV_32F, cv::Scalar(1)), cv::Mat(4, b, CV_32F, cv::Scalar(1))});
             return;
         }
-        if (text.find(',') != std::string::npos) {
-            std::vector<double> numbers;
-            for (size_t start = 0; start <= text.size();) {
-                const size_t end = std::min(text.find(',', start), text.size());
-                numbers.push_back(std::strtod(text.substr(start, end - start).c_str(), nullptr));
-                start = end + 1;
-            }
-            params.set(name, cv::dnn::DictValue::arrayReal(numbers.data(), static_cast<int>(numbers.size())));
-        } else {
-            char *end = nullptr;
-            const double number = std::strtod(value, &end);
-            if (end == value || *end != '\0') {
-                params.set(name, cv::String(value));
-            } else {
-                params.set(name, number);
-            }
-        }
+        setFromText(params, name, value);
         params.name = "sum";
         params.type = mbdnn::sumLayerType;
         cv::dnn::LayerFactory::createLayerInstance(params.type, params);

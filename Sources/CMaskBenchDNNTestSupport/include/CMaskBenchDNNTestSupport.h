@@ -85,8 +85,8 @@ int mbdnn_test_detection_output_synthetic_check(int images, int priors, int leve
                                                 float confidence, float nms, unsigned seed, int *rows,
                                                 int *identical_outputs, char *err, size_t errlen);
 
-/** Builds res10's DetectionOutput layer with res10's parameters and `parameter` set to `value` (a number when it
- * reads as one, else a string): MBDNN_OK when the layer takes it, else an error naming what it refuses. */
+/** Builds res10's DetectionOutput layer with res10's parameters and `parameter` set to `value` (a list of numbers
+ * when it holds a comma, a number when it reads as one, else a string): MBDNN_OK when the layer takes it, else an error naming what it refuses. */
 int mbdnn_test_detection_output_refusal(const char *parameter, const char *value, char *err, size_t errlen);
 
 /** Checks res10's Normalize layer (CMaskBenchDNN/normalize.cpp) against OpenCV's Normalize on res10's own blob:
