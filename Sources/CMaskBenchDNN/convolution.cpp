@@ -11,10 +11,11 @@
 // place: its rows are the input channels' planes. Otherwise the panel (input channels x taps x 48 pixels, zeros
 // outside the image) is packed, one output row at a time, and used by every tile of output channels. A tile of 8
 // pixels or fewer (the last of a 7x7 or 14x14 image: 49 = 48 + 1, 196 = 4 x 48 + 4) is vectorised along its 8 output
-// channels instead, one or two pixels for several tiles of output channels at once (independent chains of sums). Compiled for AVX-512 and, as plain loops the compiler vectorises, for AVX2+FMA and the baseline,
-// chosen at run time; the importer uses the layer only where the AVX-512 tile runs (with the AVX2 loops the forward
-// took 24 ms a face, OpenCV's 17-19 ms). Like depthwise.cpp's layer it pads asymmetrically itself and takes in the
-// following BatchNorm and ReLU/ReLU6 (tryFuse). It also takes in a depthwise convolution after them and the 1x1
+// channels instead, one or two pixels for several tiles of output channels at once (independent chains of sums).
+// Compiled for AVX-512 and, as plain loops the compiler vectorises, for AVX2+FMA and the baseline, chosen at run
+// time; the importer uses the layer only where the AVX-512 tile runs (with the AVX2 loops the forward took 24 ms a
+// face, OpenCV's 17-19 ms). Like depthwise.cpp's layer it pads asymmetrically itself and takes in the following
+// BatchNorm and ReLU/ReLU6 (tryFuse). It also takes in a depthwise convolution after them and the 1x1
 // convolution after that (MobileNetV2's inverted residual block: expand, depthwise, project; and its first
 // convolution) and runs the three a few rows at a time, so that the expanded image (block_1's: 96 channels of
 // 112x112, 4.8 MB) is never written whole and read back (forwardBlock). Tests check every variant against OpenCV's
@@ -278,7 +279,7 @@ __attribute__((target("avx512f,avx2,fma"), always_inline)) inline void tileAVX51
 /// took 12% of such a layer's time); the group's chains are independent. Each output is summed exactly as
 /// tileAVX512Narrow sums it.
 template <int columns, int group>
-__attribute__((target("avx512f,avx512vl,avx2,fma"), always_inline)) inline void narrowGroupAVX512(
+__attribute__((target("avx512f,avx2,fma"), always_inline)) inline void narrowGroupAVX512(
     int depth, const float *weights, const float *panel, size_t panelStride, const float *scale, const float *bias,
     float low, float high, float *out, size_t stride, int rows) {
     const size_t tileWeights = static_cast<size_t>(depth) * tileRows;
@@ -327,7 +328,7 @@ __attribute__((target("avx512f,avx512vl,avx2,fma"), always_inline)) inline void 
 constexpr int narrowGroup(int columns) { return columns == 1 ? 4 : columns == 2 ? 2 : 1; }
 
 /// narrowGroupAVX512 for 1 or 2 columns (narrowGroup(columns) tiles).
-__attribute__((target("avx512f,avx512vl,avx2,fma"))) void narrowGroupsAVX512(
+__attribute__((target("avx512f,avx2,fma"))) void narrowGroupsAVX512(
     int depth, const float *weights, const float *panel, size_t panelStride, const float *scale, const float *bias,
     float low, float high, float *out, size_t stride, int rows, int columns) {
     if (columns == 1) {

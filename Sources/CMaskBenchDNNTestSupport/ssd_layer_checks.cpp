@@ -311,7 +311,8 @@ extern "C" int mbdnn_test_sum_refusal(const char *parameter, const char *value, 
         const std::string name = parameter;
         if (name == "inputs") {
             int a[4] = {1, 2, 3, 3}, b[4] = {1, 3, 3, 3};
-            runLayer(mbdnn::sumLayerType, params, {cv::Mat(4, a, CV_32F, cv::Scalar(1)), cv::Mat(4, b, CV_32F, cv::Scalar(1))});
+            runLayer(mbdnn::sumLayerType, params,
+                     {cv::Mat(4, a, CV_32F, cv::Scalar(1)), cv::Mat(4, b, CV_32F, cv::Scalar(1))});
             return;
         }
         setFromText(params, name, value);
