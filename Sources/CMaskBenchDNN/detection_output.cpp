@@ -162,15 +162,8 @@ class DetectionOutputLayer final : public cv::dnn::Layer {
 
     void forward(cv::InputArrayOfArrays inputsArray, cv::OutputArrayOfArrays outputsArray,
                  cv::OutputArrayOfArrays) override {
-        std::vector<cv::Mat> inputs, outputs;
-        inputsArray.getMatVector(inputs);
-        outputsArray.getMatVector(outputs);
-        CV_Assert(inputs.size() == 3 && outputs.size() == 1);
-        for (const cv::Mat &m : inputs) {
-            CV_Assert(m.type() == CV_32F && m.isContinuous());
-        }
-        cv::Mat &out = outputs[0];
-        CV_Assert(out.type() == CV_32F && out.isContinuous());
+        auto [inputs, out] = mbdnn::forwardFloatBlobs(inputsArray, outputsArray);
+        CV_Assert(inputs.size() == 3);
         const int images = inputs[0].size[0];
         const int priors = inputs[2].size[2] / 4;
         CV_Assert(out.total() == static_cast<size_t>(keepTopK_) * images * 7);

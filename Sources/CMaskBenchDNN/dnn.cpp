@@ -337,14 +337,24 @@ bool mbdnn::channelScaleShift(const cv::Ptr<cv::dnn::Layer> &top, int channels, 
     return perChannel(scale) && perChannel(shift);
 }
 
-std::pair<cv::Mat, cv::Mat> mbdnn::forwardBlobs(cv::InputArrayOfArrays inputsArray,
-                                                cv::OutputArrayOfArrays outputsArray) {
+std::pair<std::vector<cv::Mat>, cv::Mat> mbdnn::forwardFloatBlobs(cv::InputArrayOfArrays inputsArray,
+                                                                  cv::OutputArrayOfArrays outputsArray) {
     std::vector<cv::Mat> inputs, outputs;
     inputsArray.getMatVector(inputs);
     outputsArray.getMatVector(outputs);
-    CV_Assert(inputs.size() == 1 && outputs.size() == 1 && inputs[0].type() == CV_32F);
-    CV_Assert(inputs[0].isContinuous() && outputs[0].isContinuous() && inputs[0].dims == 4 && outputs[0].dims == 4);
-    return {inputs[0], outputs[0]};
+    CV_Assert(!inputs.empty() && outputs.size() == 1);
+    for (const cv::Mat &m : inputs) {
+        CV_Assert(m.type() == CV_32F && m.isContinuous());
+    }
+    CV_Assert(outputs[0].type() == CV_32F && outputs[0].isContinuous());
+    return {inputs, outputs[0]};
+}
+
+std::pair<cv::Mat, cv::Mat> mbdnn::forwardBlobs(cv::InputArrayOfArrays inputsArray,
+                                                cv::OutputArrayOfArrays outputsArray) {
+    auto [inputs, output] = forwardFloatBlobs(inputsArray, outputsArray);
+    CV_Assert(inputs.size() == 1 && inputs[0].dims == 4 && output.dims == 4);
+    return {inputs[0], output};
 }
 
 std::vector<float> mbdnn::layerBias(const cv::dnn::LayerParams &params, int channels, size_t size) {

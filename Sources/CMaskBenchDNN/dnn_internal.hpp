@@ -103,8 +103,12 @@ struct Window {
                                   int outChannels) const;
 };
 
-/// The one input and the one output of our layers' forward (headers sharing the blobs' data): both 4-dimensional
-/// and continuous, the input float; anything else fails an assertion.
+/// The inputs (one or more) and the one output of our layers' forward (headers sharing the blobs' data), all float
+/// and continuous; anything else fails an assertion.
+std::pair<std::vector<cv::Mat>, cv::Mat> forwardFloatBlobs(cv::InputArrayOfArrays inputs,
+                                                           cv::OutputArrayOfArrays outputs);
+
+/// forwardFloatBlobs for a layer of one input: the input and the output, both 4-dimensional.
 std::pair<cv::Mat, cv::Mat> forwardBlobs(cv::InputArrayOfArrays inputs, cv::OutputArrayOfArrays outputs);
 
 /// A ReLU6 or plain ReLU that a layer takes in (OpenCV's setActivation) as a clamp of its outputs to [low, high].

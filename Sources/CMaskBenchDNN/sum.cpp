@@ -71,15 +71,11 @@ class SumLayer final : public cv::dnn::Layer {
 
     void forward(cv::InputArrayOfArrays inputsArray, cv::OutputArrayOfArrays outputsArray,
                  cv::OutputArrayOfArrays) override {
-        std::vector<cv::Mat> inputs, outputs;
-        inputsArray.getMatVector(inputs);
-        outputsArray.getMatVector(outputs);
-        CV_Assert(inputs.size() >= 2 && outputs.size() == 1);
-        cv::Mat &out = outputs[0];
-        CV_Assert(out.type() == CV_32F && out.isContinuous());
+        auto [inputs, out] = mbdnn::forwardFloatBlobs(inputsArray, outputsArray);
+        CV_Assert(inputs.size() >= 2);
         std::vector<const float *> sources;
         for (const cv::Mat &m : inputs) {
-            CV_Assert(m.type() == CV_32F && m.isContinuous() && m.total() == out.total());
+            CV_Assert(m.total() == out.total());
             sources.push_back(m.ptr<float>());
         }
         float *destination = out.ptr<float>();
