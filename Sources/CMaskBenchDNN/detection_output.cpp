@@ -94,14 +94,12 @@ class DetectionOutputLayer final : public cv::dnn::Layer {
     /// Reads res10's parameters; refuses (cv::Exception naming the parameter) any other value, any parameter
     /// OpenCV's layer reads that changes what it computes, and any parameter it does not know.
     explicit DetectionOutputLayer(const cv::dnn::LayerParams &params) : cv::dnn::Layer(params) {
-        static const char *const known[] = {
-            "num_classes", "share_location", "background_label_id", "code_type", "keep_top_k",
-            "confidence_threshold", "nms_threshold", "top_k", "variance_encoded_in_target", "normalized_bbox", "clip",
-            "loc_pred_transposed", "group_by_classes"};
-        for (auto it = params.begin(); it != params.end(); ++it) {
-            if (std::find(std::begin(known), std::end(known), it->first) == std::end(known)) {
-                refuse(it->first, "is not a parameter this layer knows");
-            }
+        const std::string unknown = mbdnn::unknownParameter(
+            params, {"num_classes", "share_location", "background_label_id", "code_type", "keep_top_k",
+                     "confidence_threshold", "nms_threshold", "top_k", "variance_encoded_in_target",
+                     "normalized_bbox", "clip", "loc_pred_transposed", "group_by_classes"});
+        if (!unknown.empty()) {
+            refuse(unknown, "is not a parameter this layer knows");
         }
         for (const char *name : {"num_classes", "share_location", "background_label_id", "keep_top_k",
                                  "nms_threshold", "code_type"}) {

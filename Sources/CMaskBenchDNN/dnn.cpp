@@ -337,6 +337,15 @@ bool mbdnn::channelScaleShift(const cv::Ptr<cv::dnn::Layer> &top, int channels, 
     return perChannel(scale) && perChannel(shift);
 }
 
+std::string mbdnn::unknownParameter(const cv::dnn::LayerParams &params, std::initializer_list<const char *> known) {
+    for (auto it = params.begin(); it != params.end(); ++it) {
+        if (std::none_of(known.begin(), known.end(), [&](const char *name) { return it->first == name; })) {
+            return it->first;
+        }
+    }
+    return "";
+}
+
 std::pair<std::vector<cv::Mat>, cv::Mat> mbdnn::forwardFloatBlobs(cv::InputArrayOfArrays inputsArray,
                                                                   cv::OutputArrayOfArrays outputsArray) {
     std::vector<cv::Mat> inputs, outputs;

@@ -10,6 +10,7 @@
 
 #include <cstring>
 #include <exception>
+#include <initializer_list>
 #include <limits>
 #include <new>
 #include <stdexcept>
@@ -107,6 +108,10 @@ struct Window {
 /// and continuous; anything else fails an assertion.
 std::pair<std::vector<cv::Mat>, cv::Mat> forwardFloatBlobs(cv::InputArrayOfArrays inputs,
                                                            cv::OutputArrayOfArrays outputs);
+
+/// The first parameter of `params` (in its order) that is not one of `known`, or "" when they all are: a layer
+/// that implements only some of a type's parameters refuses the others rather than ignore them.
+std::string unknownParameter(const cv::dnn::LayerParams &params, std::initializer_list<const char *> known);
 
 /// forwardFloatBlobs for a layer of one input: the input and the output, both 4-dimensional.
 std::pair<cv::Mat, cv::Mat> forwardBlobs(cv::InputArrayOfArrays inputs, cv::OutputArrayOfArrays outputs);

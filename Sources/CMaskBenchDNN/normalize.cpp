@@ -35,11 +35,10 @@ class NormalizeLayer final : public cv::dnn::Layer {
     /// does not know. The scale filler's `type` and `value` (training only; the model's scales are the blob) are
     /// taken and unused, as OpenCV does.
     explicit NormalizeLayer(const cv::dnn::LayerParams &params) : cv::dnn::Layer(params) {
-        static const char *const known[] = {"across_spatial", "channel_shared", "eps", "p", "type", "value"};
-        for (auto it = params.begin(); it != params.end(); ++it) {
-            if (std::find(std::begin(known), std::end(known), it->first) == std::end(known)) {
-                refuse(it->first, "is not a parameter this layer knows");
-            }
+        const std::string unknown =
+            mbdnn::unknownParameter(params, {"across_spatial", "channel_shared", "eps", "p", "type", "value"});
+        if (!unknown.empty()) {
+            refuse(unknown, "is not a parameter this layer knows");
         }
         // OpenCV's default for across_spatial is true.
         if (!params.has("across_spatial") || params.get<bool>("across_spatial")) {

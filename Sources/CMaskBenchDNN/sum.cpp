@@ -17,6 +17,7 @@
 #include <opencv2/dnn/layer.details.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -30,10 +31,9 @@ class SumLayer final : public cv::dnn::Layer {
   public:
     /// Takes `operation` sum (OpenCV's default) and `coeff` all 1; refuses anything else, naming it.
     explicit SumLayer(const cv::dnn::LayerParams &params) : cv::dnn::Layer(params) {
-        for (auto it = params.begin(); it != params.end(); ++it) {
-            if (it->first != "operation" && it->first != "coeff") {
-                refuse(it->first, "is not a parameter this layer knows");
-            }
+        const std::string unknown = mbdnn::unknownParameter(params, {"operation", "coeff"});
+        if (!unknown.empty()) {
+            refuse(unknown, "is not a parameter this layer knows");
         }
         if (params.has("operation")) {
             std::string operation = params.get<std::string>("operation");
