@@ -440,6 +440,8 @@ struct mbdet_detector {
     enum Kind { res10, mtcnn, haar, retinaface } kind;
     cv::dnn::Net ssd;
     int ssdInputSize = 300;
+    /// Whether mbdnn::chainOneDNNLayouts ran on `ssd` (after its first forward).
+    bool ssdChained = false;
     std::unique_ptr<MTCNN> mtcnnNets;
     std::unique_ptr<RetinaFace> retinaFace;
     cv::CascadeClassifier cascade;
@@ -498,6 +500,26 @@ std::string withLayerType(std::string prototxt, const std::string &from, const c
 
 } // namespace
 
+cv::dnn::Net mbdnn::readRes10(const char *prototxt, const char *caffemodel, double confidence) {
+    registerOneDNNConvolutionLayer();
+    registerDetectionOutputLayer();
+    registerNormalizeLayer();
+    registerSumLayer();
+    std::string text = withConfidenceThreshold(readWhole(prototxt), confidence);
+    text = withLayerType(text, "Convolution", oneDNNConvolutionLayerType);
+    text = withLayerType(text, "DetectionOutput", detectionOutputLayerType);
+    text = withLayerType(text, "Normalize", normalizeLayerType);
+    text = withLayerType(text, "Eltwise", sumLayerType);
+    const std::string weights = readWhole(caffemodel);
+    cv::dnn::Net net = cv::dnn::readNetFromCaffe(text.data(), text.size(), weights.data(), weights.size());
+    // OpenCV builds the layers on the first forward: build them now, so that a prototxt whose DetectionOutput,
+    // Normalize or Eltwise has parameters our layers refuse fails here, naming the parameter.
+    for (const cv::String &name : net.getLayerNames()) {
+        net.getLayer(net.getLayerId(name));
+    }
+    return net;
+}
+
 extern "C" int mbdet_res10_create(const char *prototxt, const char *caffemodel, int input_size, double confidence,
                                   mbdet_detector **out, char *err, size_t errlen) {
     return mbdnn::guarded("mbdet_res10_create", err, errlen, [&] {
@@ -507,22 +529,7 @@ extern "C" int mbdet_res10_create(const char *prototxt, const char *caffemodel, 
         mbdnn::requireReadableFile(caffemodel, "Caffe model");
         auto detector = std::make_unique<mbdet_detector>();
         detector->kind = mbdet_detector::res10;
-        mbdnn::registerOneDNNConvolutionLayer();
-        mbdnn::registerDetectionOutputLayer();
-        mbdnn::registerNormalizeLayer();
-        mbdnn::registerSumLayer();
-        std::string text = withConfidenceThreshold(readWhole(prototxt), confidence);
-        text = withLayerType(text, "Convolution", mbdnn::oneDNNConvolutionLayerType);
-        text = withLayerType(text, "DetectionOutput", mbdnn::detectionOutputLayerType);
-        text = withLayerType(text, "Normalize", mbdnn::normalizeLayerType);
-        text = withLayerType(text, "Eltwise", mbdnn::sumLayerType);
-        const std::string weights = readWhole(caffemodel);
-        detector->ssd = cv::dnn::readNetFromCaffe(text.data(), text.size(), weights.data(), weights.size());
-        // OpenCV builds the layers on the first forward: build them now, so that a prototxt whose DetectionOutput,
-        // Normalize or Eltwise has parameters our layers refuse fails here, naming the parameter.
-        for (const cv::String &name : detector->ssd.getLayerNames()) {
-            detector->ssd.getLayer(detector->ssd.getLayerId(name));
-        }
+        detector->ssd = mbdnn::readRes10(prototxt, caffemodel, confidence);
         detector->ssdInputSize = input_size;
         *out = detector.release();
     });
@@ -583,6 +590,11 @@ extern "C" int mbdet_detect(mbdet_detector *detector, const uint8_t *bgr, int wi
                                                   cv::Scalar(104, 177, 123));
             detector->ssd.setInput(blob);
             cv::Mat out = detector->ssd.forward();
+            if (!detector->ssdChained) {
+                // The layers are fused now: the next forwards pass blobs between convolutions without transposes.
+                mbdnn::chainOneDNNLayouts(detector->ssd);
+                detector->ssdChained = true;
+            }
             if (out.dims != 4 || out.size[3] != 7) throw Error(MBDNN_ERR_INTERNAL, "unexpected SSD output shape");
             cv::Mat rows(out.size[2], 7, CV_32F, out.ptr<float>());
             for (int i = 0; i < rows.rows; ++i) {

@@ -176,6 +176,18 @@ extern const char *const oneDNNConvolutionLayerType;
 /// Registers onednn_convolution.cpp's layer with OpenCV's layer factory (once; later calls do nothing).
 void registerOneDNNConvolutionLayer();
 
+/// res10's network from `prototxt` and `caffemodel` as the detector runs it: CMaskBenchDNN's convolution,
+/// DetectionOutput (its threshold raised to `confidence`), Normalize and sum layers in OpenCV's place (detect.cpp).
+cv::dnn::Net readRes10(const char *prototxt, const char *caffemodel, double confidence);
+
+/// Chains the layouts of `net`'s oneDNN convolutions (see onednn_convolution.cpp's header): after the network's
+/// first forward, before the next.
+void chainOneDNNLayouts(cv::dnn::Net &net);
+
+/// What chainOneDNNLayouts set on `layer`, a oneDNN convolution: input NHWC, output NHWC, reads a shared copy of
+/// its input (0 or 1 each); empty for another layer. For tests.
+std::vector<int> oneDNNBlobLayouts(const cv::Ptr<cv::dnn::Layer> &layer);
+
 /// The layer type of detection_output.cpp's SSD DetectionOutput (res10's parameters only; others are refused).
 extern const char *const detectionOutputLayerType;
 

@@ -20,6 +20,16 @@
 // round every weight once more (see convolution.cpp's header). A following ReLU or ReLU6 (setActivation) is an
 // eltwise post-op.
 //
+// Layouts between layers. oneDNN's kernels for res10's layers read and write NHWC, OpenCV's blobs are NCHW: each
+// layer alone transposes its input in and its output back (3.4 ms of res10's 27 an image). chainOneDNNLayouts,
+// called on a network after its first forward (when OpenCV has fused the layers), drops the transposes the graph
+// does not need: a convolution whose every reader is such a convolution writes its blob NHWC and they read it so
+// (OpenCV only passes the blob along: the shape it declares stays NCHW, the same number of floats), and
+// convolutions that read the same blob of another layer share one transposed copy, made by the first of them to
+// run in each forward. The kernels and their sums are the same either way, so are the outputs, to the bit (test).
+// Any new setup of the network (another input shape, other outputs asked for) finalizes every layer, which
+// returns it to NCHW in and out until the network is chained again.
+//
 // Threads. oneDNN runs on OpenMP (libgomp), OpenCV on its own pool; a forward asks libgomp for as many threads as
 // `cv::getNumThreads()` says (which maskbench sets to 1 per worker). omp_set_num_threads applies to the calling
 // thread only, so each worker's forwards run in its own thread and two workers do not oversubscribe the cores.
@@ -35,10 +45,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 // libgomp's, declared here rather than through <omp.h>, which clang finds only with its own OpenMP runtime
 // installed. The corresponding library is linked in Package.swift ("gomp").
@@ -58,6 +72,16 @@ dnnl::memory::desc plainDesc(const dnnl::memory::dims &dims) {
     const tag format = dims.size() == 1 ? tag::a : dims.size() == 4 ? tag::abcd : tag::abcde;
     return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, format);
 }
+
+/// A blob that several convolutions read (another layer's output), transposed once per forward into the layout
+/// their kernels take: the first of them in the network's order makes the copy, the others read it.
+struct SharedSource {
+    /// The copy and its layout (empty until the first reader builds its primitive).
+    dnnl::memory copy;
+    /// Counts the copies made; a reader other than the first reads the copy only when a new one was made since its
+    /// last forward (then in this forward: the network runs every layer in order).
+    uint64_t generation = 0;
+};
 
 class OneDNNConvolutionLayer final : public cv::dnn::Layer {
   public:
@@ -84,6 +108,26 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
         return cv::makePtr<OneDNNConvolutionLayer>(params);
     }
 
+    /// The layers taken in (tryFuse, setActivation), in order: OpenCV skips them, and their readers read this
+    /// layer's output.
+    const std::vector<std::string> &takenIn() const { return takenIn_; }
+
+    /// Whether oneDNN's kernel for this layer reads and writes NHWC (left to choose its layouts, see layouts()).
+    bool kernelTakesNHWC() const { return layouts().first == dnnl::memory::format_tag::any; }
+
+    /// Sets the layouts of the input and output blobs (chainOneDNNLayouts); the primitive is built again.
+    void setBlobLayouts(bool inputNHWC, bool outputNHWC, std::shared_ptr<SharedSource> source, bool copiesSource) {
+        inputNHWC_ = inputNHWC;
+        outputNHWC_ = outputNHWC;
+        source_ = std::move(source);
+        copiesSource_ = copiesSource;
+        seenGeneration_ = 0;
+        built_ = Built();
+    }
+
+    /// The layouts chainOneDNNLayouts set: input NHWC, output NHWC, reads a shared copy (0 or 1 each).
+    std::vector<int> blobLayouts() const { return {inputNHWC_, outputNHWC_, source_ != nullptr}; }
+
     bool getMemoryShapes(const std::vector<cv::dnn::MatShape> &inputs, const int,
                          std::vector<cv::dnn::MatShape> &outputs, std::vector<cv::dnn::MatShape> &) const override {
         outputs.assign(1, window_.outputShape(inputs, inChannels_, outChannels_));
@@ -97,6 +141,7 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
             return false;
         }
         scaled_ = true;
+        takenIn_.push_back(top->name);
         built_ = Built();
         return true;
     }
@@ -106,6 +151,7 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
         if (!clamp_.take(layer)) {
             return false;
         }
+        takenIn_.push_back(layer->name);
         built_ = Built();
         return true;
     }
@@ -126,7 +172,17 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
             built_.userSrc.set_data_handle(const_cast<float *>(x.ptr<float>()));
             built_.userDst.set_data_handle(y.ptr<float>());
             if (built_.srcReorder) {
-                built_.srcReorder.execute(stream, built_.userSrc, built_.src);
+                // A shared copy is read when another reader made it in this forward (see SharedSource).
+                const bool copied = built_.readsSource && !copiesSource_ && source_->generation != seenGeneration_;
+                if (!copied) {
+                    built_.srcReorder.execute(stream, built_.userSrc, built_.src);
+                    if (built_.readsSource) {
+                        source_->generation++;
+                    }
+                }
+                if (built_.readsSource) {
+                    seenGeneration_ = source_->generation;
+                }
             }
             std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, built_.src},
                                                        {DNNL_ARG_WEIGHTS, built_.weights},
@@ -160,6 +216,8 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
         /// memory when oneDNN takes NCHW itself, then without a reorder).
         dnnl::memory userSrc, userDst, src, dst;
         dnnl::reorder srcReorder, dstReorder;
+        /// Whether `src` is the shared copy of the input (source_).
+        bool readsSource = false;
     };
 
     /// Builds the primitive for an input of dimensions `src`, with the fused scale, bias and clamp.
@@ -204,7 +262,13 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
                 dnnl::memory::desc(dst, f32, dstTag), dims{w.strideH, w.strideW},
                 dims{w.dilationH - 1, w.dilationW - 1}, dims{w.padTop, w.padLeft}, dims{w.padBottom, w.padRight});
         };
-        const auto [srcTag, dstTag] = layouts();
+        auto [srcTag, dstTag] = layouts();
+        if (inputNHWC_) {
+            srcTag = tag::acdb;
+        }
+        if (outputNHWC_) {
+            dstTag = tag::acdb;
+        }
         dnnl::convolution_forward::primitive_desc pd;
         try {
             pd = dnnl::convolution_forward::primitive_desc(describe(srcTag, dstTag), attr, engine);
@@ -235,12 +299,19 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
         }
         stream.wait();
 
-        b.userSrc = dnnl::memory(plainDesc(src), engine, DNNL_MEMORY_NONE);
-        b.userDst = dnnl::memory(plainDesc(dst), engine, DNNL_MEMORY_NONE);
+        // The blobs as OpenCV holds them: NCHW, or NHWC where chainOneDNNLayouts chained the layers.
+        b.userSrc = dnnl::memory(inputNHWC_ ? dnnl::memory::desc(src, f32, tag::acdb) : plainDesc(src), engine,
+                                 DNNL_MEMORY_NONE);
+        b.userDst = dnnl::memory(outputNHWC_ ? dnnl::memory::desc(dst, f32, tag::acdb) : plainDesc(dst), engine,
+                                 DNNL_MEMORY_NONE);
         if (pd.src_desc() == b.userSrc.get_desc()) {
             b.src = b.userSrc;
         } else {
-            b.src = dnnl::memory(pd.src_desc(), engine);
+            if (source_ != nullptr && !source_->copy) {
+                source_->copy = dnnl::memory(pd.src_desc(), engine);
+            }
+            b.readsSource = source_ != nullptr && source_->copy.get_desc() == pd.src_desc();
+            b.src = b.readsSource ? source_->copy : dnnl::memory(pd.src_desc(), engine);
             b.srcReorder = dnnl::reorder(b.userSrc, b.src);
         }
         if (pd.dst_desc() == b.userDst.get_desc()) {
@@ -273,7 +344,8 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
         bias_ = originalBias_;
         scaled_ = false;
         clamp_ = mbdnn::Clamp();
-        built_ = Built();
+        takenIn_.clear();
+        setBlobLayouts(false, false, nullptr, false);
     }
 
     mbdnn::Window window_;
@@ -286,6 +358,14 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
     /// Whether a BatchNorm or Scale was taken in (then the post-ops apply scale_ and bias_).
     bool scaled_ = false;
     mbdnn::Clamp clamp_;
+    /// The names of the layers taken in, in order.
+    std::vector<std::string> takenIn_;
+    /// The blob layouts (chainOneDNNLayouts): input and output NHWC; the input's shared copy, if any, and whether
+    /// this layer makes it (the first reader) or reads it; the copy's generation this layer last saw.
+    bool inputNHWC_ = false, outputNHWC_ = false;
+    std::shared_ptr<SharedSource> source_;
+    bool copiesSource_ = false;
+    uint64_t seenGeneration_ = 0;
     Built built_;
 };
 
@@ -300,6 +380,83 @@ void registerOneDNNConvolutionLayer() {
     std::call_once(once, [] {
         cv::dnn::LayerFactory::registerLayer(oneDNNConvolutionLayerType, OneDNNConvolutionLayer::create);
     });
+}
+
+} // namespace mbdnn
+
+namespace mbdnn {
+
+void chainOneDNNLayouts(cv::dnn::Net &net) {
+    // The convolutions, and the layers they took in (OpenCV skips those: their readers read the convolution's
+    // output blob).
+    std::vector<int> ids;
+    std::map<std::string, OneDNNConvolutionLayer *> convolutions;
+    std::map<std::string, std::string> takenInto;
+    for (const cv::String &name : net.getLayerNames()) {
+        const int id = net.getLayerId(name);
+        ids.push_back(id);
+        if (auto *convolution = dynamic_cast<OneDNNConvolutionLayer *>(net.getLayer(id).get())) {
+            convolutions[name] = convolution;
+            for (const std::string &taken : convolution->takenIn()) {
+                takenInto[taken] = name;
+            }
+        }
+    }
+    std::sort(ids.begin(), ids.end());
+    // Each layer's readers, in the network's order (OpenCV runs the layers by id): a blob is the output of a
+    // layer not taken in, read by the layers not taken in whose inputs are that layer or one it took in.
+    std::map<std::string, std::vector<cv::Ptr<cv::dnn::Layer>>> readers;
+    for (const int id : ids) {
+        const cv::Ptr<cv::dnn::Layer> layer = net.getLayer(id);
+        if (takenInto.count(layer->name) != 0) {
+            continue;
+        }
+        for (const cv::Ptr<cv::dnn::Layer> &input : net.getLayerInputs(id)) {
+            const auto owner = takenInto.find(input->name);
+            readers[owner == takenInto.end() ? input->name : owner->second].push_back(layer);
+        }
+    }
+    const auto asConvolution = [&](const cv::Ptr<cv::dnn::Layer> &layer) -> OneDNNConvolutionLayer * {
+        auto *convolution = dynamic_cast<OneDNNConvolutionLayer *>(layer.get());
+        return convolution != nullptr && net.getLayerInputs(net.getLayerId(layer->name)).size() == 1 ? convolution
+                                                                                                     : nullptr;
+    };
+    std::map<OneDNNConvolutionLayer *, std::vector<int>> layouts; // input NHWC, output NHWC
+    std::map<OneDNNConvolutionLayer *, std::pair<std::shared_ptr<SharedSource>, bool>> sources;
+    for (const auto &[name, blobReaders] : readers) {
+        std::vector<OneDNNConvolutionLayer *> nhwcReaders;
+        for (const auto &reader : blobReaders) {
+            if (auto *convolution = asConvolution(reader); convolution != nullptr && convolution->kernelTakesNHWC()) {
+                nhwcReaders.push_back(convolution);
+            }
+        }
+        const auto writer = convolutions.find(name);
+        if (writer != convolutions.end() && writer->second->kernelTakesNHWC() && !blobReaders.empty() &&
+            nhwcReaders.size() == blobReaders.size()) {
+            layouts[writer->second].resize(2);
+            layouts[writer->second][1] = 1;
+            for (auto *reader : nhwcReaders) {
+                layouts[reader].resize(2);
+                layouts[reader][0] = 1;
+            }
+        } else if (nhwcReaders.size() > 1) {
+            auto source = std::make_shared<SharedSource>();
+            for (size_t i = 0; i < nhwcReaders.size(); i++) {
+                sources[nhwcReaders[i]] = {source, i == 0};
+            }
+        }
+    }
+    for (const auto &[name, convolution] : convolutions) {
+        std::vector<int> layout = layouts[convolution];
+        layout.resize(2);
+        auto source = sources[convolution];
+        convolution->setBlobLayouts(layout[0] != 0, layout[1] != 0, source.first, source.second);
+    }
+}
+
+std::vector<int> oneDNNBlobLayouts(const cv::Ptr<cv::dnn::Layer> &layer) {
+    auto *convolution = dynamic_cast<OneDNNConvolutionLayer *>(layer.get());
+    return convolution != nullptr ? convolution->blobLayouts() : std::vector<int>{};
 }
 
 } // namespace mbdnn

@@ -1,11 +1,12 @@
 // CMaskBenchDNNTestSupport: checks of CMaskBenchDNN's layers for res10's SSD post-processing (detection_output.cpp,
-// normalize.cpp) and of its element-wise sum (sum.cpp) against OpenCV's own layers built in the same process, for
-// tests only.
+// normalize.cpp) and of its element-wise sum (sum.cpp) against OpenCV's own layers built in the same process, and of
+// res10's chained layouts (onednn_convolution.cpp) against the same network unchained, for tests only.
 
 #include "CMaskBenchDNNTestSupport.h"
 #include "dnn_internal.hpp"
 
 #include <opencv2/core.hpp>
+#include <opencv2/core/utility.hpp>
 #include <opencv2/dnn.hpp>
 
 #include <algorithm>
@@ -319,5 +320,58 @@ extern "C" int mbdnn_test_sum_refusal(const char *parameter, const char *value, 
         params.name = "sum";
         params.type = mbdnn::sumLayerType;
         cv::dnn::LayerFactory::createLayerInstance(params.type, params);
+    });
+}
+
+extern "C" int mbdnn_test_res10_layouts_check(const char *prototxt, const char *caffemodel, const uint8_t *bgr,
+                                              int width, int height, int *identical_outputs, int *nhwc_outputs,
+                                              int *nhwc_inputs, int *shared_readers, char *err, size_t errlen) {
+    return mbdnn::guarded("mbdnn_test_res10_layouts_check", err, errlen, [&] {
+        mbdnn::require(bgr != nullptr && width > 0 && height > 0, "empty image");
+        mbdnn::require(identical_outputs != nullptr && nhwc_outputs != nullptr && nhwc_inputs != nullptr &&
+                           shared_readers != nullptr,
+                       "an output is NULL");
+        mbdnn::requireReadableFile(prototxt, "Caffe prototxt");
+        mbdnn::requireReadableFile(caffemodel, "Caffe model");
+        // One thread, as a worker of maskbench runs it.
+        const int threads = cv::getNumThreads();
+        cv::setNumThreads(1);
+        cv::dnn::Net chained = mbdnn::readRes10(prototxt, caffemodel, 0.5);
+        cv::dnn::Net apart = mbdnn::readRes10(prototxt, caffemodel, 0.5);
+        // The blobs compared (asking for them on every forward, so that OpenCV sets the networks up once): every
+        // prior's locations and scores, and the detections.
+        const std::vector<cv::String> names{"mbox_loc", "mbox_conf_flatten", "detection_out"};
+        const cv::Mat image(height, width, CV_8UC3, const_cast<uint8_t *>(bgr));
+        cv::Mat flipped;
+        cv::flip(image, flipped, 1);
+        const cv::Mat &mirrored = flipped;
+        // The image, its mirror image (a shared copy left from the forward before would show), the image again.
+        *identical_outputs = 1;
+        bool first = true;
+        for (const cv::Mat *input : {&image, &mirrored, &image, &mirrored}) {
+            const cv::Mat blob = cv::dnn::blobFromImage(*input, 1.0, cv::Size(300, 300), cv::Scalar(104, 177, 123));
+            std::vector<cv::Mat> ours, theirs;
+            chained.setInput(blob);
+            chained.forward(ours, names);
+            apart.setInput(blob);
+            apart.forward(theirs, names);
+            for (size_t i = 0; i < names.size(); i++) {
+                *identical_outputs &= identical(ours[i], theirs[i]) ? 1 : 0;
+            }
+            if (first) {
+                mbdnn::chainOneDNNLayouts(chained);
+                first = false;
+            }
+            *nhwc_outputs = *nhwc_inputs = *shared_readers = 0;
+            for (const cv::String &name : chained.getLayerNames()) {
+                const std::vector<int> layouts = mbdnn::oneDNNBlobLayouts(chained.getLayer(chained.getLayerId(name)));
+                if (!layouts.empty()) {
+                    *nhwc_inputs += layouts[0];
+                    *nhwc_outputs += layouts[1];
+                    *shared_readers += layouts[2];
+                }
+            }
+        }
+        cv::setNumThreads(threads);
     });
 }

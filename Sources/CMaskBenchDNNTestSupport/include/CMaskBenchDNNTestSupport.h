@@ -118,6 +118,16 @@ int mbdnn_test_sum_check(int inputs, int images, int channels, int height, int w
  * `parameter` "inputs", runs it on two inputs of different shapes instead. */
 int mbdnn_test_sum_refusal(const char *parameter, const char *value, char *err, size_t errlen);
 
+/** Checks res10's chained layouts (CMaskBenchDNN/onednn_convolution.cpp, mbdnn::chainOneDNNLayouts): builds res10
+ * from `prototxt` and `caffemodel` twice as the detector does, runs both on the BGR image (`width` x `height`, rows
+ * packed), its mirror image, the image and the mirror image again (one thread), chaining the first network's
+ * layouts after its first forward. Writes 1 to `identical_outputs` when every forward gave the same bits in both
+ * (every prior's locations and scores, and the detections), else 0; and how many convolutions the chaining made
+ * write NHWC, read NHWC, and read a copy of their input shared with other convolutions. */
+int mbdnn_test_res10_layouts_check(const char *prototxt, const char *caffemodel, const uint8_t *bgr, int width,
+                                   int height, int *identical_outputs, int *nhwc_outputs, int *nhwc_inputs,
+                                   int *shared_readers, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif
