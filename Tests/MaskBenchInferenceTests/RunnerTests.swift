@@ -268,6 +268,27 @@ private struct CountingPipeline: PipelineDefinition {
         #expect(pipeline.calls.names.withLock { $0.count } == 2)
     }
 
+    /// The same failure when the cache holds results, so that the images are keyed before the workers start (an
+    /// empty cache leaves the keying to the workers, as the test above has it).
+    @Test func aMissingImageFailsWithItsReasonWhenTheCacheHoldsResults() async throws {
+        let fixture = try RunnerFixture(count: 3)
+        defer { fixture.remove() }
+        let directory = fixture.folder.appendingPathComponent("cache").path
+        let first = CountingPipeline()
+        _ = try await PipelineRunner(
+            workers: 1, cache: try PredictionCache(directory: directory, fingerprint: first.fingerprint)
+        ).run(first, on: [fixture.items[0]])
+        var items = fixture.items
+        items[1].path += ".missing"
+        let second = CountingPipeline()
+        let cache = try PredictionCache(directory: directory, fingerprint: second.fingerprint)
+        #expect(cache.loadedCount == 1)
+        let report = try await PipelineRunner(workers: 2, cache: cache).run(second, on: items)
+        #expect(report.outcomes[1] == .failed("\(items[1].path): cannot read: no such file or directory"))
+        #expect(report.cachedCount == 1)
+        #expect(second.calls.names.withLock { $0 } == [fixture.names[2]])
+    }
+
     @Test func plainProgressLinesWhenNotATerminal() async throws {
         let fixture = try RunnerFixture(count: 20)
         defer { fixture.remove() }
