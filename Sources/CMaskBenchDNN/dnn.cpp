@@ -157,8 +157,8 @@ extern "C" int mbdnn_net_set_input(mbdnn_net *net, const float *data, const int 
         for (int i = 0; i < ndims; i++) {
             require(shape[i] > 0, "shape[" + std::to_string(i) + "] must be positive");
         }
-        cv::Mat blob = cv::Mat(ndims, shape, CV_32F, const_cast<float *>(data)).clone();
-        net->net.setInput(blob, name == nullptr ? "" : name);
+        // Net::setInput copies the blob into the network's own input (a classifier face: 600 KB, copied once).
+        net->net.setInput(cv::Mat(ndims, shape, CV_32F, const_cast<float *>(data)), name == nullptr ? "" : name);
     });
 }
 
@@ -254,6 +254,21 @@ extern "C" int mbdnn_resize(const uint8_t *src, int width, int height, int chann
         cv::resize(in, out, out.size(), 0, 0, interpolation);
         require(out.data == dst, "cv::resize reallocated the destination");
     });
+}
+
+extern "C" void mbdnn_planes_from_table(const uint8_t *src, size_t pixels, const int sources[3], const float *table,
+                                        float *dst) {
+    // One pass over the pixels, three look-ups each: 0.057 ms for a 224 x 224 face here, where the same loop in
+    // Swift took 0.17 ms and AVX-512 gathers (of the bytes, then of the floats) 0.18 ms.
+    const float *lookUp0 = table, *lookUp1 = table + 256, *lookUp2 = table + 512;
+    float *plane0 = dst, *plane1 = dst + pixels, *plane2 = dst + 2 * pixels;
+    const int source0 = sources[0], source1 = sources[1], source2 = sources[2];
+    for (size_t i = 0; i < pixels; i++) {
+        const uint8_t *pixel = src + i * 3;
+        plane0[i] = lookUp0[pixel[source0]];
+        plane1[i] = lookUp1[pixel[source1]];
+        plane2[i] = lookUp2[pixel[source2]];
+    }
 }
 
 extern "C" int mbdnn_cvt_color(const uint8_t *src, int width, int height, size_t step, uint8_t *dst,

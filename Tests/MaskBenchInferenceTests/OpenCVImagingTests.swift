@@ -91,4 +91,29 @@ import Testing
         }
         #expect(error.kind == .invalidArgument)
     }
+
+    /// The planes through the tables are the look-up loop's, for either channel order and pixel counts around the
+    /// C loop's (none has a remainder, but a face's 50,176 and a few pixels both).
+    @Test(arguments: [1, 2, 17, 50_176])
+    func planesAreTheTablesLookUps(pixels: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let image = (0..<(pixels * 3)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let table: [Float] = (0..<(3 * 256)).map { index in Float(index % 256) / 127.5 - Float(index / 256) }
+        for sources: [Int32] in [[0, 1, 2], [2, 1, 0]] {
+            var planes = [Float](repeating: .nan, count: 3 * pixels)
+            image.withUnsafeBufferPointer { image in
+                table.withUnsafeBufferPointer { table in
+                    OpenCVImaging.planes(from: image, sources: sources, table: table, into: &planes)
+                }
+            }
+            var expected: [Float] = []
+            for channel in 0..<3 {
+                for pixel in 0..<pixels {
+                    let byte = Int(image[pixel * 3 + Int(sources[channel])])
+                    expected.append(table[channel * 256 + byte])
+                }
+            }
+            #expect(planes == expected, "\(pixels) pixels, sources \(sources)")
+        }
+    }
 }

@@ -136,6 +136,12 @@ int mbdnn_net_output_data(const mbdnn_net *net, int index, const float **data, c
 int mbdnn_resize(const uint8_t *src, int width, int height, int channels, size_t step, uint8_t *dst,
                  int dst_width, int dst_height, size_t dst_step, int interpolation, char *err, size_t errlen);
 
+/** A classifier's input planes from an 8-bit image of `pixels` pixels, 3 channels interleaved (rows packed), through
+ * per-channel tables of 256 floats: for c = 0, 1, 2 and every pixel i, dst[c * pixels + i] =
+ * table[c * 256 + src[i * 3 + sources[c]]] (each `sources[c]` in 0...2). */
+void mbdnn_planes_from_table(const uint8_t *src, size_t pixels, const int sources[3], const float *table,
+                             float *dst);
+
 /** cv::cvtColor of an 8-bit interleaved image; `code` one of MBDNN_COLOR_*. The destination has the
  * conversion's channel count. */
 int mbdnn_cvt_color(const uint8_t *src, int width, int height, size_t step, uint8_t *dst, size_t dst_step,

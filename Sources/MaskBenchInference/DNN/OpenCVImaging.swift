@@ -88,6 +88,22 @@ package enum OpenCVImaging {
         return output
     }
 
+    /// A classifier's input planes from packed 3-channel `pixels` through per-channel tables of 256 floats: for
+    /// c in 0..<3 and every pixel i, `planes[c * n + i] = table[c * 256 + pixels[i * 3 + sources[c]]]`, n pixels.
+    ///
+    /// The corresponding C function is `mbdnn_planes_from_table` (three times as fast as the loop in Swift).
+    package static func planes(
+        from pixels: UnsafeBufferPointer<UInt8>, sources: [Int32], table: UnsafeBufferPointer<Float>,
+        into planes: UnsafeMutablePointer<Float>
+    ) {
+        precondition(pixels.count % 3 == 0 && table.count == 3 * 256, "3 channels and 3 tables of 256")
+        precondition(sources.count == 3 && sources.allSatisfy { (0..<3).contains($0) }, "3 channels in 0...2")
+        sources.withUnsafeBufferPointer { sources in
+            mbdnn_planes_from_table(
+                pixels.baseAddress, pixels.count / 3, sources.baseAddress, table.baseAddress, planes)
+        }
+    }
+
     /// Converts colours as `cv::cvtColor` does.
     ///
     /// The corresponding C function is `mbdnn_cvt_color`.
