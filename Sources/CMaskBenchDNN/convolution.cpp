@@ -9,7 +9,9 @@
 // 24 AVX-512 registers while the sum runs over the input channels and taps, one broadcast weight times 48 pixels per
 // step. For a 1x1 window at stride 1 (all of MobileNetV2's but the first) the panel is the input itself, read in
 // place: its rows are the input channels' planes. Otherwise the panel (input channels x taps x 48 pixels, zeros
-// outside the image) is packed, one output row at a time, and used by every tile of output channels. A tile of 8
+// outside the image) is packed, one output row at a time, and used by every tile of output channels; or, in a block
+// (forwardBlock), the image is split once into column phases (PhasePlanes), in which every tap of a run of output
+// pixels is a run of floats, and the tile reads them in place through a table of rows. A tile of 8
 // pixels or fewer (the last of a 7x7 or 14x14 image: 49 = 48 + 1, 196 = 4 x 48 + 4) is vectorised along its 8 output
 // channels instead, one or two pixels for several tiles of output channels at once (independent chains of sums).
 // Compiled for AVX-512 and, as plain loops the compiler vectorises, for AVX2+FMA and the baseline, chosen at run
@@ -101,6 +103,74 @@ void packPanel(const Geometry &g, const float *in, int first, int count, float *
     }
 }
 
+/// One image's input split by column phase, for a window at stride strideW: plane (c, p) row iy holds input
+/// columns j * strideW + p of channel c, row iy, for j from -margin on (0 outside the image). The tap (c, ky, kx) of
+/// output pixel (oy, ox) reads input row oy * strideH - padTop + ky, column ox * strideW - padLeft + kx: with
+/// kx - padLeft = q * strideW + p, plane (c, p) at j = ox + q. The taps of a run of output pixels in one row are
+/// then runs of plane rows, which the tile reads in place (tileAVX512Table) rather than from a packed panel:
+/// forwardBlock's first convolution (MobileNetV2's 3x3 at stride 2 over 3 channels) spent 0.13 ms of its 0.67
+/// packing panels, one strided float at a time.
+struct PhasePlanes {
+    /// Floats before column 0 of a row, and floats per row.
+    int margin = 0, width = 0;
+    /// The planes, (c, p) by row; and one row of zeros, for the rows outside the image.
+    std::vector<float> data, zeros;
+
+    /// Plane (c, p)'s row iy (0 <= iy < inH), from j = -margin.
+    const float *row(const Geometry &g, int c, int p, int iy) const {
+        return data.data() + ((static_cast<size_t>(c) * g.strideW + p) * g.inH + iy) * width;
+    }
+
+    /// Splits the image `in` (g's input) into the planes.
+    void split(const Geometry &g, const float *in) {
+        const int qMin = floorDiv(-g.padLeft, g.strideW), qMax = floorDiv(g.kernelW - 1 - g.padLeft, g.strideW);
+        margin = std::max(0, -qMin);
+        width = margin + g.outW + std::max(0, qMax);
+        data.resize(static_cast<size_t>(g.channels) * g.strideW * g.inH * width);
+        zeros.assign(static_cast<size_t>(width), 0.0f);
+        const size_t plane = static_cast<size_t>(g.inH) * g.inW;
+        for (int c = 0; c < g.channels; c++) {
+            for (int p = 0; p < g.strideW; p++) {
+                for (int iy = 0; iy < g.inH; iy++) {
+                    splitRow(g, in + c * plane + static_cast<size_t>(iy) * g.inW, p,
+                             data.data() + ((static_cast<size_t>(c) * g.strideW + p) * g.inH + iy) * width);
+                }
+            }
+        }
+    }
+
+    /// One row of plane p from the input row `source`: out[jj] = source[(jj - margin) * strideW + p] inside it.
+    void splitRow(const Geometry &g, const float *source, int p, float *out) const {
+        // Columns j with 0 <= j * strideW + p < inW.
+        const int lo = std::max(-margin, ceilDiv(-p, g.strideW));
+        const int hi = std::min(width - margin - 1, floorDiv(g.inW - 1 - p, g.strideW));
+        std::fill(out, out + std::max(0, std::min(width, lo + margin)), 0.0f);
+        int j = lo;
+        if (g.strideW == 2) {
+            j = splitEvenOddAVX512(source, p, lo, hi, out + margin);
+        }
+        for (; j <= hi; j++) {
+            out[margin + j] = source[j * g.strideW + p];
+        }
+        std::fill(out + std::max(0, std::max(lo, hi + 1) + margin), out + width, 0.0f);
+    }
+
+    /// splitRow's columns j = lo ... for stride 2, 16 at a time while the 32 floats read are inside the row:
+    /// returns the first j left for the loop. Only where the AVX-512 tile runs (the planes are for it).
+    __attribute__((target("avx512f"))) static int splitEvenOddAVX512(const float *source, int p, int lo, int hi,
+                                                                      float *out) {
+        const __m512i pick = _mm512_add_epi32(
+            _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), _mm512_set1_epi32(p));
+        int j = lo;
+        // The 32 floats from source[2j] cover columns 2j + p ... 2j + 30 + p (p = 0 or 1).
+        for (; j + 15 <= hi && 2 * j + 31 <= 2 * hi + p; j += 16) {
+            const __m512 a = _mm512_loadu_ps(source + 2 * j), b = _mm512_loadu_ps(source + 2 * j + 16);
+            _mm512_storeu_ps(out + j, _mm512_permutex2var_ps(a, pick, b));
+        }
+        return j;
+    }
+};
+
 /// forwardBlock's buffer of expanded rows: an expanded image up to wholeImageBytes is computed whole, a larger
 /// one in strips of about stripBytes (a fraction of this CPU's 1 MB L2; measured with 64, 192 and 512 KB).
 constexpr size_t stripBytes = 192 * 1024;
@@ -168,13 +238,27 @@ __attribute__((target("avx2,fma"))) void tileAVX2(int depth, const float *weight
     tileBody(depth, weights, panel, panelStride, scale, bias, low, high, out, stride, rows, columns);
 }
 
+/// A tile's panel rows `stride` floats apart from `panel` (packed, or the input read in place).
+struct StridedRows {
+    const float *panel;
+    size_t stride;
+    const float *operator()(int d) const { return panel + static_cast<size_t>(d) * stride; }
+};
+
+/// A tile's panel rows where a table says, from column `column` on (forwardBlock's phase planes).
+struct TableRows {
+    const float *const *rows;
+    size_t column;
+    const float *operator()(int d) const { return rows[d] + column; }
+};
+
 /// The AVX-512 tile over `vectors` (1...3) vectors of 16 pixels, summed as tileBody does: a block's 8 x vectors
 /// sums in registers, the blocks' running sum in `sum` (1.5 KB, in L1). The last vector's load is masked to
-/// `columns`, so nothing past them is read.
-template <int vectors>
+/// `columns`, so nothing past them is read. `panelRow(d)` is the panel's row d (StridedRows, TableRows).
+template <int vectors, typename Rows>
 __attribute__((target("avx512f"), always_inline)) inline void tileAVX512Vectors(
-    int depth, const float *weights, const float *panel, size_t panelStride, const float *scale, const float *bias,
-    float low, float high, float *out, size_t stride, int rows, int columns) {
+    int depth, const float *weights, Rows panelRow, const float *scale, const float *bias, float low, float high,
+    float *out, size_t stride, int rows, int columns) {
     alignas(64) float sum[tileRows][vectors][16];
     __m512 acc[tileRows][vectors];
     const int lastColumns = columns - 16 * (vectors - 1);
@@ -192,7 +276,7 @@ __attribute__((target("avx512f"), always_inline)) inline void tileAVX512Vectors(
         }
         const int end = std::min(depth, start + blockDepth);
         for (int d = start; d < end; d++) {
-            const float *x = panel + static_cast<size_t>(d) * panelStride;
+            const float *x = panelRow(d);
             const float *w = weights + static_cast<size_t>(d) * tileRows;
             if ((d & 1) == 0) {
                 _mm_prefetch(reinterpret_cast<const char *>(w + prefetchAhead), _MM_HINT_T0);
@@ -356,14 +440,35 @@ __attribute__((target("avx512f,avx2,fma"))) void tileAVX512(int depth, const flo
     case 8: return tileAVX512Narrow<8>(MB_TILE_ARGUMENTS);
     default: break;
     }
-    if (columns > 32) {
-        tileAVX512Vectors<3>(MB_TILE_ARGUMENTS, columns);
-    } else if (columns > 16) {
-        tileAVX512Vectors<2>(MB_TILE_ARGUMENTS, columns);
-    } else {
-        tileAVX512Vectors<1>(MB_TILE_ARGUMENTS, columns);
-    }
 #undef MB_TILE_ARGUMENTS
+    const StridedRows panelRows{panel, panelStride};
+    if (columns > 32) {
+        tileAVX512Vectors<3>(depth, weights, panelRows, scale, bias, low, high, out, stride, rows, columns);
+    } else if (columns > 16) {
+        tileAVX512Vectors<2>(depth, weights, panelRows, scale, bias, low, high, out, stride, rows, columns);
+    } else {
+        tileAVX512Vectors<1>(depth, weights, panelRows, scale, bias, low, high, out, stride, rows, columns);
+    }
+}
+
+/// The least columns tileAVX512Table takes (fewer go through tileAVX512Narrow, which reads a packed panel).
+constexpr int tableColumns = 9;
+
+/// tileAVX512 for tableColumns...tileColumns columns of a panel whose row d starts at `panelRows[d] + column`:
+/// the same sums, to the bit.
+__attribute__((target("avx512f,avx2,fma"))) void tileAVX512Table(int depth, const float *weights,
+                                                                  const float *const *panelRows, size_t column,
+                                                                  const float *scale, const float *bias, float low,
+                                                                  float high, float *out, size_t stride, int rows,
+                                                                  int columns) {
+    const TableRows table{panelRows, column};
+    if (columns > 32) {
+        tileAVX512Vectors<3>(depth, weights, table, scale, bias, low, high, out, stride, rows, columns);
+    } else if (columns > 16) {
+        tileAVX512Vectors<2>(depth, weights, table, scale, bias, low, high, out, stride, rows, columns);
+    } else {
+        tileAVX512Vectors<1>(depth, weights, table, scale, bias, low, high, out, stride, rows, columns);
+    }
 }
 
 /// The variants this CPU runs, best last.
@@ -590,9 +695,11 @@ class ConvolutionLayer final : public cv::dnn::Layer {
     }
 
     /// Output pixels [first, first + count) of one image (`in`: its input) into `out` (output channels' rows
-    /// `outStride` floats apart, starting at pixel `first`): the input read in place for a 1x1 window at stride 1,
-    /// else packed 48 pixels at a time (into a buffer of this thread's).
-    void outputTiles(const Geometry &g, const float *in, int first, int count, float *out, size_t outStride) const {
+    /// `outStride` floats apart, starting at pixel `first`): the input read in place for a 1x1 window at stride 1;
+    /// else, given the image's `phases`, its plane rows read in place (tileAVX512Table), runs of fewer than
+    /// tableColumns pixels packed; else packed 48 pixels at a time (into a buffer of this thread's).
+    void outputTiles(const Geometry &g, const float *in, int first, int count, float *out, size_t outStride,
+                     const PhasePlanes *phases = nullptr) const {
         if (isPointwise()) {
             pointwiseTiles(in + first, static_cast<size_t>(g.inH) * g.inW, count, out, outStride);
             return;
@@ -601,10 +708,59 @@ class ConvolutionLayer final : public cv::dnn::Layer {
         // packPanel writes every float of the panel before a tile reads it.
         thread_local std::vector<float> panel;
         panel.resize(std::max(panel.size(), static_cast<size_t>(depth) * tileColumns));
-        for (int done = 0; done < count; done += tileColumns) {
-            const int columns = std::min(tileColumns, count - done);
-            packPanel(g, in, first + done, columns, panel.data());
-            columnTiles(depth, panel.data(), tileColumns, columns, out + done, outStride);
+        if (phases == nullptr) {
+            for (int done = 0; done < count; done += tileColumns) {
+                const int columns = std::min(tileColumns, count - done);
+                packPanel(g, in, first + done, columns, panel.data());
+                columnTiles(depth, panel.data(), tileColumns, columns, out + done, outStride);
+            }
+            return;
+        }
+        thread_local std::vector<const float *> rows;
+        rows.resize(static_cast<size_t>(depth));
+        for (int j = 0; j < count;) {
+            // The taps of output row oy, from column ox0 to the row's end or `count`.
+            const int oy = (first + j) / g.outW, ox0 = (first + j) % g.outW;
+            const int run = std::min(count - j, g.outW - ox0);
+            for (int c = 0; c < g.channels; c++) {
+                for (int ky = 0; ky < g.kernelH; ky++) {
+                    const int iy = oy * g.strideH - g.padTop + ky;
+                    for (int kx = 0; kx < g.kernelW; kx++) {
+                        const int q = floorDiv(kx - g.padLeft, g.strideW), p = kx - g.padLeft - q * g.strideW;
+                        const float *row = iy >= 0 && iy < g.inH ? phases->row(g, c, p, iy) : phases->zeros.data();
+                        rows[static_cast<size_t>((c * g.kernelH + ky) * g.kernelW + kx)] = row + phases->margin + q;
+                    }
+                }
+            }
+            for (int done = 0; done < run;) {
+                // 48 pixels a tile; the last 49 to 96 in two tiles of whole vectors where it can (112: 48, 32, 32).
+                const int left = run - done;
+                const int columns = left <= tileColumns       ? left
+                                    : left > 2 * tileColumns ? tileColumns
+                                                              : std::min(tileColumns, (left / 2 + 15) / 16 * 16);
+                float *target = out + j + done;
+                if (columns >= tableColumns) {
+                    columnTilesTable(depth, rows.data(), static_cast<size_t>(ox0 + done), columns, target, outStride);
+                } else {
+                    packPanel(g, in, first + j + done, columns, panel.data());
+                    columnTiles(depth, panel.data(), tileColumns, columns, target, outStride);
+                }
+                done += columns;
+            }
+            j += run;
+        }
+    }
+
+    /// columnTiles for tableColumns...tileColumns columns of a panel whose rows start at `rows[d] + column`.
+    void columnTilesTable(int depth, const float *const *rows, size_t column, int columns, float *out,
+                          size_t outStride) const {
+        const int rowTiles = (outChannels_ + tileRows - 1) / tileRows;
+        for (int rt = 0; rt < rowTiles; rt++) {
+            const int row = rt * tileRows;
+            tileAVX512Table(depth, packed_ + static_cast<size_t>(rt) * depth * tileRows, rows, column,
+                            scale_.data() + row, bias_.data() + row, clamp_.low, clamp_.high,
+                            out + static_cast<size_t>(row) * outStride, outStride,
+                            std::min(tileRows, outChannels_ - row), columns);
         }
     }
 
@@ -680,10 +836,17 @@ class ConvolutionLayer final : public cv::dnn::Layer {
             thread_local std::vector<float> expanded, strip;
             expanded.resize(std::max(expanded.size(), static_cast<size_t>(outChannels_) * expandedPlane));
             strip.resize(std::max(strip.size(), static_cast<size_t>(outChannels_) * stripPlane));
+            // A window other than 1x1 at stride 1 reads the image through its phase planes (where the AVX-512 tile
+            // runs; one split of the whole image per part).
+            thread_local PhasePlanes phases;
+            const bool split = !isPointwise() && tile_ == tileAVX512;
             for (int t = range.start; t < range.end; t++) {
                 const float *in = src + t / parts * inImage;
                 float *out = dst + t / parts * outImage;
                 const int part = t % parts;
+                if (split) {
+                    phases.split(g, in);
+                }
                 const int partEnd = outH * (part + 1) / parts;
                 // Image rows [held, heldEnd) are in `expanded`.
                 int held = 0, heldEnd = 0;
@@ -701,7 +864,8 @@ class ConvolutionLayer final : public cv::dnn::Layer {
                         }
                     }
                     outputTiles(g, in, (first + kept) * width, (end - first - kept) * width,
-                                expanded.data() + static_cast<size_t>(kept) * width, expandedPlane);
+                                expanded.data() + static_cast<size_t>(kept) * width, expandedPlane,
+                                split ? &phases : nullptr);
                     held = first;
                     heldEnd = end;
                     if (project_ == nullptr) {

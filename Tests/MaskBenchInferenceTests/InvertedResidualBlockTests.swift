@@ -12,6 +12,8 @@ import Testing
         [24, 144, 24, 56, 56, 1, 1, 3, 1],  // block_2: strips at stride 1, the two shared rows moved between strips
         [3, 32, 16, 224, 224, 3, 2, 3, 1],  // its first convolution (3x3 at stride 2, packed), depthwise and project
         [3, 200, 8, 91, 87, 3, 2, 3, 2],  // a packed expansion in strips (200 x 46 x 44: 1.6 MB), odd sizes
+        [3, 24, 8, 14, 13, 3, 2, 3, 1],  // 7 x 7 expanded: rows too short to read in place, packed
+        [3, 24, 8, 20, 19, 3, 1, 3, 1],  // a 3x3 expansion at stride 1 (one phase plane a channel)
         [4, 300, 8, 41, 37, 1, 1, 3, 2],  // odd sizes in strips
         [4, 300, 8, 40, 33, 1, 1, 3, 1],
         [8, 24, 8, 9, 7, 1, 1, 3, 1],  // small: the whole image at once
