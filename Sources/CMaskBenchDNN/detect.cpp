@@ -488,7 +488,8 @@ std::string withConfidenceThreshold(std::string prototxt, double confidence) {
 /// onednn_convolution.cpp's, about twice as fast as OpenCV 4.6's on res10's shapes (Benchmarks/README.md); its
 /// DetectionOutput detection_output.cpp's, which decodes only the boxes that pass the threshold; its Normalize
 /// normalize.cpp's, two passes over its input where OpenCV's makes seven; its Eltwise sums sum.cpp's, vectorised
-/// where OpenCV's loop is scalar (the last three give OpenCV's outputs to the bit).
+/// where OpenCV's loop is scalar; its max pooling pooling.cpp's, which reads the first convolution's output in
+/// oneDNN's blocks (the last four give OpenCV's outputs to the bit).
 /// OpenCV's own types stay registered as they are: other detectors' importers, on other threads, build them.
 std::string withLayerType(std::string prototxt, const std::string &from, const char *to) {
     const std::string source = "type: \"" + from + "\"", target = std::string("type: \"") + to + "\"";
@@ -505,11 +506,13 @@ cv::dnn::Net mbdnn::readRes10(const char *prototxt, const char *caffemodel, doub
     registerDetectionOutputLayer();
     registerNormalizeLayer();
     registerSumLayer();
+    registerMaxPoolLayer();
     std::string text = withConfidenceThreshold(readWhole(prototxt), confidence);
     text = withLayerType(text, "Convolution", oneDNNConvolutionLayerType);
     text = withLayerType(text, "DetectionOutput", detectionOutputLayerType);
     text = withLayerType(text, "Normalize", normalizeLayerType);
     text = withLayerType(text, "Eltwise", sumLayerType);
+    text = withLayerType(text, "Pooling", maxPoolLayerType);
     const std::string weights = readWhole(caffemodel);
     cv::dnn::Net net = cv::dnn::readNetFromCaffe(text.data(), text.size(), weights.data(), weights.size());
     // OpenCV builds the layers on the first forward: build them now, so that a prototxt whose DetectionOutput,

@@ -176,6 +176,16 @@ extern const char *const oneDNNConvolutionLayerType;
 /// Registers onednn_convolution.cpp's layer with OpenCV's layer factory (once; later calls do nothing).
 void registerOneDNNConvolutionLayer();
 
+/// The layer type of pooling.cpp's max pooling (Caffe's MAX pooling without padding).
+extern const char *const maxPoolLayerType;
+
+/// Registers pooling.cpp's layer with OpenCV's layer factory (once; later calls do nothing).
+void registerMaxPoolLayer();
+
+/// When `layer` is pooling.cpp's layer, makes it read its input in blocks of 16 channels (aBcd16b) or NCHW
+/// (chainOneDNNLayouts). Whether it is.
+bool setMaxPoolBlockedInput(const cv::Ptr<cv::dnn::Layer> &layer, bool blocked);
+
 /// res10's network from `prototxt` and `caffemodel` as the detector runs it: CMaskBenchDNN's convolution,
 /// DetectionOutput (its threshold raised to `confidence`), Normalize and sum layers in OpenCV's place (detect.cpp).
 cv::dnn::Net readRes10(const char *prototxt, const char *caffemodel, double confidence);

@@ -24,9 +24,10 @@
 // layer alone transposes its input in and its output back (3.4 ms of res10's 27 an image). chainOneDNNLayouts,
 // called on a network after its first forward (when OpenCV has fused the layers), drops the transposes the graph
 // does not need: a convolution whose every reader is such a convolution writes its blob NHWC and they read it so
-// (OpenCV only passes the blob along: the shape it declares stays NCHW, the same number of floats), and
-// convolutions that read the same blob of another layer share one transposed copy, made by the first of them to
-// run in each forward. The kernels and their sums are the same either way, so are the outputs, to the bit (test).
+// (OpenCV only passes the blob along: the shape it declares stays NCHW, the same number of floats); a convolution
+// whose only reader is a max pooling of pooling.cpp writes its kernel's own layout (res10's first convolution:
+// blocks of 16 channels), which that layer reads; and convolutions that read the same blob of another layer share
+// one transposed copy, made by the first of them to run in each forward. The kernels and their sums are the same either way, so are the outputs, to the bit (test).
 // Any new setup of the network (another input shape, other outputs asked for) finalizes every layer, which
 // returns it to NCHW in and out until the network is chained again.
 //
@@ -115,10 +116,16 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
     /// Whether oneDNN's kernel for this layer reads and writes NHWC (left to choose its layouts, see layouts()).
     bool kernelTakesNHWC() const { return layouts().first == dnnl::memory::format_tag::any; }
 
-    /// Sets the layouts of the input and output blobs (chainOneDNNLayouts); the primitive is built again.
-    void setBlobLayouts(bool inputNHWC, bool outputNHWC, std::shared_ptr<SharedSource> source, bool copiesSource) {
+    /// Whether oneDNN's kernel for this layer writes blocks of 16 channels (see layouts()).
+    bool kernelWritesBlocks() const { return layouts().second == dnnl::memory::format_tag::aBcd16b; }
+
+    /// Sets the layouts of the input and output blobs (chainOneDNNLayouts): NCHW, or NHWC, or for the output the
+    /// kernel's blocks of 16 channels; and the shared copy of the input, if any, and whether this layer makes it.
+    /// The primitive is built again.
+    void setBlobLayouts(bool inputNHWC, dnnl::memory::format_tag output, std::shared_ptr<SharedSource> source,
+                        bool copiesSource) {
         inputNHWC_ = inputNHWC;
-        outputNHWC_ = outputNHWC;
+        outputTag_ = output;
         source_ = std::move(source);
         copiesSource_ = copiesSource;
         seenGeneration_ = 0;
@@ -126,7 +133,9 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
     }
 
     /// The layouts chainOneDNNLayouts set: input NHWC, output NHWC, reads a shared copy (0 or 1 each).
-    std::vector<int> blobLayouts() const { return {inputNHWC_, outputNHWC_, source_ != nullptr}; }
+    std::vector<int> blobLayouts() const {
+        return {inputNHWC_, outputTag_ != dnnl::memory::format_tag::abcd, source_ != nullptr};
+    }
 
     bool getMemoryShapes(const std::vector<cv::dnn::MatShape> &inputs, const int,
                          std::vector<cv::dnn::MatShape> &outputs, std::vector<cv::dnn::MatShape> &) const override {
@@ -266,8 +275,8 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
         if (inputNHWC_) {
             srcTag = tag::acdb;
         }
-        if (outputNHWC_) {
-            dstTag = tag::acdb;
+        if (outputTag_ != tag::abcd) {
+            dstTag = outputTag_;
         }
         dnnl::convolution_forward::primitive_desc pd;
         try {
@@ -302,8 +311,7 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
         // The blobs as OpenCV holds them: NCHW, or NHWC where chainOneDNNLayouts chained the layers.
         b.userSrc = dnnl::memory(inputNHWC_ ? dnnl::memory::desc(src, f32, tag::acdb) : plainDesc(src), engine,
                                  DNNL_MEMORY_NONE);
-        b.userDst = dnnl::memory(outputNHWC_ ? dnnl::memory::desc(dst, f32, tag::acdb) : plainDesc(dst), engine,
-                                 DNNL_MEMORY_NONE);
+        b.userDst = dnnl::memory(dnnl::memory::desc(dst, f32, outputTag_), engine, DNNL_MEMORY_NONE);
         if (pd.src_desc() == b.userSrc.get_desc()) {
             b.src = b.userSrc;
         } else {
@@ -345,7 +353,7 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
         scaled_ = false;
         clamp_ = mbdnn::Clamp();
         takenIn_.clear();
-        setBlobLayouts(false, false, nullptr, false);
+        setBlobLayouts(false, dnnl::memory::format_tag::abcd, nullptr, false);
     }
 
     mbdnn::Window window_;
@@ -362,7 +370,8 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
     std::vector<std::string> takenIn_;
     /// The blob layouts (chainOneDNNLayouts): input and output NHWC; the input's shared copy, if any, and whether
     /// this layer makes it (the first reader) or reads it; the copy's generation this layer last saw.
-    bool inputNHWC_ = false, outputNHWC_ = false;
+    bool inputNHWC_ = false;
+    dnnl::memory::format_tag outputTag_ = dnnl::memory::format_tag::abcd;
     std::shared_ptr<SharedSource> source_;
     bool copiesSource_ = false;
     uint64_t seenGeneration_ = 0;
@@ -421,8 +430,16 @@ void chainOneDNNLayouts(cv::dnn::Net &net) {
         return convolution != nullptr && net.getLayerInputs(net.getLayerId(layer->name)).size() == 1 ? convolution
                                                                                                      : nullptr;
     };
-    std::map<OneDNNConvolutionLayer *, std::vector<int>> layouts; // input NHWC, output NHWC
+    using tag = dnnl::memory::format_tag;
+    struct Layouts {
+        bool inputNHWC = false;
+        tag output = tag::abcd;
+    };
+    std::map<OneDNNConvolutionLayer *, Layouts> layouts;
     std::map<OneDNNConvolutionLayer *, std::pair<std::shared_ptr<SharedSource>, bool>> sources;
+    for (const int id : ids) {
+        setMaxPoolBlockedInput(net.getLayer(id), false);
+    }
     for (const auto &[name, blobReaders] : readers) {
         std::vector<OneDNNConvolutionLayer *> nhwcReaders;
         for (const auto &reader : blobReaders) {
@@ -433,12 +450,14 @@ void chainOneDNNLayouts(cv::dnn::Net &net) {
         const auto writer = convolutions.find(name);
         if (writer != convolutions.end() && writer->second->kernelTakesNHWC() && !blobReaders.empty() &&
             nhwcReaders.size() == blobReaders.size()) {
-            layouts[writer->second].resize(2);
-            layouts[writer->second][1] = 1;
+            layouts[writer->second].output = tag::acdb;
             for (auto *reader : nhwcReaders) {
-                layouts[reader].resize(2);
-                layouts[reader][0] = 1;
+                layouts[reader].inputNHWC = true;
             }
+        } else if (writer != convolutions.end() && writer->second->kernelWritesBlocks() && blobReaders.size() == 1 &&
+                   setMaxPoolBlockedInput(blobReaders[0], true)) {
+            // A max pooling alone reads the kernel's blocks (res10's first convolution and conv1_pool).
+            layouts[writer->second].output = tag::aBcd16b;
         } else if (nhwcReaders.size() > 1) {
             auto source = std::make_shared<SharedSource>();
             for (size_t i = 0; i < nhwcReaders.size(); i++) {
@@ -447,10 +466,9 @@ void chainOneDNNLayouts(cv::dnn::Net &net) {
         }
     }
     for (const auto &[name, convolution] : convolutions) {
-        std::vector<int> layout = layouts[convolution];
-        layout.resize(2);
-        auto source = sources[convolution];
-        convolution->setBlobLayouts(layout[0] != 0, layout[1] != 0, source.first, source.second);
+        const Layouts layout = layouts[convolution];
+        const auto source = sources[convolution];
+        convolution->setBlobLayouts(layout.inputNHWC, layout.output, source.first, source.second);
     }
 }
 

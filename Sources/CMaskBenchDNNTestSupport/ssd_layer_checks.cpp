@@ -1,6 +1,7 @@
 // CMaskBenchDNNTestSupport: checks of CMaskBenchDNN's layers for res10's SSD post-processing (detection_output.cpp,
-// normalize.cpp) and of its element-wise sum (sum.cpp) against OpenCV's own layers built in the same process, and of
-// res10's chained layouts (onednn_convolution.cpp) against the same network unchained, for tests only.
+// normalize.cpp), of its element-wise sum (sum.cpp) and max pooling (pooling.cpp) against OpenCV's own layers built in
+// the same process, and of res10's chained layouts (onednn_convolution.cpp) against the same network unchained, for
+// tests only.
 
 #include "CMaskBenchDNNTestSupport.h"
 #include "dnn_internal.hpp"
@@ -373,5 +374,72 @@ extern "C" int mbdnn_test_res10_layouts_check(const char *prototxt, const char *
             }
         }
         cv::setNumThreads(threads);
+    });
+}
+
+extern "C" int mbdnn_test_max_pool_check(int images, int channels, int height, int width, int kernel, int stride,
+                                         int ceil_mode, int blocked, unsigned seed, int *identical_outputs,
+                                         char *err, size_t errlen) {
+    return mbdnn::guarded("mbdnn_test_max_pool_check", err, errlen, [&] {
+        mbdnn::require(identical_outputs != nullptr, "identical_outputs is NULL");
+        mbdnn::require(images > 0 && channels > 0 && height > 0 && width > 0, "empty case");
+        mbdnn::require(!blocked || channels % 16 == 0, "blocks of 16 channels need a multiple of 16");
+        mbdnn::registerMaxPoolLayer();
+        cv::RNG rng(seed);
+        int shape[4] = {images, channels, height, width};
+        cv::Mat input(4, shape, CV_32F);
+        rng.fill(input, cv::RNG::UNIFORM, -1.0, 1.0);
+        // A quarter of the values 0 (as after res10's ReLU): ties in the windows.
+        float *data = input.ptr<float>();
+        for (size_t i = 0; i < input.total(); i++) {
+            data[i] = rng.uniform(0, 4) == 0 ? 0.0f : data[i];
+        }
+        cv::dnn::LayerParams params;
+        params.set("pool", cv::String("MAX"));
+        params.set("kernel_size", kernel);
+        params.set("stride", stride);
+        params.set("ceil_mode", ceil_mode != 0);
+        const cv::Mat theirs = runLayer("Pooling", params, {input});
+        if (!blocked) {
+            *identical_outputs = identical(runLayer(mbdnn::maxPoolLayerType, params, {input}), theirs) ? 1 : 0;
+            return;
+        }
+        // The input in blocks of 16 channels (aBcd16b), as res10's first convolution writes it when chained.
+        cv::Mat blocks(4, shape, CV_32F);
+        const size_t pixels = static_cast<size_t>(height) * width;
+        for (int i = 0; i < images; i++) {
+            for (int c = 0; c < channels; c++) {
+                for (size_t p = 0; p < pixels; p++) {
+                    blocks.ptr<float>()[(i * channels + c / 16 * 16) * pixels + p * 16 + c % 16] =
+                        data[(static_cast<size_t>(i) * channels + c) * pixels + p];
+                }
+            }
+        }
+        cv::dnn::Net net;
+        params.name = "pool";
+        params.type = mbdnn::maxPoolLayerType;
+        const int id = net.addLayer(params.name, params.type, params);
+        net.connect(0, 0, id, 0);
+        net.setInputsNames({"input"});
+        // The first forward sets the network up (which reads NCHW); the layout is set for the next.
+        net.setInput(input, "input");
+        net.forward();
+        mbdnn::require(mbdnn::setMaxPoolBlockedInput(net.getLayer(id), true), "not the max pooling layer");
+        net.setInput(blocks, "input");
+        *identical_outputs = identical(net.forward().clone(), theirs) ? 1 : 0;
+    });
+}
+
+extern "C" int mbdnn_test_max_pool_refusal(const char *parameter, const char *value, char *err, size_t errlen) {
+    return mbdnn::guarded("mbdnn_test_max_pool_refusal", err, errlen, [&] {
+        mbdnn::require(parameter != nullptr && value != nullptr, "parameter or value is NULL");
+        mbdnn::registerMaxPoolLayer();
+        cv::dnn::LayerParams params;
+        params.set("kernel_size", 3);
+        params.set("stride", 2);
+        setFromText(params, parameter, value);
+        params.name = "pool";
+        params.type = mbdnn::maxPoolLayerType;
+        cv::dnn::LayerFactory::createLayerInstance(params.type, params);
     });
 }

@@ -118,12 +118,25 @@ int mbdnn_test_sum_check(int inputs, int images, int channels, int height, int w
  * `parameter` "inputs", runs it on two inputs of different shapes instead. */
 int mbdnn_test_sum_refusal(const char *parameter, const char *value, char *err, size_t errlen);
 
+/** Checks the max pooling layer (CMaskBenchDNN/pooling.cpp) against OpenCV's Pooling (MAX, `kernel` square at
+ * `stride`, Caffe's ceil mode when `ceil_mode`) on a seeded random `images` x `channels` x `height` x `width` input
+ * in [-1, 1], a quarter of it 0; when `blocked`, the layer reads the input in blocks of 16 channels (aBcd16b, as
+ * res10's first convolution writes it when chained; `channels` a multiple of 16). Writes 1 to `identical_outputs`
+ * when the outputs have the same shape and bits, else 0. */
+int mbdnn_test_max_pool_check(int images, int channels, int height, int width, int kernel, int stride, int ceil_mode,
+                              int blocked, unsigned seed, int *identical_outputs, char *err, size_t errlen);
+
+/** Builds the max pooling layer (kernel 3, stride 2) with `parameter` set to `value` (as
+ * mbdnn_test_sum_refusal reads it): MBDNN_OK when the layer takes it, else an error naming what it refuses. */
+int mbdnn_test_max_pool_refusal(const char *parameter, const char *value, char *err, size_t errlen);
+
 /** Checks res10's chained layouts (CMaskBenchDNN/onednn_convolution.cpp, mbdnn::chainOneDNNLayouts): builds res10
  * from `prototxt` and `caffemodel` twice as the detector does, runs both on the BGR image (`width` x `height`, rows
  * packed), its mirror image, the image and the mirror image again (one thread), chaining the first network's
  * layouts after its first forward. Writes 1 to `identical_outputs` when every forward gave the same bits in both
  * (every prior's locations and scores, and the detections), else 0; and how many convolutions the chaining made
- * write NHWC, read NHWC, and read a copy of their input shared with other convolutions. */
+ * write another layout than NCHW (NHWC, or blocks of 16 channels for a max pooling), read NHWC, and read a copy of
+ * their input shared with other convolutions. */
 int mbdnn_test_res10_layouts_check(const char *prototxt, const char *caffemodel, const uint8_t *bgr, int width,
                                    int height, int *identical_outputs, int *nhwc_outputs, int *nhwc_inputs,
                                    int *shared_readers, char *err, size_t errlen);
