@@ -176,6 +176,12 @@ extern const char *const oneDNNConvolutionLayerType;
 /// Registers onednn_convolution.cpp's layer with OpenCV's layer factory (once; later calls do nothing).
 void registerOneDNNConvolutionLayer();
 
+/// The layer type of pooling.cpp's average over the whole image (the Keras importer's global average pooling).
+extern const char *const averagePoolLayerType;
+
+/// Registers pooling.cpp's average layer with OpenCV's layer factory (once; later calls do nothing).
+void registerAveragePoolLayer();
+
 /// The layer type of pooling.cpp's max pooling (Caffe's MAX pooling without padding).
 extern const char *const maxPoolLayerType;
 

@@ -1143,6 +1143,11 @@ class Importer {
             unsupported(layer, "a pool larger than its input " + shapeString(x.shape));
         }
         cv::dnn::LayerParams params;
+        if (layer.className == "AveragePooling2D" && size[0] == x.shape[0] && size[1] == x.shape[1] &&
+            padTop + padBottom + padLeft + padRight == 0) {
+            // A window that is the whole input (MobileNetV2's head): pooling.cpp's average, OpenCV's to the bit.
+            return add(layer.prefix + layer.name, mbdnn::averagePoolLayerType, params, {x}, {1, 1, x.channels()});
+        }
         params.set("pool", layer.className == "MaxPooling2D" ? "MAX" : "AVE");
         params.set("kernel_h", size[0]);
         params.set("kernel_w", size[1]);
@@ -1160,9 +1165,14 @@ class Importer {
     Tensor globalPooling(const LayerInfo &layer, const Tensor &x) {
         requireImage(layer, x);
         cv::dnn::LayerParams params;
-        params.set("pool", layer.className == "GlobalMaxPooling2D" ? "MAX" : "AVE");
-        params.set("global_pooling", true);
-        Tensor y = add(layer.prefix + layer.name, "Pooling", params, {x}, {1, 1, x.channels()});
+        Tensor y;
+        if (layer.className == "GlobalMaxPooling2D") {
+            params.set("pool", "MAX");
+            params.set("global_pooling", true);
+            y = add(layer.prefix + layer.name, "Pooling", params, {x}, {1, 1, x.channels()});
+        } else {
+            y = add(layer.prefix + layer.name, mbdnn::averagePoolLayerType, params, {x}, {1, 1, x.channels()});
+        }
         if (boolField(layer, "keepdims", false)) {
             return y;
         }
@@ -1193,6 +1203,7 @@ void importKeras(const std::string &path, mbdnn_net &out) {
     registerDepthwiseLayer();
     registerConvolutionLayer();
     registerSumLayer();
+    registerAveragePoolLayer();
     std::string configText;
     std::lock_guard<std::mutex> lock(hdf5Mutex());
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); // errors are reported by return codes, not printed

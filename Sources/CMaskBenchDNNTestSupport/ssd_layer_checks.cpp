@@ -443,3 +443,39 @@ extern "C" int mbdnn_test_max_pool_refusal(const char *parameter, const char *va
         cv::dnn::LayerFactory::createLayerInstance(params.type, params);
     });
 }
+
+extern "C" int mbdnn_test_average_pool_check(int images, int channels, int height, int width, int global,
+                                             unsigned seed, int *identical_outputs, char *err, size_t errlen) {
+    return mbdnn::guarded("mbdnn_test_average_pool_check", err, errlen, [&] {
+        mbdnn::require(identical_outputs != nullptr, "identical_outputs is NULL");
+        mbdnn::require(images > 0 && channels > 0 && height > 0 && width > 0, "empty case");
+        mbdnn::registerAveragePoolLayer();
+        cv::RNG rng(seed);
+        int shape[4] = {images, channels, height, width};
+        cv::Mat input(4, shape, CV_32F);
+        rng.fill(input, cv::RNG::UNIFORM, 0.0, 6.0);
+        // Magnitudes from 1e-3 to 1e3 (after a ReLU6 they are at most 6), so that the sums round.
+        float *data = input.ptr<float>();
+        for (size_t i = 0; i < input.total(); i++) {
+            data[i] *= std::pow(10.0f, static_cast<float>(rng.uniform(-3, 4)));
+        }
+        // OpenCV's Pooling as the Keras importer configured it: global, or a window that is the whole input.
+        cv::dnn::LayerParams theirs;
+        theirs.set("pool", cv::String("AVE"));
+        if (global) {
+            theirs.set("global_pooling", true);
+        } else {
+            theirs.set("kernel_h", height);
+            theirs.set("kernel_w", width);
+            theirs.set("stride_h", height);
+            theirs.set("stride_w", width);
+            theirs.set("ceil_mode", false);
+            theirs.set("ave_pool_padded_area", false);
+        }
+        *identical_outputs =
+            identical(runLayer(mbdnn::averagePoolLayerType, cv::dnn::LayerParams(), {input}),
+                      runLayer("Pooling", theirs, {input}))
+                ? 1
+                : 0;
+    });
+}

@@ -130,6 +130,13 @@ int mbdnn_test_max_pool_check(int images, int channels, int height, int width, i
  * mbdnn_test_sum_refusal reads it): MBDNN_OK when the layer takes it, else an error naming what it refuses. */
 int mbdnn_test_max_pool_refusal(const char *parameter, const char *value, char *err, size_t errlen);
 
+/** Checks the average pooling layer (CMaskBenchDNN/pooling.cpp, the average over the whole image) against OpenCV's
+ * AVE Pooling as the Keras importer configures it, global (`global`) or with a window that is the whole input, on a
+ * seeded random `images` x `channels` x `height` x `width` input of magnitudes 1e-3 to 1e3. Writes 1 to
+ * `identical_outputs` when the outputs have the same shape and bits, else 0. */
+int mbdnn_test_average_pool_check(int images, int channels, int height, int width, int global, unsigned seed,
+                                  int *identical_outputs, char *err, size_t errlen);
+
 /** Checks res10's chained layouts (CMaskBenchDNN/onednn_convolution.cpp, mbdnn::chainOneDNNLayouts): builds res10
  * from `prototxt` and `caffemodel` twice as the detector does, runs both on the BGR image (`width` x `height`, rows
  * packed), its mirror image, the image and the mirror image again (one thread), chaining the first network's
