@@ -197,7 +197,8 @@ bool setMaxPoolBlockedInput(const cv::Ptr<cv::dnn::Layer> &layer, bool blocked);
 cv::dnn::Net readRes10(const char *prototxt, const char *caffemodel, double confidence);
 
 /// Chains the layouts of `net`'s oneDNN convolutions (see onednn_convolution.cpp's header): after the network's
-/// first forward, before the next.
+/// first forward, before the next, for a network whose forwards ask for no convolution's output (res10's
+/// detections): a chained convolution's blob may hold NHWC or blocks, which only its readers know.
 void chainOneDNNLayouts(cv::dnn::Net &net);
 
 /// What chainOneDNNLayouts set on `layer`, a oneDNN convolution: input NHWC, output NHWC, reads a shared copy of

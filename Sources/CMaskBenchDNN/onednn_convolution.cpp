@@ -27,9 +27,10 @@
 // (OpenCV only passes the blob along: the shape it declares stays NCHW, the same number of floats); a convolution
 // whose only reader is a max pooling of pooling.cpp writes its kernel's own layout (res10's first convolution:
 // blocks of 16 channels), which that layer reads; and convolutions that read the same blob of another layer share
-// one transposed copy, made by the first of them to run in each forward. The kernels and their sums are the same either way, so are the outputs, to the bit (test).
-// Any new setup of the network (another input shape, other outputs asked for) finalizes every layer, which
-// returns it to NCHW in and out until the network is chained again.
+// one transposed copy, made by the first of them to run in each forward. The kernels and their sums are the same
+// either way, so are the outputs, to the bit (ChainedLayoutsTests). Any new setup of the network (another input
+// shape, other outputs asked for) finalizes every layer, which returns it to NCHW in and out until the network is
+// chained again.
 //
 // Threads. oneDNN runs on OpenMP (libgomp), OpenCV on its own pool; a forward asks libgomp for as many threads as
 // `cv::getNumThreads()` says (which maskbench sets to 1 per worker). omp_set_num_threads applies to the calling
@@ -132,7 +133,7 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
         built_ = Built();
     }
 
-    /// The layouts chainOneDNNLayouts set: input NHWC, output NHWC, reads a shared copy (0 or 1 each).
+    /// The layouts chainOneDNNLayouts set: input NHWC, output not NCHW, reads a shared copy (0 or 1 each).
     std::vector<int> blobLayouts() const {
         return {inputNHWC_, outputTag_ != dnnl::memory::format_tag::abcd, source_ != nullptr};
     }
@@ -368,8 +369,8 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
     mbdnn::Clamp clamp_;
     /// The names of the layers taken in, in order.
     std::vector<std::string> takenIn_;
-    /// The blob layouts (chainOneDNNLayouts): input and output NHWC; the input's shared copy, if any, and whether
-    /// this layer makes it (the first reader) or reads it; the copy's generation this layer last saw.
+    /// The blob layouts (chainOneDNNLayouts): input NHWC, the output's layout; the input's shared copy, if any, and
+    /// whether this layer makes it (the first reader) or reads it; the copy's generation this layer last saw.
     bool inputNHWC_ = false;
     dnnl::memory::format_tag outputTag_ = dnnl::memory::format_tag::abcd;
     std::shared_ptr<SharedSource> source_;
@@ -390,10 +391,6 @@ void registerOneDNNConvolutionLayer() {
         cv::dnn::LayerFactory::registerLayer(oneDNNConvolutionLayerType, OneDNNConvolutionLayer::create);
     });
 }
-
-} // namespace mbdnn
-
-namespace mbdnn {
 
 void chainOneDNNLayouts(cv::dnn::Net &net) {
     // The convolutions, and the layers they took in (OpenCV skips those: their readers read the convolution's
