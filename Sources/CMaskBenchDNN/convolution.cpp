@@ -320,6 +320,20 @@ __attribute__((target("avx512f"), always_inline)) inline void tileAVX512Vectors(
     }
 }
 
+/// tileAVX512Vectors with as many vectors as `columns` (1...48) take.
+template <typename Rows>
+__attribute__((target("avx512f"), always_inline)) inline void tileAVX512Columns(
+    int depth, const float *weights, Rows panelRow, const float *scale, const float *bias, float low, float high,
+    float *out, size_t stride, int rows, int columns) {
+    if (columns > 32) {
+        tileAVX512Vectors<3>(depth, weights, panelRow, scale, bias, low, high, out, stride, rows, columns);
+    } else if (columns > 16) {
+        tileAVX512Vectors<2>(depth, weights, panelRow, scale, bias, low, high, out, stride, rows, columns);
+    } else {
+        tileAVX512Vectors<1>(depth, weights, panelRow, scale, bias, low, high, out, stride, rows, columns);
+    }
+}
+
 /// A tile of `columns` (1...8) pixels, vectorised along its 8 output channels instead (one 8-lane vector of
 /// sums per pixel, one broadcast input per pixel and step): a 16-lane vector would be mostly idle there, as in
 /// the last tile of a 7x7 image (49 pixels: 48 and 1) or a 14x14 one (196: 4 x 48 and 4). Each output is summed
@@ -441,14 +455,8 @@ __attribute__((target("avx512f,avx2,fma"))) void tileAVX512(int depth, const flo
     default: break;
     }
 #undef MB_TILE_ARGUMENTS
-    const StridedRows panelRows{panel, panelStride};
-    if (columns > 32) {
-        tileAVX512Vectors<3>(depth, weights, panelRows, scale, bias, low, high, out, stride, rows, columns);
-    } else if (columns > 16) {
-        tileAVX512Vectors<2>(depth, weights, panelRows, scale, bias, low, high, out, stride, rows, columns);
-    } else {
-        tileAVX512Vectors<1>(depth, weights, panelRows, scale, bias, low, high, out, stride, rows, columns);
-    }
+    tileAVX512Columns(depth, weights, StridedRows{panel, panelStride}, scale, bias, low, high, out, stride, rows,
+                      columns);
 }
 
 /// The least columns tileAVX512Table takes (fewer go through tileAVX512Narrow, which reads a packed panel).
@@ -461,14 +469,8 @@ __attribute__((target("avx512f,avx2,fma"))) void tileAVX512Table(int depth, cons
                                                                   const float *scale, const float *bias, float low,
                                                                   float high, float *out, size_t stride, int rows,
                                                                   int columns) {
-    const TableRows table{panelRows, column};
-    if (columns > 32) {
-        tileAVX512Vectors<3>(depth, weights, table, scale, bias, low, high, out, stride, rows, columns);
-    } else if (columns > 16) {
-        tileAVX512Vectors<2>(depth, weights, table, scale, bias, low, high, out, stride, rows, columns);
-    } else {
-        tileAVX512Vectors<1>(depth, weights, table, scale, bias, low, high, out, stride, rows, columns);
-    }
+    tileAVX512Columns(depth, weights, TableRows{panelRows, column}, scale, bias, low, high, out, stride, rows,
+                      columns);
 }
 
 /// The variants this CPU runs, best last.
