@@ -189,7 +189,7 @@ extern const char *const maxPoolLayerType;
 void registerMaxPoolLayer();
 
 /// When `layer` is pooling.cpp's layer, makes it read its input in blocks of 16 channels (aBcd16b) or NCHW
-/// (chainOneDNNLayouts). Whether it is.
+/// (chainOneDNNLayouts). Whether it is and does (blocks need AVX-512).
 bool setMaxPoolBlockedInput(const cv::Ptr<cv::dnn::Layer> &layer, bool blocked);
 
 /// res10's network from `prototxt` and `caffemodel` as the detector runs it: CMaskBenchDNN's convolution,

@@ -117,8 +117,11 @@ class OneDNNConvolutionLayer final : public cv::dnn::Layer {
     /// Whether oneDNN's kernel for this layer reads and writes NHWC (left to choose its layouts, see layouts()).
     bool kernelTakesNHWC() const { return layouts().first == dnnl::memory::format_tag::any; }
 
-    /// Whether oneDNN's kernel for this layer writes blocks of 16 channels (see layouts()).
-    bool kernelWritesBlocks() const { return layouts().second == dnnl::memory::format_tag::aBcd16b; }
+    /// Whether oneDNN's kernel for this layer writes blocks of 16 channels (see layouts()) that fill the NCHW blob
+    /// exactly (with a channel count not a multiple of 16 the last block is padded, past the blob's end).
+    bool kernelWritesBlocks() const {
+        return layouts().second == dnnl::memory::format_tag::aBcd16b && outChannels_ % 16 == 0;
+    }
 
     /// Sets the layouts of the input and output blobs (chainOneDNNLayouts): NCHW, or NHWC, or for the output the
     /// kernel's blocks of 16 channels; and the shared copy of the input, if any, and whether this layer makes it.

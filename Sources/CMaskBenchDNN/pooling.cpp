@@ -72,8 +72,11 @@ class MaxPoolLayer final : public cv::dnn::Layer {
     void finalize(cv::InputArrayOfArrays, cv::OutputArrayOfArrays) override { blockedInput_ = false; }
 
     /// Reads the input in blocks of 16 channels (aBcd16b: channel c of pixel i at ((c / 16) * pixels + i) * 16 +
-    /// c % 16), or NCHW.
-    void setBlockedInput(bool blocked) { blockedInput_ = blocked; }
+    /// c % 16), or NCHW. Whether it does as asked: blocks only where the CPU has AVX-512 (forwardBlocked).
+    bool setBlockedInput(bool blocked) {
+        blockedInput_ = blocked && __builtin_cpu_supports("avx512f");
+        return blockedInput_ == blocked;
+    }
 
     bool getMemoryShapes(const std::vector<cv::dnn::MatShape> &inputs, const int,
                          std::vector<cv::dnn::MatShape> &outputs, std::vector<cv::dnn::MatShape> &) const override {
@@ -95,8 +98,8 @@ class MaxPoolLayer final : public cv::dnn::Layer {
         const int images = x.size[0], channels = x.size[1], height = x.size[2], width = x.size[3];
         const int outH = y.size[2], outW = y.size[3];
         const size_t inImage = x.total() / images, outImage = y.total() / images;
-        const bool blocked = blockedInput_ && channels % 16 == 0 && __builtin_cpu_supports("avx512f");
-        CV_Assert(!blockedInput_ || blocked);
+        const bool blocked = blockedInput_;
+        CV_Assert(!blocked || channels % 16 == 0);
         const float *src = x.ptr<float>();
         float *dst = y.ptr<float>();
         cv::parallel_for_(cv::Range(0, images), [&](const cv::Range &range) {
@@ -270,10 +273,7 @@ void registerMaxPoolLayer() {
 
 bool setMaxPoolBlockedInput(const cv::Ptr<cv::dnn::Layer> &layer, bool blocked) {
     auto *pool = dynamic_cast<MaxPoolLayer *>(layer.get());
-    if (pool != nullptr) {
-        pool->setBlockedInput(blocked);
-    }
-    return pool != nullptr;
+    return pool != nullptr && pool->setBlockedInput(blocked);
 }
 
 } // namespace mbdnn

@@ -121,8 +121,9 @@ int mbdnn_test_sum_refusal(const char *parameter, const char *value, char *err, 
 /** Checks the max pooling layer (CMaskBenchDNN/pooling.cpp) against OpenCV's Pooling (MAX, `kernel` square at
  * `stride`, Caffe's ceil mode when `ceil_mode`) on a seeded random `images` x `channels` x `height` x `width` input
  * in [-1, 1], a quarter of it 0; when `blocked`, the layer reads the input in blocks of 16 channels (aBcd16b, as
- * res10's first convolution writes it when chained; `channels` a multiple of 16). Writes 1 to `identical_outputs`
- * when the outputs have the same shape and bits, else 0. */
+ * res10's first convolution writes it when chained; `channels` a multiple of 16; on a CPU without AVX-512, where
+ * the layer reads no blocks, NCHW). Writes 1 to `identical_outputs` when the outputs have the same shape and bits,
+ * else 0. */
 int mbdnn_test_max_pool_check(int images, int channels, int height, int width, int kernel, int stride, int ceil_mode,
                               int blocked, unsigned seed, int *identical_outputs, char *err, size_t errlen);
 
