@@ -37,7 +37,7 @@ import Testing
         let status = mbdnn_test_convolution_check(
             g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11], relu6 ? 1 : 0, 42, &difference,
             &message, message.count)
-        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = message.cMessage
         #expect(status == 0, "\(text)")
         // Relative to the largest output: float32 sums in another order differ by a few units in the last place.
         #expect(difference >= 0 && difference < 1e-5, "largest relative difference \(difference)")

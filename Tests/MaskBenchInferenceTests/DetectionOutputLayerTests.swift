@@ -26,7 +26,7 @@ import Testing
                 pixels.baseAddress, Int32(image.width), Int32(image.height), Self.thresholds,
                 Int32(Self.thresholds.count), &rows, &identical, &message, message.count)
         }
-        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = message.cMessage
         #expect(status == 0, "\(path): \(text)")
         for (threshold, same) in zip(Self.thresholds, identical) {
             #expect(same == 1, "\(path) at \(threshold): the outputs differ")
@@ -98,7 +98,7 @@ import Testing
         let status = mbdnn_test_detection_output_synthetic_check(
             c.images, c.priors, c.levels, c.topK, c.keepTopK, c.confidence, c.nms, seed, &rows, &identical, &message,
             message.count)
-        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = message.cMessage
         #expect(status == 0, "\(text)")
         #expect(identical == 1, "\(c), seed \(seed): the outputs differ (\(rows) rows)")
         if c.confidence >= 1 {
@@ -117,7 +117,7 @@ import Testing
     func refusesOtherParameters(_ parameter: String, _ value: String) {
         var message = [CChar](repeating: 0, count: 512)
         let status = mbdnn_test_detection_output_refusal(parameter, value, &message, message.count)
-        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = message.cMessage
         #expect(status != 0)
         #expect(text.contains("parameter \(parameter) "), "\(text)")
     }

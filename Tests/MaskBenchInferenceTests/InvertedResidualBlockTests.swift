@@ -35,7 +35,7 @@ import Testing
         var message = [CChar](repeating: 0, count: 512)
         let status = mbdnn_test_block_check(
             g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], 42, &block, &opencv, &message, message.count)
-        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = message.cMessage
         #expect(status == 0, "\(text)")
         #expect(block == 0, "the block differs from its layers apart by \(block)")
         // Relative to the largest output: float32 sums in another order differ by a few units in the last place.
@@ -48,7 +48,7 @@ import Testing
         var different: Int32 = 0
         var message = [CChar](repeating: 0, count: 512)
         let status = mbdnn_test_shared_weights_check(&same, &different, &message, message.count)
-        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = message.cMessage
         #expect(status == 0, "\(text)")
         #expect(same == 1, "two networks with the same kernel gave different outputs")
         #expect(different == 1, "a network with a kernel one ulp apart took another network's weights")
@@ -59,7 +59,7 @@ import Testing
         var difference = -1.0
         var message = [CChar](repeating: 0, count: 512)
         let status = mbdnn_test_block_outputs_check(&difference, &message, message.count)
-        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = message.cMessage
         #expect(status == 0, "\(text)")
         #expect(difference == 0, "an output differs from the layers' own by \(difference)")
     }

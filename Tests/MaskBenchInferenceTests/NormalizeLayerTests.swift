@@ -21,7 +21,7 @@ import Testing
                 pixels.baseAddress, Int32(image.width), Int32(image.height), &identical, &ulps, &message,
                 message.count)
         }
-        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = message.cMessage
         #expect(status == 0, "\(path): \(text)")
         #expect(identical == 1, "\(path): the outputs differ by up to \(ulps) units in the last place")
     }
@@ -64,7 +64,7 @@ import Testing
             var message = [CChar](repeating: 0, count: 512)
             let status = mbdnn_test_normalize_synthetic_check(
                 s[0], s[1], s[2], s[3], range, seed, &identical, &ulps, &message, message.count)
-            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let text = message.cMessage
             #expect(status == 0, "\(text)")
             #expect(identical == 1, "\(s) in ±\(range), seed \(seed): differ by up to \(ulps) ulp")
         }
@@ -76,7 +76,7 @@ import Testing
     func refusesOtherParameters(_ parameter: String, _ value: String) {
         var message = [CChar](repeating: 0, count: 512)
         let status = mbdnn_test_normalize_refusal(parameter, value, &message, message.count)
-        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = message.cMessage
         #expect(status != 0)
         #expect(text.contains("parameter \(parameter) "), "\(text)")
     }

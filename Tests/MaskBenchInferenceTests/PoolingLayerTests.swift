@@ -22,7 +22,7 @@ import Testing
             var message = [CChar](repeating: 0, count: 512)
             let status = mbdnn_test_max_pool_check(
                 c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], seed, &identical, &message, message.count)
-            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let text = message.cMessage
             #expect(status == 0, "\(text)")
             #expect(identical == 1, "\(c), seed \(seed): the outputs differ from OpenCV's")
         }
@@ -35,7 +35,7 @@ import Testing
     func refuses(_ parameter: String, _ value: String, _ named: String) {
         var message = [CChar](repeating: 0, count: 512)
         let status = mbdnn_test_max_pool_refusal(parameter, value, &message, message.count)
-        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = message.cMessage
         #expect(status != 0)
         #expect(text.contains(named), "\(text)")
     }
@@ -63,7 +63,7 @@ import Testing
             var message = [CChar](repeating: 0, count: 512)
             let status = mbdnn_test_average_pool_check(
                 c[0], c[1], c[2], c[3], c[4], seed, &identical, &message, message.count)
-            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let text = message.cMessage
             #expect(status == 0, "\(text)")
             #expect(identical == 1, "\(c), seed \(seed): the averages differ from OpenCV's")
         }
