@@ -116,10 +116,13 @@ struct PhasePlanes {
     /// The planes, (c, p) by row; and one row of zeros, for the rows outside the image.
     std::vector<float> data, zeros;
 
-    /// Plane (c, p)'s row iy (0 <= iy < inH), from j = -margin.
-    const float *row(const Geometry &g, int c, int p, int iy) const {
-        return data.data() + ((static_cast<size_t>(c) * g.strideW + p) * g.inH + iy) * width;
+    /// Where plane (c, p)'s row iy (0 <= iy < inH) starts in `data`, at j = -margin.
+    size_t offset(const Geometry &g, int c, int p, int iy) const {
+        return ((static_cast<size_t>(c) * g.strideW + p) * g.inH + iy) * width;
     }
+
+    /// Plane (c, p)'s row iy (0 <= iy < inH), from j = -margin.
+    const float *row(const Geometry &g, int c, int p, int iy) const { return data.data() + offset(g, c, p, iy); }
 
     /// Splits the image `in` (g's input) into the planes.
     void split(const Geometry &g, const float *in) {
@@ -132,8 +135,7 @@ struct PhasePlanes {
         for (int c = 0; c < g.channels; c++) {
             for (int p = 0; p < g.strideW; p++) {
                 for (int iy = 0; iy < g.inH; iy++) {
-                    splitRow(g, in + c * plane + static_cast<size_t>(iy) * g.inW, p,
-                             data.data() + ((static_cast<size_t>(c) * g.strideW + p) * g.inH + iy) * width);
+                    splitRow(g, in + c * plane + static_cast<size_t>(iy) * g.inW, p, data.data() + offset(g, c, p, iy));
                 }
             }
         }

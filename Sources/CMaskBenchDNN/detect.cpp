@@ -516,7 +516,7 @@ cv::dnn::Net mbdnn::readRes10(const char *prototxt, const char *caffemodel, doub
     const std::string weights = readWhole(caffemodel);
     cv::dnn::Net net = cv::dnn::readNetFromCaffe(text.data(), text.size(), weights.data(), weights.size());
     // OpenCV builds the layers on the first forward: build them now, so that a prototxt whose DetectionOutput,
-    // Normalize or Eltwise has parameters our layers refuse fails here, naming the parameter.
+    // Normalize, Eltwise or Pooling has parameters our layers refuse fails here, naming the parameter.
     for (const cv::String &name : net.getLayerNames()) {
         net.getLayer(net.getLayerId(name));
     }

@@ -193,7 +193,8 @@ void registerMaxPoolLayer();
 bool setMaxPoolBlockedInput(const cv::Ptr<cv::dnn::Layer> &layer, bool blocked);
 
 /// res10's network from `prototxt` and `caffemodel` as the detector runs it: CMaskBenchDNN's convolution,
-/// DetectionOutput (its threshold raised to `confidence`), Normalize and sum layers in OpenCV's place (detect.cpp).
+/// DetectionOutput (its threshold raised to `confidence`), Normalize, sum and max pooling layers in OpenCV's place
+/// (detect.cpp).
 cv::dnn::Net readRes10(const char *prototxt, const char *caffemodel, double confidence);
 
 /// Chains the layouts of `net`'s oneDNN convolutions (see onednn_convolution.cpp's header): after the network's
@@ -201,8 +202,8 @@ cv::dnn::Net readRes10(const char *prototxt, const char *caffemodel, double conf
 /// detections): a chained convolution's blob may hold NHWC or blocks, which only its readers know.
 void chainOneDNNLayouts(cv::dnn::Net &net);
 
-/// What chainOneDNNLayouts set on `layer`, a oneDNN convolution: input NHWC, output NHWC, reads a shared copy of
-/// its input (0 or 1 each); empty for another layer. For tests.
+/// What chainOneDNNLayouts set on `layer`, a oneDNN convolution: input NHWC, output not NCHW, reads a shared copy
+/// of its input (0 or 1 each); empty for another layer. For tests.
 std::vector<int> oneDNNBlobLayouts(const cv::Ptr<cv::dnn::Layer> &layer);
 
 /// The layer type of detection_output.cpp's SSD DetectionOutput (res10's parameters only; others are refused).

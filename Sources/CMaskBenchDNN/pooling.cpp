@@ -98,13 +98,12 @@ class MaxPoolLayer final : public cv::dnn::Layer {
         const int images = x.size[0], channels = x.size[1], height = x.size[2], width = x.size[3];
         const int outH = y.size[2], outW = y.size[3];
         const size_t inImage = x.total() / images, outImage = y.total() / images;
-        const bool blocked = blockedInput_;
-        CV_Assert(!blocked || channels % 16 == 0);
+        CV_Assert(!blockedInput_ || channels % 16 == 0);
         const float *src = x.ptr<float>();
         float *dst = y.ptr<float>();
         cv::parallel_for_(cv::Range(0, images), [&](const cv::Range &range) {
             for (int i = range.start; i < range.end; i++) {
-                if (blocked) {
+                if (blockedInput_) {
                     forwardBlocked(src + i * inImage, height, width, channels, dst + i * outImage, outH, outW);
                 } else {
                     forwardPlanes(src + i * inImage, height, width, channels, dst + i * outImage, outH, outW);

@@ -78,6 +78,17 @@ void setFromText(cv::dnn::LayerParams &params, const std::string &name, const ch
     }
 }
 
+/// Builds a layer of `type` named `name` from `params` with `parameter` set from `value`'s text (setFromText): the
+/// refusal checks' common part, which throws the layer's refusal, if any.
+void buildWithParameter(cv::dnn::LayerParams params, const char *type, const char *name, const char *parameter,
+                        const char *value) {
+    mbdnn::require(parameter != nullptr && value != nullptr, "parameter or value is NULL");
+    setFromText(params, parameter, value);
+    params.name = name;
+    params.type = type;
+    cv::dnn::LayerFactory::createLayerInstance(params.type, params);
+}
+
 /// Whether `a` and `b` have the same shape and the same bytes.
 bool identical(const cv::Mat &a, const cv::Mat &b) {
     return a.type() == b.type() && a.dims == b.dims && std::equal(a.size.p, a.size.p + a.dims, b.size.p) &&
@@ -212,13 +223,9 @@ extern "C" int mbdnn_test_detection_output_synthetic_check(int images, int prior
 extern "C" int mbdnn_test_detection_output_refusal(const char *parameter, const char *value, char *err,
                                                    size_t errlen) {
     return mbdnn::guarded("mbdnn_test_detection_output_refusal", err, errlen, [&] {
-        mbdnn::require(parameter != nullptr && value != nullptr, "parameter or value is NULL");
         mbdnn::registerDetectionOutputLayer();
-        cv::dnn::LayerParams params = res10DetectionParams(0.01f, 400, 200, 0.45f);
-        setFromText(params, parameter, value);
-        params.name = "detection_out";
-        params.type = mbdnn::detectionOutputLayerType;
-        cv::dnn::LayerFactory::createLayerInstance(params.type, params);
+        buildWithParameter(res10DetectionParams(0.01f, 400, 200, 0.45f), mbdnn::detectionOutputLayerType,
+                           "detection_out", parameter, value);
     });
 }
 
@@ -268,13 +275,9 @@ extern "C" int mbdnn_test_normalize_synthetic_check(int images, int channels, in
 
 extern "C" int mbdnn_test_normalize_refusal(const char *parameter, const char *value, char *err, size_t errlen) {
     return mbdnn::guarded("mbdnn_test_normalize_refusal", err, errlen, [&] {
-        mbdnn::require(parameter != nullptr && value != nullptr, "parameter or value is NULL");
         mbdnn::registerNormalizeLayer();
-        cv::dnn::LayerParams params = res10NormalizeParams(cv::Mat(4, 1, CV_32F, cv::Scalar(20)));
-        setFromText(params, parameter, value);
-        params.name = "conv4_3_norm";
-        params.type = mbdnn::normalizeLayerType;
-        cv::dnn::LayerFactory::createLayerInstance(params.type, params);
+        buildWithParameter(res10NormalizeParams(cv::Mat(4, 1, CV_32F, cv::Scalar(20))), mbdnn::normalizeLayerType,
+                           "conv4_3_norm", parameter, value);
     });
 }
 
@@ -317,10 +320,7 @@ extern "C" int mbdnn_test_sum_refusal(const char *parameter, const char *value, 
                      {cv::Mat(4, a, CV_32F, cv::Scalar(1)), cv::Mat(4, b, CV_32F, cv::Scalar(1))});
             return;
         }
-        setFromText(params, name, value);
-        params.name = "sum";
-        params.type = mbdnn::sumLayerType;
-        cv::dnn::LayerFactory::createLayerInstance(params.type, params);
+        buildWithParameter(params, mbdnn::sumLayerType, "sum", parameter, value);
     });
 }
 
@@ -343,13 +343,12 @@ extern "C" int mbdnn_test_res10_layouts_check(const char *prototxt, const char *
         // prior's locations and scores, and the detections.
         const std::vector<cv::String> names{"mbox_loc", "mbox_conf_flatten", "detection_out"};
         const cv::Mat image(height, width, CV_8UC3, const_cast<uint8_t *>(bgr));
-        cv::Mat flipped;
-        cv::flip(image, flipped, 1);
-        const cv::Mat &mirrored = flipped;
-        // The image, its mirror image (a shared copy left from the forward before would show), the image again.
+        cv::Mat mirrored;
+        cv::flip(image, mirrored, 1);
+        // The image, its mirror image (a shared copy left from the forward before would show), both again.
         *identical_outputs = 1;
         bool first = true;
-        for (const cv::Mat *input : {&image, &mirrored, &image, &mirrored}) {
+        for (const cv::Mat *input : std::initializer_list<const cv::Mat *>{&image, &mirrored, &image, &mirrored}) {
             const cv::Mat blob = cv::dnn::blobFromImage(*input, 1.0, cv::Size(300, 300), cv::Scalar(104, 177, 123));
             std::vector<cv::Mat> ours, theirs;
             chained.setInput(blob);
@@ -433,15 +432,11 @@ extern "C" int mbdnn_test_max_pool_check(int images, int channels, int height, i
 
 extern "C" int mbdnn_test_max_pool_refusal(const char *parameter, const char *value, char *err, size_t errlen) {
     return mbdnn::guarded("mbdnn_test_max_pool_refusal", err, errlen, [&] {
-        mbdnn::require(parameter != nullptr && value != nullptr, "parameter or value is NULL");
         mbdnn::registerMaxPoolLayer();
         cv::dnn::LayerParams params;
         params.set("kernel_size", 3);
         params.set("stride", 2);
-        setFromText(params, parameter, value);
-        params.name = "pool";
-        params.type = mbdnn::maxPoolLayerType;
-        cv::dnn::LayerFactory::createLayerInstance(params.type, params);
+        buildWithParameter(params, mbdnn::maxPoolLayerType, "pool", parameter, value);
     });
 }
 

@@ -7,12 +7,12 @@ import Testing
 
 /// res10's convolutions with their layouts chained (CMaskBenchDNN/onednn_convolution.cpp, chainOneDNNLayouts:
 /// NHWC blobs between convolutions, the first convolution's blocks read by the max pooling, one shared transposed
-/// copy of a blob several convolutions read) against the
-/// same network unchained: the same bits for every prior's locations and scores and for the detections, over
-/// forwards on different images (a shared copy left from the forward before would show).
+/// copy of a blob several convolutions read) against the same network unchained: the same bits for every prior's
+/// locations and scores and for the detections, over forwards on different images (a shared copy left from the
+/// forward before would show).
 @Suite struct ChainedLayoutsTests {
-    /// Runs the check on the photo at `path`; returns the convolutions writing NHWC, reading NHWC and reading a
-    /// shared copy.
+    /// Runs the check on the photo at `path`; returns the convolutions writing another layout than NCHW, reading
+    /// NHWC and reading a shared copy.
     private func check(_ path: String) throws -> (outputs: Int32, inputs: Int32, shared: Int32) {
         let image = try ImageDecoder.decode(path: path)
         var identical: Int32 = -1
@@ -24,7 +24,7 @@ import Testing
                 pixels.baseAddress, Int32(image.width), Int32(image.height), &identical, &outputs, &inputs, &shared,
                 &message, message.count)
         }
-        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = message.cMessage
         #expect(status == 0, "\(path): \(text)")
         #expect(identical == 1, "\(path): the chained network's outputs differ")
         return (outputs, inputs, shared)

@@ -178,15 +178,16 @@ package struct PipelineRunner: Sendable {
                     let outcome: ImageOutcome
                     if let refusal = Self.refusal(of: item) {
                         outcome = .failed(refusal)
-                    } else if let cache, keys[index] == nil {
+                    } else {
                         do {
-                            let key = try ImageKey(imageAt: item.path, boxes: item.groundTruthBoxes)
+                            // Keyed now when the look-up was skipped (an empty cache).
+                            let key =
+                                try keys[index]
+                                ?? (cache == nil ? nil : ImageKey(imageAt: item.path, boxes: item.groundTruthBoxes))
                             outcome = Self.run(worker, on: item, key: key, cache: cache, shared: shared)
                         } catch {
                             outcome = .failed("\(error)")
                         }
-                    } else {
-                        outcome = Self.run(worker, on: item, key: keys[index], cache: cache, shared: shared)
                     }
                     shared.state.withLock { $0.outcomes[index] = outcome }
                     progress?.advance(failed: outcome.result == nil)
