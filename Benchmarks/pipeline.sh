@@ -5,7 +5,8 @@
 # /usr/bin/time), on the same images, in one run. maskbench runs twice: as `run` does by default (it also
 # classifies every ground-truth face alone, for classifier.groundTruthCrops), and with --no-crops, classifying
 # only the faces it detects: the seed's work. Prints a Markdown table (images/s, CPU seconds, ratios) and checks that both made the same
-# mask/no-mask decision on every face (faces matched by identical box); exits 1 when a decision differs.
+# mask/no-mask decision on every face (faces matched by identical box); exits 1 when a decision differs. Ends with
+# every run's ratios together (lowest, highest, median, and how many reach the targets, 3× and 4×).
 # Needs ../shared/datasets, models/ (Scripts/fetch-models.sh) and PyPI (Examples/python-worker/requirements.txt
 # into .peers-pipeline/ unless PYTHON is set). See Benchmarks/README.md.
 #
@@ -72,6 +73,8 @@ for run in $(seq 1 "$runs"); do
     # 4. The table and the face-by-face check.
     "$PYTHON" Benchmarks/seed_pipeline.py compare --seed "$scratch/seed-$run.jsonl" \
         --seed-timing "$scratch/seed-$run.json" --maskbench "$out" --maskbench-time "$scratch/time-$run.txt" \
-        "${extra[@]}" --workers "${workers:-$(nproc) (default)}" || status=1
+        "${extra[@]}" --workers "${workers:-$(nproc) (default)}" --ratios "$scratch/ratios.txt" || status=1
 done
+# 5. Every run's ratios together: the machine's speed moves from run to run, the seed's more than maskbench's.
+"$PYTHON" Benchmarks/seed_pipeline.py summary --ratios "$scratch/ratios.txt"
 exit $status
