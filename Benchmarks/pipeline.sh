@@ -76,5 +76,5 @@ for run in $(seq 1 "$runs"); do
         "${extra[@]}" --workers "${workers:-$(nproc) (default)}" --ratios "$scratch/ratios.txt" || status=1
 done
 # 5. Every run's ratios together: the machine's speed moves from run to run, the seed's more than maskbench's.
-"$PYTHON" Benchmarks/seed_pipeline.py summary --ratios "$scratch/ratios.txt"
+[ ! -f "$scratch/ratios.txt" ] || "$PYTHON" Benchmarks/seed_pipeline.py summary --ratios "$scratch/ratios.txt"
 exit $status
