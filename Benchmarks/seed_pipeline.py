@@ -28,6 +28,7 @@ with the same box got a different decision. With --ratios it also appends the ru
 import argparse
 import json
 import os
+import statistics
 import sys
 import time
 
@@ -205,12 +206,10 @@ def summary(args):
         values = sorted(run[column] for run in runs if len(run) > column)
         if not values:
             continue
-        middle = len(values) // 2
-        median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
         # Unrounded: a run the table shows as 3.0× may be 2.96×.
         met = sum(1 for v in values if v >= target)
         print("- %s: %.2f× to %.2f× the seed, median %.2f×; at or above %.0f× in %d of %d"
-              % (label, values[0], values[-1], median, target, met, len(values)))
+              % (label, values[0], values[-1], statistics.median(values), target, met, len(values)))
     return 0
 
 
