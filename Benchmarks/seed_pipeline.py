@@ -185,7 +185,7 @@ def compare(args):
         rate, cpu = r["images"] / r["seconds"], r["cpuSeconds"] / r["images"]
         ratios.append(rate / seed_rate)
         print("| %s, whole process | %d | %s | %.1f | %.2f | %.1f× | %.3f | %.1f× | %d |"
-              % (label, r["images"], r.get("calls", ""), r["seconds"], rate, rate / seed_rate, cpu, seed_cpu / cpu,
+              % (label, r["images"], r.get("calls", ""), r["seconds"], rate, ratios[-1], cpu, seed_cpu / cpu,
                  r["rssMB"]))
     if args.ratios:
         # One line a run (the default run's ratio, then --no-crops'), for `summary`.
